@@ -1,0 +1,116 @@
+"""c_γ, the largest gap between the log loss and the focal loss (THEORY.md §2).
+
+    c_γ = sup_{p ∈ (0,1]} h_γ(p),   h_γ(p) = (1 − (1 − p)^γ) · ln(1/p),
+
+so that 0 ≤ ln(1/p) − φ_γ(p) ≤ c_γ.  c_0 = 0 and c_1 = 1/e.
+
+Method.  h_γ vanishes at 0+ and at 1 and is positive between, so the supremum
+is attained at an interior root of the stationarity equation h_γ'(p) = 0,
+multiplied by p:
+
+    S(p) = γ·p·(1 − p)^(γ−1)·ln(1/p) − (1 − (1 − p)^γ) = 0.
+
+S > 0 near 0 (S ≈ γp(ln(1/p) − 1)) and S → −1 at p → 1.  A sign change is
+bracketed by halving/quartering from p = 1/(γ + 2), and c_γ = h_γ(p*) is evaluated there; since
+h_γ'(p*) = 0 the value is insensitive to the last digits of p*.  Powers are
+computed as exp(γ·log1p(−p)) and the bracket 1 − (1 − p)^γ as −expm1(·), which
+keeps full relative accuracy for small p and small γ.  The root is found by the
+Illinois variant of regula falsi, which never leaves the bracket.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import mpmath
+from mpmath import mp
+
+from focalrd.numeric.errors import InvalidInputError
+from focalrd.numeric.precision import to_mpf
+
+Real = Fraction | int | mpmath.mpf
+
+
+def _gap(g: mpmath.mpf, p: mpmath.mpf) -> mpmath.mpf:
+    """h_γ(p) = (1 − (1 − p)^γ) ln(1/p)."""
+    return -mp.expm1(g * mp.log1p(-p)) * -mp.log(p)
+
+
+def _stationarity(g: mpmath.mpf, p: mpmath.mpf) -> mpmath.mpf:
+    """S(p) = p·h_γ'(p)."""
+    log_q = mp.log1p(-p)
+    return g * p * mp.exp((g - 1) * log_q) * -mp.log(p) + mp.expm1(g * log_q)
+
+
+def c_gamma_maximizer(gamma: Real) -> mpmath.mpf:
+    """The p* ∈ (0, 1) at which h_γ(p) = (1 − (1−p)^γ) ln(1/p) is largest (γ > 0)."""
+    if gamma < 0:
+        raise InvalidInputError("gamma", "a finite number >= 0", gamma)
+    if gamma == 0:
+        raise InvalidInputError("gamma", "a number > 0 (h_0 vanishes identically)", gamma)
+    if gamma == 1:
+        return mp.exp(-1)
+    with mp.workprec(mp.prec + 20):
+        g = to_mpf(gamma)
+        lo = 1 / (g + 2)
+        while _stationarity(g, lo) <= 0:
+            lo /= 4
+        hi = mp.mpf(0.5)
+        while _stationarity(g, hi) >= 0:
+            hi = (1 + hi) / 2
+        if hi <= lo:  # the root lies between them in any case; keep the bracket ordered
+            lo, hi = hi / 4, lo
+            while _stationarity(g, lo) <= 0:
+                lo /= 4
+        root = _illinois(lambda p: _stationarity(g, p), lo, hi)
+    return +root
+
+
+def _illinois(f, lo: mpmath.mpf, hi: mpmath.mpf) -> mpmath.mpf:
+    """Root of f in [lo, hi] (f(lo) > 0 > f(hi)) by the Illinois variant of regula falsi.
+
+    The bracket always contains the root, so the iteration cannot escape; it
+    stops when the bracket is a few ulps wide.
+    """
+    f_lo, f_hi = f(lo), f(hi)
+    side = 0
+    for _ in range(100_000):
+        if hi - lo <= mp.ldexp(hi, -(mp.prec - 3)):
+            break
+        mid = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
+        if not lo < mid < hi:
+            mid = (lo + hi) / 2
+        f_mid = f(mid)
+        if f_mid == 0:
+            return mid
+        if f_mid > 0:
+            lo, f_lo = mid, f_mid
+            if side == +1:
+                f_hi /= 2
+            side = +1
+        else:
+            hi, f_hi = mid, f_mid
+            if side == -1:
+                f_lo /= 2
+            side = -1
+    return (lo + hi) / 2
+
+
+def c_gamma(gamma: Real) -> mpmath.mpf:
+    """c_γ = sup_p (1 − (1 − p)^γ) ln(1/p), at the current precision.
+
+    >>> mp.dps = 15
+    >>> c_gamma(0)
+    mpf('0.0')
+    >>> c_gamma(1)                  # 1/e
+    mpf('0.367879441171442')
+    """
+    if gamma < 0:
+        raise InvalidInputError("gamma", "a finite number >= 0", gamma)
+    if gamma == 0:
+        return mp.zero
+    if gamma == 1:
+        return mp.exp(-1)
+    with mp.workprec(mp.prec + 20):
+        value = _gap(to_mpf(gamma), c_gamma_maximizer(gamma))
+    return +value

@@ -1,0 +1,1 @@
+"""The summary's H_gamma quantities and the focal-entropy structure: THEORY.md sections 7 and 8."""

@@ -1,0 +1,1 @@
+"""Symbolic derivations (sympy) of the focal-loss theory; every step is machine-checked."""

@@ -1,0 +1,49 @@
+"""Hypothesis strategies for the domain objects of focal-loss source coding.
+
+Shared by every test module (``from strategies import distributions``).  Values
+are exact ``Fraction``s, as the numeric layer expects.  Append new strategies at
+the end of this file; name them for the object they generate.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from hypothesis import strategies as st
+
+
+def focusing_parameters(max_value: int = 50, allow_zero: bool = True) -> st.SearchStrategy[Fraction]:
+    """γ ≥ 0 as exact fractions: integers, simple fractions, and small values."""
+    low = 0 if allow_zero else 1
+    integers = st.integers(min_value=low, max_value=max_value).map(Fraction)
+    fractions = st.fractions(min_value=Fraction(low, 1000) if allow_zero else Fraction(1, 1000),
+                             max_value=max_value, max_denominator=1000)
+    return st.one_of(integers, fractions)
+
+
+def probabilities(allow_one: bool = True) -> st.SearchStrategy[Fraction]:
+    """p ∈ (0, 1] (or (0, 1)) as exact fractions, including values near 0 and 1."""
+    inner = st.fractions(min_value=Fraction(1, 10**6), max_value=Fraction(999_999, 10**6),
+                         max_denominator=10**6).filter(lambda p: 0 < p < 1)
+    return st.one_of(inner, st.just(Fraction(1))) if allow_one else inner
+
+
+def distortion_levels(max_value: int = 50) -> st.SearchStrategy[Fraction]:
+    """d ≥ 0 as exact fractions, from tiny to moderately large."""
+    return st.one_of(
+        st.just(Fraction(0)),
+        st.integers(min_value=-30, max_value=0).map(lambda e: Fraction(10) ** e),
+        st.fractions(min_value=0, max_value=max_value, max_denominator=1000),
+    )
+
+
+@st.composite
+def distributions(draw: st.DrawFn, min_size: int = 1, max_size: int = 8,
+                  allow_zero: bool = False) -> tuple[Fraction, ...]:
+    """A probability distribution on {0, …, k−1} with exact rational entries summing to 1."""
+    k = draw(st.integers(min_value=min_size, max_value=max_size))
+    low = 0 if allow_zero else 1
+    weights = draw(st.lists(st.integers(min_value=low, max_value=1000), min_size=k, max_size=k)
+                   .filter(lambda w: sum(w) > 0))
+    total = sum(weights)
+    return tuple(Fraction(w, total) for w in weights)

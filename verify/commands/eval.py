@@ -1,0 +1,92 @@
+"""``focalrd eval QUANTITY``: one quantity, every printed digit confirmed."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from focalrd.numeric.precision import DEFAULT_DPS, MAX_DPS, check_dps, reported
+from focalrd.verify.commands import Command
+from focalrd.verify.quantities import Quantity, discover_quantities
+from focalrd.verify.quantities._args import exact_text
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="quantity", metavar="QUANTITY",
+                                parser_class=type(parser))
+    sub.required = True
+    for quantity in discover_quantities():
+        qp = sub.add_parser(
+            quantity.name, help=quantity.summary,
+            description=(quantity.summary + (". " + quantity.description
+                                             if quantity.description else "")),
+            epilog=f"example: {quantity.example}" if quantity.example else None,
+        )
+        quantity.add_arguments(qp)
+        qp.add_argument("--dps", default=str(DEFAULT_DPS), metavar="N",
+                        help=f"significant digits of every reported number (1 to {MAX_DPS}; "
+                             f"default {DEFAULT_DPS}); each is confirmed by a second evaluation "
+                             "at higher precision")
+        if quantity.has_unit:
+            qp.add_argument("--bits", action="store_true",
+                            help="information and distortion in bits instead of nats")
+        qp.add_argument("--json", action="store_true",
+                        help="print exactly one JSON object on stdout")
+        qp.set_defaults(_quantity=quantity)
+
+
+def evaluate(quantity: Quantity, args: argparse.Namespace) -> dict[str, Any]:
+    """The JSON document of ``focalrd eval`` for parsed arguments."""
+    dps = check_dps(args.dps)
+    inputs = quantity.parse(args)
+    bits = bool(getattr(args, "bits", False))
+    results = reported(lambda: quantity.compute(inputs, bits), dps)
+    document: dict[str, Any] = {
+        "quantity": quantity.name,
+        "value": results.pop("value"),
+        "dps": dps,
+        "unit": ("bits" if bits else "nats") if quantity.has_unit else None,
+        "inputs": {key: exact_text(value) for key, value in inputs.items()},
+    }
+    document.update(results)
+    return document
+
+
+def _run(args: argparse.Namespace) -> int:
+    document = evaluate(args._quantity, args)
+    if args.json:
+        json.dump(document, sys.stdout)
+        sys.stdout.write("\n")
+        return 0
+    inputs = ", ".join(f"{k} = {_plain(v)}" for k, v in document["inputs"].items())
+    print(f"{document['quantity']} ({inputs})")
+    unit = f" {document['unit']}" if document["unit"] else ""
+    print(f"  value = {document['value']}{unit if document['value'] is not None else ''}")
+    for key, value in document.items():
+        if key not in ("quantity", "value", "dps", "unit", "inputs"):
+            print(f"  {key} = {_plain(value)}")
+    print(f"  ({document['dps']} significant digits, each confirmed at higher precision)")
+    return 0
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_plain(v) for v in value) + "]"
+    if value is None:
+        return "null"
+    return str(value)
+
+
+COMMAND = Command(
+    name="eval",
+    summary="evaluate one quantity (focal loss, tau, c-gamma, limits, bounds...) to N digits",
+    description="Evaluate a quantity of the theory at arbitrary precision.  Numbers on the "
+                "command line are exact decimals or fractions (7/3).  Every printed digit is "
+                "confirmed by a second evaluation at higher working precision; if the two "
+                "disagree the command fails with exit status 3 instead of printing digits.",
+    add_arguments=_add_arguments,
+    run=_run,
+    order=20,
+)

@@ -1,0 +1,68 @@
+"""Argument helpers shared by the quantities of ``focalrd eval``.
+
+Arguments are read as strings and validated by :mod:`focalrd.numeric.exact`, so
+that every bad value gets the same one-line message naming the parameter.
+"""
+
+from __future__ import annotations
+
+import argparse
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+EXACT = "an exact decimal (0.25, 1e-3) or fraction (7/3)"
+
+
+def add_gamma(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--gamma", required=True, metavar="G",
+                        help=f"focusing parameter gamma >= 0, {EXACT}")
+
+
+def add_source(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--source", required=True, metavar="P",
+                        help="source distribution P_X: comma-separated exact numbers summing to 1 "
+                             "(e.g. 0.7,0.2,0.1 or 1/3,2/3)")
+
+
+def add_weights(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--weights", metavar="Q", default=None,
+                        help="class-weighting distribution Q (same length as P); default: "
+                             "uniform, i.e. the unweighted loss")
+
+
+def add_distortion(parser: argparse.ArgumentParser, help_text: str = "") -> None:
+    parser.add_argument("--distortion", required=True, metavar="D",
+                        help=help_text or f"distortion level d >= 0, {EXACT} (nats; bits with "
+                                          "--bits)")
+
+
+def add_codewords(parser: argparse.ArgumentParser, required: bool = True) -> None:
+    parser.add_argument("--codewords", required=required, metavar="M",
+                        help="number of codewords M, an integer >= 1")
+
+
+def exact_text(value: Any) -> Any:
+    """An exact input as a string: a terminating decimal when possible, else ``a/b``.
+
+    >>> exact_text(Fraction(1, 10)), exact_text(Fraction(7, 3)), exact_text(Fraction(5))
+    ('0.1', '7/3', '5')
+    """
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Fraction):
+        den = value.denominator
+        for prime in (2, 5):
+            while den % prime == 0:
+                den //= prime
+        if den != 1:
+            return f"{value.numerator}/{value.denominator}"
+        text = format(Decimal(value.numerator) / Decimal(value.denominator), "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return text
+    if isinstance(value, list | tuple):
+        return [exact_text(v) for v in value]
+    return str(value)
