@@ -30,6 +30,7 @@ MAX_DPS = 5000
 _GUARDS = (10, 40, 160)
 
 T = TypeVar("T")
+_CONSTANT = type(mp.pi)  # mpmath's lazy constants (pi, e, ln2, ...)
 
 
 def check_dps(dps: object, parameter: str = "dps") -> int:
@@ -96,6 +97,17 @@ def _digits(result: Any, dps: int) -> Any:
     return result
 
 
+def _freeze(result: Any) -> Any:
+    """Evaluate lazy mpmath constants (``mp.pi``) at the current precision."""
+    if isinstance(result, _CONSTANT):
+        return +result
+    if isinstance(result, dict):
+        return {key: _freeze(value) for key, value in result.items()}
+    if isinstance(result, list | tuple):
+        return type(result)(_freeze(value) for value in result)
+    return result
+
+
 def confirmed(evaluate: Callable[[], T], dps: int) -> T:
     """Evaluate ``evaluate()`` twice and return the result only if its digits agree.
 
@@ -116,9 +128,9 @@ def confirmed(evaluate: Callable[[], T], dps: int) -> T:
         low_dps = dps + guard
         high_dps = low_dps + max(20, dps // 2) + guard
         with mp.workdps(low_dps):
-            low = evaluate()
+            low = _freeze(evaluate())
         with mp.workdps(high_dps):
-            high = evaluate()
+            high = _freeze(evaluate())
         shown = (_digits(low, dps), _digits(high, dps))
         if shown[0] == shown[1]:
             return high

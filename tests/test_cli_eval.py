@@ -1,0 +1,95 @@
+"""``focalrd eval`` through a real subprocess: values, the JSON contract, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import mpmath
+import pytest
+from mpmath import mp
+
+CLI = [sys.executable, "-m", "focalrd.verify.cli"]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=120)
+
+
+def eval_json(*args: str) -> dict:
+    result = run("eval", *args, "--json")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    return json.loads(result.stdout)
+
+
+def test_c_gamma_2_to_40_digits_against_independent_root():
+    """c_2 = max_p p(2 − p) ln(1/p): root of (2 − 2p) ln(1/p) − (2 − p) by mpmath.findroot."""
+    doc = eval_json("c-gamma", "--gamma", "2", "--dps", "40")
+    with mp.workdps(70):
+        p = mp.findroot(lambda p: (2 - 2 * p) * mp.log(1 / p) - (2 - p), 0.3)
+        expected = mpmath.nstr(p * (2 - p) * mp.log(1 / p), 40, strip_zeros=False)
+    assert doc["value"] == expected
+    assert doc["quantity"] == "c-gamma" and doc["dps"] == 40 and doc["inputs"] == {"gamma": "2"}
+
+
+def test_tau_5_3_to_40_digits_against_independent_root():
+    """τ_5(3): root of (1 − p)^5 ln(1/p) = 3 by mpmath's secant method on φ itself."""
+    doc = eval_json("tau", "--gamma", "5", "--distortion", "3", "--dps", "40")
+    with mp.workdps(70):
+        root = mp.findroot(lambda p: (1 - p) ** 5 * mp.log(1 / p) - 3, 0.03)
+        expected = mpmath.nstr(root, 40, strip_zeros=False)
+    assert doc["value"] == expected
+    assert len(doc["value"].replace("0.0", "", 1).replace(".", "").lstrip("0")) == 40
+
+
+def test_focal_loss_exact_fraction_and_bits():
+    doc = eval_json("focal-loss", "--gamma", "2", "--p", "1/3", "--dps", "25", "--bits")
+    with mp.workdps(60):
+        expected = mpmath.nstr((mp.mpf(2) / 3) ** 2 * mp.log(3) / mp.log(2), 25, strip_zeros=False)
+    assert doc["value"] == expected and doc["unit"] == "bits"
+    assert doc["inputs"] == {"gamma": "2", "p": "1/3"}
+
+
+def test_exact_zero_and_closed_form_values():
+    assert eval_json("c-gamma", "--gamma", "0")["value"] == "0"
+    assert eval_json("focal-loss", "--gamma", "3", "--p", "1")["value"] == "0"
+
+
+def test_tau_of_zero_distortion_is_one():
+    value = eval_json("tau", "--gamma", "7/3", "--distortion", "0", "--dps", "5")["value"]
+    assert mpmath.mpf(value) == 1
+
+
+def test_human_output_and_help():
+    result = run("eval", "tau", "--gamma", "1", "--distortion", "1")
+    assert result.returncode == 0 and "value = 0.2592463566" in result.stdout
+    top = run("--help")
+    for command in ("eval", "verify"):
+        assert command in top.stdout
+    assert run("--version").stdout.startswith("focalrd ")
+
+
+BAD_INPUTS = [
+    (["tau", "--gamma", "-1", "--distortion", "1"], "gamma"),
+    (["tau", "--gamma", "nan", "--distortion", "1"], "gamma"),
+    (["tau", "--gamma", "inf", "--distortion", "1"], "gamma"),
+    (["tau", "--gamma", "two", "--distortion", "1"], "gamma"),
+    (["tau", "--gamma", "1", "--distortion", "-0.5"], "distortion"),
+    (["focal-loss", "--gamma", "1", "--p", "0"], "p"),
+    (["focal-loss", "--gamma", "1", "--p", "1.5"], "p"),
+    (["c-gamma", "--gamma", "1", "--dps", "0"], "dps"),
+    (["c-gamma", "--gamma", "1", "--dps", "100000"], "dps"),
+    (["c-gamma"], "--gamma"),
+]
+
+
+@pytest.mark.parametrize("args, parameter", BAD_INPUTS)
+def test_bad_input_one_line_exit_2(args, parameter):
+    result = run("eval", *args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and parameter in lines[0]
+    assert "Traceback" not in result.stderr
