@@ -151,6 +151,217 @@ class Derivation:
         self.steps.append(Step(description, lhs, relation, rhs, method))
         return self
 
+    # -- further checked steps (extensions) -------------------------------------
+    @property
+    def conclusion(self) -> Step:
+        """The last step: what the derivation establishes."""
+        if not self.steps:
+            raise DerivationError(f"{self.title}: no steps, hence no conclusion")
+        return self.steps[-1]
+
+    def substitute(self, description: str, expr: sp.Basic, var: sp.Symbol, value: sp.Basic,
+                   result: sp.Basic) -> Derivation:
+        """Check that ``expr`` with ``var = value`` equals ``result``."""
+        if not _is_zero(sp.sympify(expr).subs(var, value) - sp.sympify(result)):
+            raise DerivationError(f"{self.title}: substitution failed: {description}")
+        self.steps.append(Step(description, sp.Subs(expr, var, value), "=", result,
+                               f"substitute {var} = {value}, simplify(lhs - rhs) == 0"))
+        return self
+
+    def derivative(self, description: str, expr: sp.Basic, var: sp.Symbol, result: sp.Basic,
+                   order: int = 1) -> Derivation:
+        """Check that sympy's derivative of ``expr`` (``order`` times in ``var``) is ``result``."""
+        computed = sp.diff(expr, var, order)
+        if not _is_zero(computed - sp.sympify(result)):
+            raise DerivationError(
+                f"{self.title}: the derivative is {computed}, not {result}: {description}")
+        self.steps.append(Step(description, sp.Derivative(expr, (var, order)), "=", result,
+                               f"sympy.diff(order={order}), simplify(lhs - rhs) == 0"))
+        return self
+
+    def supremum(self, description: str, expr: sp.Basic, var: sp.Symbol, domain: sp.Set,
+                 value: sp.Basic, name: sp.Basic) -> Derivation:
+        """Check with ``sympy.calculus.util.maximum`` that ``sup_{var ∈ domain} expr = value``."""
+        from sympy.calculus.util import maximum
+
+        try:
+            found = maximum(expr, var, domain)
+        except (ValueError, NotImplementedError) as error:
+            raise DerivationError(f"{self.title}: sympy cannot maximise: {description}") from error
+        if not _is_zero(found - sp.sympify(value)):
+            raise DerivationError(f"{self.title}: the maximum is {found}, not {value}: "
+                                  f"{description}")
+        self.steps.append(Step(description, name, "=", value,
+                               f"sympy.calculus.util.maximum over ${sp.latex(domain)}$"))
+        return self
+
+    def bounded_on(self, description: str, expr: sp.Basic, var: sp.Symbol, lower: sp.Basic,
+                   upper: sp.Basic, name: sp.Basic) -> Derivation:
+        """Check that ``name = sup_{lower < var ≤ upper} expr`` is finite.
+
+        ``expr`` must be continuous on ``(lower, upper]`` (sympy's
+        ``continuous_domain``) and have a finite limit at ``lower+`` (sympy's
+        ``limit``): it then extends continuously to the compact ``[lower, upper]``
+        and is bounded there (extreme value theorem).
+        """
+        from sympy.calculus.util import continuous_domain
+
+        domain = sp.Interval.Lopen(lower, upper)
+        if not domain.is_subset(continuous_domain(expr, var, domain)):
+            raise DerivationError(f"{self.title}: not continuous on {domain}: {description}")
+        edge = sp.limit(expr, var, lower, "+")
+        if not edge.is_finite:
+            raise DerivationError(f"{self.title}: the limit at {lower}+ is {edge}: {description}")
+        method = (f"continuous on ${sp.latex(domain)}$ (sympy continuous_domain) with the finite "
+                  f"limit ${sp.latex(edge)}$ at ${sp.latex(lower)}^+$ (sympy.limit): bounded by "
+                  "the extreme value theorem on the closure")
+        self.steps.append(Step(description, name, "<", sp.oo, method))
+        return self
+
+    def nonnegative_given(
+        self, description: str, expr: sp.Basic, terms: Iterable[sp.Basic],
+        given: dict[sp.Symbol, tuple[sp.Basic, Derivation | str]], strict: bool = False,
+    ) -> Derivation:
+        """Check ``expr ≥ 0`` (``> 0``) by signed terms that may use auxiliary quantities.
+
+        Each key of ``given`` is a symbol declared non-negative (or positive)
+        that stands for an expression; its sign is justified either by a
+        derivation whose conclusion is ``expression ≥ 0`` (``> 0`` for a
+        positive symbol), checked here, or by a string naming a hypothesis of
+        the case at hand (recorded in ``assumptions``).  The terms, with the
+        expressions substituted back, must add up to ``expr``; each term must be
+        proved non-negative by sympy's assumptions.
+        """
+        reasons = []
+        for symbol, (meaning, why) in given.items():
+            if not symbol.is_nonnegative:
+                raise DerivationError(f"{self.title}: {symbol} is not declared non-negative")
+            if isinstance(why, Derivation):
+                stated = why.conclusion
+                strict_needed = bool(symbol.is_positive)
+                if stated.relation not in ((">",) if strict_needed else (">=", ">")) or \
+                        not _is_zero(stated.lhs - stated.rhs - meaning):
+                    raise DerivationError(
+                        f"{self.title}: '{why.title}' does not conclude {meaning} "
+                        f"{'>' if strict_needed else '>='} 0: {description}")
+                self.lemmas[why.title] = why
+                reasons.append(f"${sp.latex(symbol)} = {sp.latex(meaning)}$ by lemma: {why.title}")
+            else:
+                if why not in self.assumptions:
+                    self.assumptions = (*self.assumptions, why)
+                reasons.append(f"${sp.latex(symbol)} = {sp.latex(meaning)}$ by hypothesis: {why}")
+        parts = list(terms)
+        meanings = {symbol: meaning for symbol, (meaning, _) in given.items()}
+        if not _is_zero(sp.Add(*parts).subs(meanings) - sp.sympify(expr)):
+            raise DerivationError(f"{self.title}: decomposition does not add up: {description}")
+        for term in parts:
+            if not (term.is_nonnegative or _is_zero(term)):
+                raise DerivationError(f"{self.title}: cannot prove {term} >= 0: {description}")
+        if strict and not any(term.is_positive for term in parts):
+            raise DerivationError(f"{self.title}: no term is provably positive: {description}")
+        method = "sum of terms each proved {} by sympy's assumptions: {}; where {}".format(
+            "non-negative" if not strict else "non-negative, one positive",
+            ", ".join(f"${sp.latex(t)}$" for t in parts), "; ".join(reasons))
+        self.steps.append(Step(description, sp.sympify(expr), ">" if strict else ">=",
+                               sp.S.Zero, method))
+        return self
+
+    def positive_given(self, description: str, expr: sp.Basic, terms: Iterable[sp.Basic],
+                       given: dict[sp.Symbol, tuple[sp.Basic, Derivation | str]]) -> Derivation:
+        """Check ``expr > 0`` like :meth:`nonnegative_given`."""
+        return self.nonnegative_given(description, expr, terms, given, strict=True)
+
+    def continuous(self, description: str, expr: sp.Basic, var: sp.Symbol,
+                   domain: sp.Set) -> Derivation:
+        """Check with sympy's ``continuous_domain`` that ``expr`` is continuous on ``domain``."""
+        from sympy.calculus.util import continuous_domain
+
+        found = continuous_domain(expr, var, domain)
+        if not domain.is_subset(found):
+            raise DerivationError(
+                f"{self.title}: continuous only on {found}, not on {domain}: {description}")
+        at = sp.Symbol(f"{var.name}_0")
+        self.steps.append(Step(description, sp.Limit(expr, var, at, "+-"), "=",
+                               sp.sympify(expr).subs(var, at),
+                               f"continuous in ${sp.latex(var)}$: every "
+                               f"${sp.latex(at)} \\in {sp.latex(domain)}$ lies in sympy's "
+                               "continuous_domain"))
+        return self
+
+    def monotone(self, description: str, expr: sp.Basic, var: sp.Symbol, lower: sp.Basic,
+                 terms: Iterable[sp.Basic] | None = None) -> Derivation:
+        """Check ``expr(var) ≥ expr(lower)`` for every ``var ≥ lower`` (mean value theorem).
+
+        ``var`` must be declared so that ``var − lower ≥ 0``; ``expr`` must be
+        continuous on ``[lower, ∞)`` (sympy's ``continuous_domain``); and its
+        derivative, computed by sympy, must be a sum of ``terms`` each proved
+        non-negative by sympy's assumptions.
+        """
+        from sympy.calculus.util import continuous_domain
+
+        expr = sp.sympify(expr)
+        if not (var - lower).is_nonnegative:
+            raise DerivationError(f"{self.title}: {var} is not declared >= {lower}")
+        domain = sp.Interval(lower, sp.oo)
+        if not domain.is_subset(continuous_domain(expr, var, domain)):
+            raise DerivationError(f"{self.title}: not continuous on {domain}: {description}")
+        derivative = sp.diff(expr, var)
+        parts = list(sp.Add.make_args(sp.expand(derivative)) if terms is None else terms)
+        if not _is_zero(sp.Add(*parts) - derivative):
+            raise DerivationError(
+                f"{self.title}: terms do not add up to the derivative {derivative}: {description}")
+        for term in parts:
+            if not (term.is_nonnegative or _is_zero(term)):
+                raise DerivationError(f"{self.title}: cannot prove {term} >= 0: {description}")
+        start = sp.simplify(expr.subs(var, lower))
+        method = ("mean value theorem: continuous on ${}$ and the derivative ${}$ is a sum of "
+                  "terms proved non-negative: {}").format(
+            sp.latex(domain), sp.latex(derivative), ", ".join(f"${sp.latex(t)}$" for t in parts))
+        self.steps.append(Step(description, expr, ">=", start, method))
+        return self
+
+    def root(self, description: str, expr: sp.Basic, var: sp.Symbol,
+             roots: Iterable[sp.Basic]) -> Derivation:
+        """Check that the solutions of ``expr = 0`` found by ``sympy.solve`` are ``roots``."""
+        expected = [sp.sympify(r) for r in roots]
+        found = sp.solve(expr, var)
+        if len(found) != len(expected) or not all(
+                any(_is_zero(f - e) for f in found) for e in expected):
+            raise DerivationError(f"{self.title}: solve gives {found}, not {expected}: "
+                                  f"{description}")
+        rhs = expected[0] if len(expected) == 1 else sp.FiniteSet(*expected)
+        self.steps.append(Step(description, var, "=" if len(expected) == 1 else "->", rhs,
+                               f"sympy.solve(${sp.latex(expr)} = 0$, ${sp.latex(var)}$)"))
+        return self
+
+    def concave_maximum(self, description: str, expr: sp.Basic, var: sp.Symbol,
+                        point: sp.Basic, terms: Iterable[sp.Basic] | None = None) -> Derivation:
+        """Check that ``expr(var) ≤ expr(point)`` for every ``var > 0``.
+
+        ``var`` must be declared positive and ``point > 0``; the first
+        derivative must vanish at ``point`` and minus the second derivative must
+        be a sum of ``terms`` each proved non-negative, one positive (strict
+        concavity on ``(0, ∞)``), so the stationary point is the global maximum.
+        """
+        expr = sp.sympify(expr)
+        if not (var.is_positive and sp.sympify(point).is_positive):
+            raise DerivationError(f"{self.title}: {var} and {point} must be positive")
+        first = sp.diff(expr, var)
+        if not _is_zero(first.subs(var, point)):
+            raise DerivationError(f"{self.title}: {point} is not stationary: {description}")
+        minus_second = -sp.diff(expr, var, 2)
+        parts = list(sp.Add.make_args(sp.expand(minus_second)) if terms is None else terms)
+        if not _is_zero(sp.Add(*parts) - minus_second):
+            raise DerivationError(f"{self.title}: terms do not add up to -f'': {description}")
+        if not all(t.is_nonnegative for t in parts) or not any(t.is_positive for t in parts):
+            raise DerivationError(f"{self.title}: cannot prove -f'' > 0: {description}")
+        method = (f"stationary point of a strictly concave function: "
+                  f"f'(${sp.latex(point)}$) = 0 and $-f'' = {sp.latex(minus_second)} > 0$ "
+                  r"on $(0, \infty)$")
+        self.steps.append(Step(description, expr, "<=", sp.simplify(expr.subs(var, point)),
+                               method))
+        return self
+
     # -- rendering -------------------------------------------------------------
     def to_latex(self) -> str:
         """The derivation as a LaTeX ``align*`` environment with one line per step."""
@@ -176,7 +387,9 @@ def _is_zero(expr: sp.Basic) -> bool:
         return True
     for simplify in (sp.expand, sp.simplify, lambda e: sp.simplify(sp.expand_log(e, force=True)),
                      lambda e: sp.simplify(sp.powsimp(sp.expand_power_base(e, force=True),
-                                                      force=True))):
+                                                      force=True)),
+                     # Powers like (1-p)**g/(1-p) combine only over a common denominator.
+                     lambda e: sp.simplify(sp.together(sp.expand(e)))):
         try:
             if simplify(expr) == 0:
                 return True
@@ -185,5 +398,13 @@ def _is_zero(expr: sp.Basic) -> bool:
     return False
 
 
+_TEX_SPECIALS = {
+    "\\": r"\textbackslash{}", "_": r"\_", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+    "{": r"\{", "}": r"\}", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
+    "<": r"\textless{}", ">": r"\textgreater{}",
+}
+
+
 def _tex_escape(text: str) -> str:
-    return text.replace("\\", r"\textbackslash{}").replace("_", r"\_").replace("&", r"\&")
+    """``text`` safe inside ``\\text{...}`` (every character special to LaTeX escaped)."""
+    return "".join(_TEX_SPECIALS.get(char, char) for char in text)

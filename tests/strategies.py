@@ -47,3 +47,31 @@ def distributions(draw: st.DrawFn, min_size: int = 1, max_size: int = 8,
                    .filter(lambda w: sum(w) > 0))
     total = sum(weights)
     return tuple(Fraction(w, total) for w in weights)
+
+
+@st.composite
+def binary_sources(draw: st.DrawFn, min_p: Fraction = Fraction(1, 50)) -> tuple[Fraction, ...]:
+    """A binary source (1 − p, p) with p in [min_p, 1/2), p ≠ 1/2 (two distinct probabilities)."""
+    p = draw(st.fractions(min_value=min_p, max_value=Fraction(49, 100), max_denominator=200))
+    return (1 - p, p)
+
+
+def excess_probabilities() -> st.SearchStrategy[Fraction]:
+    """ε ∈ (0, 1) for excess-distortion limits, from 10^-6 to 0.9."""
+    return st.one_of(st.sampled_from([Fraction(1, 10**6), Fraction(1, 1000), Fraction(1, 2)]),
+                     st.fractions(min_value=Fraction(1, 100), max_value=Fraction(9, 10),
+                                  max_denominator=100))
+
+
+@st.composite
+def weighted_sources(draw: st.DrawFn, min_size: int = 1,
+                     max_size: int = 6) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...]]:
+    """A source P and a class-weighting distribution Q of the same length (all Q(x) > 0)."""
+    source = draw(distributions(min_size=min_size, max_size=max_size))
+    weights = draw(distributions(min_size=len(source), max_size=len(source)))
+    return source, weights
+
+
+def codebook_sizes(max_value: int = 4) -> st.SearchStrategy[int]:
+    """A number of codewords M ≥ 1."""
+    return st.integers(min_value=1, max_value=max_value)

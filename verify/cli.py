@@ -11,6 +11,7 @@ whose requested digits could not be confirmed.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -77,6 +78,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("focalrd: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `focalrd derive | head`): stop quietly.
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        except OSError:  # pragma: no cover
+            pass
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

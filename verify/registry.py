@@ -22,16 +22,25 @@ Registering claims (this is the public API; user modules loaded with
         ...
 
 ``claim`` defines the claim and registers the decorated function as its first
-check; ``check`` adds further checks to an already defined claim.
+check; ``check`` adds further checks to an already defined claim.  Both accept
+``level=`` to declare the level of evidence of the check (used to label a check
+that raised).  :func:`falsify` (and :func:`search_counterexample`) search a
+hypothesis strategy for a counterexample, seeded and without an example
+database, and shrink it to a minimal one; :func:`isolated_registry` undoes
+registrations (for tests).
 """
 
 from __future__ import annotations
 
+import hashlib
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
+import mpmath
 from focalrd.numeric.errors import InvalidInputError
 
 #: Levels of evidence, weakest to strongest in spirit (not an order of trust).
@@ -178,10 +187,16 @@ def define(claim_id: str, *, statement: str, latex: str = "", provenance: str = 
 
 
 def claim(claim_id: str, *, statement: str, latex: str = "", provenance: str = "derived here",
-          expected: str = "holds", section: str = "", notes: str = "") -> Callable[[Check], Check]:
-    """Define claim ``claim_id`` and register the decorated function as its first check."""
+          expected: str = "holds", section: str = "", notes: str = "",
+          level: str | None = None) -> Callable[[Check], Check]:
+    """Define claim ``claim_id`` and register the decorated function as its first check.
+
+    ``level`` (optional) declares the level of evidence the check produces; the
+    runner uses it only to label a check that raised before returning Evidence.
+    """
 
     def decorate(func: Check) -> Check:
+        _declare_level(func, level)
         define(claim_id, statement=statement, latex=latex, provenance=provenance,
                expected=expected, section=section, notes=notes).checks.append(func)
         return func
@@ -189,14 +204,156 @@ def claim(claim_id: str, *, statement: str, latex: str = "", provenance: str = "
     return decorate
 
 
-def check(claim_id: str) -> Callable[[Check], Check]:
-    """Register the decorated function as a further check of an already defined claim."""
+def check(claim_id: str, *, level: str | None = None) -> Callable[[Check], Check]:
+    """Register the decorated function as a further check of an already defined claim.
+
+    ``level`` as in :func:`claim`.
+    """
 
     def decorate(func: Check) -> Check:
         if claim_id not in _REGISTRY:
             raise ClaimRegistryError("claim id", "the id of a claim defined with @claim",
                                      claim_id)
+        _declare_level(func, level)
         _REGISTRY[claim_id].checks.append(func)
         return func
 
     return decorate
+
+
+def _declare_level(func: Check, level: str | None) -> None:
+    if level is None:
+        return
+    if level not in LEVELS:
+        raise ClaimRegistryError("level", f"one of {', '.join(LEVELS)}", level)
+    func.evidence_level = level  # type: ignore[attr-defined]
+
+
+def declared_level(func: Check) -> str | None:
+    """The level declared with ``@check(..., level=...)``, if any."""
+    return getattr(func, "evidence_level", None)
+
+
+@contextmanager
+def isolated_registry() -> Iterator[None]:
+    """Restore the registry on exit: claims and checks added inside are forgotten.
+
+    For tests and for trying out user claims without leaving them registered.
+    """
+    saved = {claim_id: (entry, list(entry.checks)) for claim_id, entry in _REGISTRY.items()}
+    try:
+        yield
+    finally:
+        _REGISTRY.clear()
+        for claim_id, (entry, checks) in saved.items():
+            entry.checks[:] = checks
+            _REGISTRY[claim_id] = entry
+
+
+# -- minimised counterexamples ------------------------------------------------------
+
+
+def jsonable(value: Any, dps: int = 30) -> Any:
+    """``value`` as JSON data: exact fractions as ``"a/b"``, reals as decimal strings.
+
+    mpf values are printed with ``dps`` significant digits (they are reported as
+    found, not confirmed: use :func:`focalrd.numeric.precision.reported` for digits
+    that are claimed correct).  Tuples become lists; unknown objects their ``str``.
+    """
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Fraction):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, mpmath.mpf):
+        return mpmath.nstr(value, dps)
+    if isinstance(value, Mapping):
+        return {str(key): jsonable(item, dps) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(item, dps) for item in value]
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Falsification:
+    """The outcome of :func:`falsify`.
+
+    ``counterexample`` is None when every example satisfied the property;
+    otherwise the minimal (shrunk) failing example as JSON data.  ``examples``
+    counts the examples generated before the first failure (all of them when
+    none failed), not the extra evaluations made while shrinking.
+    """
+
+    counterexample: dict[str, Any] | None
+    examples: int
+
+
+class _PropertyFails(Exception):
+    """Raised inside the hypothesis search when the property is false."""
+
+
+def falsify(strategy: Any, holds: Callable[[Any], bool], max_examples: int = 100, *,
+            seed: int | str = 0,
+            describe: Callable[[Any], Mapping[str, Any]] | None = None) -> Falsification:
+    """Search for a value of ``strategy`` where ``holds`` is False, and shrink it.
+
+    Uses hypothesis: up to ``max_examples`` values are drawn from ``strategy``
+    (a hypothesis strategy; prefer ``st.fixed_dictionaries`` so a counterexample
+    has named fields), and a failing value is shrunk to a minimal one.  The
+    search is seeded by ``seed`` (pass ``(ctx.seed, ctx.claim_id)``-derived data,
+    e.g. ``seed=f"{ctx.seed}:{ctx.claim_id}"``) and uses no example database, so
+    it is deterministic.  ``describe(value)`` may add numbers about the failing
+    value (e.g. both sides of the inequality) to the counterexample.  An
+    exception raised by ``holds`` is not a counterexample: it propagates.
+
+    >>> from hypothesis import strategies as st
+    >>> falsify(st.fixed_dictionaries({"n": st.integers(0, 1000)}),
+    ...         lambda x: x["n"] < 17, 200).counterexample
+    {'n': 17}
+    """
+    from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+    from hypothesis import seed as hypothesis_seed
+
+    calls = {"generated": 0, "failing": None}
+    failures: list[Any] = []
+
+    def search_property(value: Any) -> None:
+        if calls["failing"] is None:
+            calls["generated"] += 1
+        if not holds(value):
+            if calls["failing"] is None:
+                calls["failing"] = calls["generated"]
+            failures.append(value)
+            raise _PropertyFails
+
+    run = settings(max_examples=max(1, int(max_examples)), database=None, deadline=None,
+                   derandomize=False, verbosity=Verbosity.quiet, report_multiple_bugs=False,
+                   suppress_health_check=list(HealthCheck), print_blob=False,
+                   phases=(Phase.explicit, Phase.generate, Phase.shrink))(
+        hypothesis_seed(_integer_seed(seed))(given(strategy)(search_property)))
+    try:
+        run()
+    except _PropertyFails:
+        # hypothesis replays the minimal failing example last.
+        minimal = failures[-1]
+        found = dict(jsonable(minimal)) if isinstance(minimal, Mapping) else {
+            "example": jsonable(minimal)}
+        if describe is not None:
+            found.update(jsonable(dict(describe(minimal))))
+        return Falsification(found, calls["failing"])
+    return Falsification(None, calls["generated"])
+
+
+def search_counterexample(strategy: Any, holds: Callable[[Any], bool], max_examples: int = 100,
+                          *, seed: int | str = 0,
+                          describe: Callable[[Any], Mapping[str, Any]] | None = None,
+                          ) -> dict[str, Any] | None:
+    """The minimal counterexample found by :func:`falsify`, or None."""
+    return falsify(strategy, holds, max_examples, seed=seed, describe=describe).counterexample
+
+
+def _integer_seed(seed: int | str) -> int:
+    """A 64-bit integer seed from any seed text (stable across processes and runs)."""
+    digest = hashlib.sha256(str(seed).encode()).digest()
+    return int.from_bytes(digest[:8], "big")

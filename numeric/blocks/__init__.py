@@ -1,1 +1,31 @@
-"""Blocks of n symbols from a memoryless source: THEORY.md section 6."""
+"""Blocks of n symbols from a memoryless source: THEORY.md section 6.
+
+* :mod:`.excess` — ε*_γ(n, M, D) and D*_γ(n, M, ε) exactly, via type classes
+  ([n.excess-exact], [n.dstar-closed-form]); exact integers for small n, a
+  fixed-point scan of the classes that matter for large n (:mod:`.lattice`).
+* :mod:`.normal` — the dispersion and the normal approximation ([n.second-order]).
+* :mod:`.average` — average distortion: converse, typical-set achievability and
+  the exact value by search for tiny k^n ([n.avg-sandwich]).
+* :mod:`.simulation` — Monte Carlo of the optimal list code ([n.simulation]).
+"""
+
+from focalrd.numeric.blocks.excess import (
+    DistortionLimit,
+    distortion_limit,
+    excess_distortion_limit,
+    least_count,
+)
+from focalrd.numeric.blocks.grouping import codebook_size, group_source
+from focalrd.numeric.blocks.normal import binary_dispersion, inverse_q, normal_approximation
+
+__all__ = [
+    "DistortionLimit",
+    "binary_dispersion",
+    "codebook_size",
+    "distortion_limit",
+    "excess_distortion_limit",
+    "group_source",
+    "inverse_q",
+    "least_count",
+    "normal_approximation",
+]

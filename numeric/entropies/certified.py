@@ -1,0 +1,300 @@
+"""A certified enclosure of max_P S_γ(P) on k ≤ 4 symbols by interval branch and bound.
+
+    S_γ(P) = Σ_x f(P(x)),   f(p) = p (1 − p)^γ,   h_γ(k) = ln max_P S_γ(P).
+
+Method.  The free coordinates are p_1, …, p_{k−1} and p_k = 1 − Σ p_i.  Because
+S_γ is symmetric, the search is restricted to sorted points p_1 ≥ … ≥ p_k
+(boxes that provably contain no sorted feasible point are discarded).  On a box
+two upper bounds are computed and the smaller kept:
+
+* the *natural* bound Σ_x max_{p ∈ I_x} f(p), where I_x is the range of p_x on
+  the box; f increases on [0, 1/(γ+1)] and decreases after, so its maximum
+  over an interval is f at the point of the interval nearest to 1/(γ+1);
+* the *mean-value* bound S(c) + Σ_i max|f'(I_i) − f'(I_k)|·r_i around the box
+  centre c (r_i the half-widths), which is second order near the maximum.  The
+  range of f' on an interval uses its shape: f' decreases on [0, 2/(γ+1)] and
+  increases after (the single sign change of f'' derived in
+  :mod:`focalrd.proofs.hgamma`), so its minimum is at the point nearest to
+  2/(γ+1) and its maximum at an end point.
+
+Every value is computed in ``mpmath.iv`` interval arithmetic (outward rounding),
+so the upper bounds are rigorous; the lower bound is S at a feasible point (box
+centres and any supplied candidate points), also from an interval evaluation.
+Boxes are processed best-first and split along their widest side until the gap
+between the largest remaining upper bound and the best lower bound is at most
+``rel_tol`` times the lower bound, or ``max_boxes`` have been split.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import mpmath
+from mpmath import iv, mp
+
+from focalrd.numeric.errors import InvalidInputError
+from focalrd.numeric.exact import focusing_parameter, positive_integer
+
+#: Largest alphabet the branch and bound accepts (k − 1 ≤ 3 free coordinates).
+MAX_CERTIFIED_ALPHABET = 4
+
+
+@dataclass(frozen=True)
+class Enclosure:
+    """lower ≤ max_P S_γ(P) ≤ upper, rigorously; ``boxes`` splits were needed.
+
+    ``log_lower``/``log_upper`` enclose h_γ(k) = ln max S.  ``complete`` is
+    False when ``max_boxes`` ran out before ``rel_tol`` was reached (the
+    enclosure is still valid, only wider).  ``best_point`` is the feasible
+    point that gave ``lower``.
+    """
+
+    lower: mpmath.mpf
+    upper: mpmath.mpf
+    log_lower: mpmath.mpf
+    log_upper: mpmath.mpf
+    boxes: int
+    complete: bool
+    best_point: tuple[mpmath.mpf, ...]
+
+
+class _Bounds:
+    """Interval evaluations of f and f' for one γ (γ > 0) at the iv precision."""
+
+    def __init__(self, gamma: Fraction) -> None:
+        self.g = iv.mpf(gamma.numerator) / gamma.denominator
+        self.gamma = gamma
+        # Peaks of f and valleys of f' as (exact) Fractions: 1/(γ+1), 2/(γ+1).
+        self.peak = 1 / (gamma + 1)
+        self.valley = 2 / (gamma + 1)
+
+    def f(self, p: mpmath.mpf) -> iv.mpf:
+        if p <= 0 or p >= 1:
+            return iv.mpf(0)
+        x = iv.mpf(p)
+        return x * iv.exp(self.g * iv.log(1 - x))
+
+    def f_prime(self, p: mpmath.mpf) -> iv.mpf | None:
+        """f'(p) = (1 − p)^(γ−1)(1 − (γ+1)p); None where it is infinite (γ < 1, p = 1)."""
+        if p >= 1:
+            if self.gamma < 1:
+                return None
+            return iv.mpf(-1) if self.gamma == 1 else iv.mpf(0)
+        x = iv.mpf(p)
+        return iv.exp((self.g - 1) * iv.log(1 - x)) * (1 - (self.g + 1) * x)
+
+    def f_second(self, p: mpmath.mpf) -> iv.mpf | None:
+        """f''(p) = γ(1 − p)^(γ−2)((γ+1)p − 2); None where it is infinite (γ < 2, p = 1)."""
+        if p >= 1:
+            if self.gamma < 2:
+                return None
+            return iv.mpf(2) if self.gamma == 2 else iv.mpf(0)
+        x = iv.mpf(p)
+        return self.g * iv.exp((self.g - 2) * iv.log(1 - x)) * ((self.g + 1) * x - 2)
+
+    def f_second_max(self, lo: mpmath.mpf, hi: mpmath.mpf) -> mpmath.mpf | None:
+        """An upper bound of f'' on [lo, hi], from the sign of the third derivative
+        γ(γ−1)(1 − p)^(γ−3)(3 − (γ+1)p): f'' is constant (−2) at γ = 1, decreasing
+        for γ < 1, and for γ > 1 increasing up to 3/(γ+1) and decreasing after."""
+        if self.gamma == 1:
+            return mp.mpf(-2)
+        point = lo if self.gamma < 1 else _clamp(3 / (self.gamma + 1), lo, hi)
+        value = self.f_second(point)
+        return None if value is None else _high(value)
+
+    def f_max(self, lo: mpmath.mpf, hi: mpmath.mpf) -> mpmath.mpf:
+        """An upper bound of max f on [lo, hi] ⊂ [0, 1]."""
+        return _high(self.f(_clamp(self.peak, lo, hi)))
+
+    def f_prime_range(self, lo: mpmath.mpf, hi: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf] | None:
+        """Bounds (low, high) of f' on [lo, hi] ⊂ [0, 1], or None if unbounded."""
+        ends = [self.f_prime(lo), self.f_prime(hi)]
+        bottom = self.f_prime(_clamp(self.valley, lo, hi))
+        if any(v is None for v in (*ends, bottom)):
+            return None
+        return _low(bottom), max(_high(ends[0]), _high(ends[1]))
+
+
+def _low(x: iv.mpf) -> mpmath.mpf:
+    """The lower end point of an interval, as an mpf."""
+    return mp.make_mpf(x._mpi_[0])
+
+
+def _high(x: iv.mpf) -> mpmath.mpf:
+    """The upper end point of an interval, as an mpf."""
+    return mp.make_mpf(x._mpi_[1])
+
+
+def _exact(x: mpmath.mpf) -> Fraction:
+    man, exp = mpmath.mpf(x).man_exp
+    return Fraction(int(man)) * Fraction(2) ** int(exp)
+
+
+def _clamp(x: Fraction, lo: mpmath.mpf, hi: mpmath.mpf) -> mpmath.mpf:
+    # Compare exactly: lo, hi are binary floating-point numbers, x a Fraction.
+    if _exact(lo) >= x:
+        return lo
+    if _exact(hi) <= x:
+        return hi
+    return mp.mpf(x.numerator) / x.denominator
+
+
+def _last_range(lo: Sequence[mpmath.mpf], hi: Sequence[mpmath.mpf]
+                ) -> tuple[mpmath.mpf, mpmath.mpf] | None:
+    """Outer bounds of p_k = 1 − Σ p_i over the box, clipped to [0, 1]; None if infeasible."""
+    top = _high(1 - iv.fsum(iv.mpf(x) for x in lo))
+    bottom = _low(1 - iv.fsum(iv.mpf(x) for x in hi))
+    if top < 0:
+        return None
+    return max(bottom, mp.zero), min(top, mp.one)
+
+
+class _Search:
+    def __init__(self, k: int, gamma: Fraction) -> None:
+        self.k = k
+        self.bounds = _Bounds(gamma)
+
+    def s_lower(self, point: Sequence[mpmath.mpf]) -> mpmath.mpf | None:
+        """A lower bound of S at the feasible point (p_1..p_{k−1}, 1 − Σ), or None."""
+        last = 1 - iv.fsum(iv.mpf(x) for x in point)
+        if _low(last) < 0:
+            return None
+        total = iv.fsum(self.bounds.f(x) for x in point)
+        # p_k is only known as an interval; f's minimum over an interval is at an end.
+        f_last = min(_low(self.bounds.f(_low(last))),
+                     _low(self.bounds.f(min(_high(last), mp.one))))
+        return _low(total + f_last)
+
+    def upper(self, lo: list[mpmath.mpf], hi: list[mpmath.mpf]) -> mpmath.mpf | None:
+        """An upper bound of S on the sorted feasible part of the box, or None if empty."""
+        for i in range(1, len(lo)):
+            if lo[i] > hi[i - 1]:
+                return None
+        last = _last_range(lo, hi)
+        if last is None or last[0] > hi[-1]:
+            return None
+        b = self.bounds
+        natural = iv.fsum([iv.mpf(b.f_max(a, c)) for a, c in zip(lo, hi, strict=True)]
+                          + [iv.mpf(b.f_max(*last))])
+        natural = _high(natural)
+        taylor = self._taylor(lo, hi, last)
+        return natural if taylor is None else min(natural, taylor)
+
+    def _taylor(self, lo: list[mpmath.mpf], hi: list[mpmath.mpf],
+                last: tuple[mpmath.mpf, mpmath.mpf]) -> mpmath.mpf | None:
+        """Second-order bound around the box centre c (None where it does not apply).
+
+        With δ = p − c (all k coordinates, Σ δ_x = 0) and M_x ≥ f'' on the range of p_x,
+        Taylor's theorem gives f(p_x) ≤ f(c_x) + f'(c_x)δ_x + M_x δ_x²/2, and for any μ
+        S(p) ≤ S(c) + Σ_x [(f'(c_x) − μ)δ_x + M_x δ_x²/2]; each bracket is a quadratic
+        in one variable, maximised over its interval.
+        """
+        b = self.bounds
+        centre = [(a + c) / 2 for a, c in zip(lo, hi, strict=True)]
+        c_last = 1 - iv.fsum(iv.mpf(x) for x in centre)
+        if _low(c_last) != _high(c_last) or not 0 < _low(c_last) < 1:
+            return None  # the centre is infeasible or not exactly representable
+        points = centre + [_low(c_last)]
+        ranges = list(zip(lo, hi, strict=True)) + [last]
+        slopes = [b.f_prime(x) for x in points]
+        curvatures = [b.f_second_max(a, c) for a, c in ranges]
+        if any(v is None for v in slopes) or any(v is None for v in curvatures):
+            return None
+        mu = iv.mpf(_low(iv.fsum(slopes) / len(slopes)))
+        total = iv.fsum(b.f(x) for x in points)
+        for x, (a, c), slope, m in zip(points, ranges, slopes, curvatures, strict=True):
+            g = slope - mu
+            lo_d, hi_d = iv.mpf(a) - iv.mpf(x), iv.mpf(c) - iv.mpf(x)
+            low_delta, high_delta = _low(lo_d), _high(hi_d)
+            half_m = iv.mpf(m) / 2
+            best = max(_high(g * d + half_m * d * d) for d in (lo_d, hi_d))
+            if m < 0:
+                vertex = -g / iv.mpf(m)
+                if not (_high(vertex) < low_delta or _low(vertex) > high_delta):
+                    best = max(best, _high(g * g / (-2 * iv.mpf(m))))
+            total += iv.mpf(best)
+        return _high(total)
+
+    def _s_upper_at(self, point: Sequence[mpmath.mpf]) -> iv.mpf | None:
+        last = 1 - iv.fsum(iv.mpf(x) for x in point)
+        if _low(last) < 0:
+            return None
+        total = iv.fsum(self.bounds.f(x) for x in point)
+        return total + iv.mpf(self.bounds.f_max(_low(last), min(_high(last), mp.one)))
+
+
+def hgamma_max_enclosure(k: int, gamma: Fraction | int | str, rel_tol: float = 1e-12,
+                         max_boxes: int = 20_000,
+                         candidates: Sequence[Sequence[mpmath.mpf]] = ()) -> Enclosure:
+    """Rigorous bounds lower ≤ max_P S_γ(P) ≤ upper for 2 ≤ k ≤ 4 and γ > 0.
+
+    ``candidates`` (full distributions, e.g. the result of a search) only
+    tighten the lower bound; the enclosure is valid whatever they are.
+
+    >>> e = hgamma_max_enclosure(2, 1)         # max is 1/2, at the uniform P
+    >>> float(e.lower) <= 0.5 <= float(e.upper)
+    True
+    """
+    k = positive_integer(k, "alphabet", minimum=2)
+    if k > MAX_CERTIFIED_ALPHABET:
+        raise InvalidInputError("alphabet", f"an integer from 2 to {MAX_CERTIFIED_ALPHABET}", k)
+    gamma = focusing_parameter(gamma)
+    if gamma == 0:
+        raise InvalidInputError("gamma", "a number > 0 (S_0 = 1 for every P)", gamma)
+    dps = max(mp.dps, 20) + 5
+    saved = iv.prec
+    iv.dps = dps
+    try:
+        with mp.workdps(dps):
+            return _branch_and_bound(k, gamma, rel_tol, max_boxes, candidates)
+    finally:
+        iv.prec = saved
+
+
+def _branch_and_bound(k: int, gamma: Fraction, rel_tol: float, max_boxes: int,
+                      candidates: Sequence[Sequence[mpmath.mpf]]) -> Enclosure:
+    n = k - 1
+    if True:
+        search = _Search(k, gamma)
+        best, best_point = mp.mpf(-1), (mp.one,) * 0
+        for point in [[mp.one / k] * n] + [list(c[:n]) for c in candidates]:
+            value = search.s_lower(point)
+            if value is not None and value > best:
+                best, best_point = value, tuple(point)
+        root = ([mp.zero] * n, [mp.one] * n)
+        heap: list[tuple[mpmath.mpf, int, list, list]] = []
+        counter = 0
+        top = search.upper(*root)
+        if top is not None:
+            heap.append((-top, counter, *root))
+        splits = 0
+        while heap:
+            neg_upper, _, lo, hi = heap[0]
+            if -neg_upper - best <= rel_tol * abs(best) or splits >= max_boxes:
+                break
+            heapq.heappop(heap)
+            splits += 1
+            axis = max(range(n), key=lambda i: hi[i] - lo[i])
+            mid = (lo[axis] + hi[axis]) / 2
+            for a, c in ((lo[axis], mid), (mid, hi[axis])):
+                new_lo, new_hi = list(lo), list(hi)
+                new_lo[axis], new_hi[axis] = a, c
+                upper = search.upper(new_lo, new_hi)
+                if upper is None or upper < best:
+                    continue
+                centre = [(x + y) / 2 for x, y in zip(new_lo, new_hi, strict=True)]
+                value = search.s_lower(centre)
+                if value is not None and value > best:
+                    best, best_point = value, tuple(centre)
+                counter += 1
+                heapq.heappush(heap, (-upper, counter, new_lo, new_hi))
+        upper = -heap[0][0] if heap else best
+        upper = max(upper, best)
+        point = tuple(best_point) + (1 - mp.fsum(best_point),)
+        log_lower = _low(iv.log(iv.mpf(best)))
+        log_upper = _high(iv.log(iv.mpf(upper)))
+        complete = upper - best <= rel_tol * abs(best)
+    return Enclosure(best, upper, log_lower, log_upper, splits, complete, point)

@@ -1,0 +1,246 @@
+"""The verification runner: statuses, expectations, determinism, parallel runs, the CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from focalrd.numeric.errors import InvalidInputError
+from focalrd.verify.progress import Progress
+from focalrd.verify.registry import isolated_registry
+from focalrd.verify.runner import (
+    REPORT_NAME,
+    SCHEMA,
+    RunSettings,
+    document_json,
+    load_claims,
+    load_user_module,
+    run,
+    select_claims,
+    split_patterns,
+    write_report,
+)
+
+USER_CLAIMS = '''
+import random
+
+import numpy
+from hypothesis import strategies as st
+from focalrd.verify.registry import Evidence, claim, define, falsify
+
+@claim("user.squares", statement="n^2 >= 0 for integers n", provenance="user")
+def squares(ctx):
+    drawn = [ctx.rng.randint(-10**9, 10**9) for _ in range(ctx.effort(5, 20))]
+    # numpy.bool_ verdict and a draw from the global generator: the runner copes with both.
+    return Evidence.sampled("seeded integers", numpy.bool_(all(n * n >= 0 for n in drawn)),
+                            len(drawn), drawn=drawn[:3], global_draw=random.random())
+
+def _below_17(ctx):
+    out = falsify(st.fixed_dictionaries({"n": st.integers(0, 10**6)}), lambda x: x["n"] < 17,
+                  ctx.effort(100, 300), seed=f"{ctx.seed}:{ctx.claim_id}")
+    return Evidence.sampled("hypothesis search", out.counterexample is None, out.examples,
+                            counterexample=out.counterexample)
+
+claim("user.below-17-fails", statement="every n in 0..10^6 is < 17", provenance="user",
+      expected="fails")(_below_17)
+claim("user.below-17-holds", statement="every n in 0..10^6 is < 17 (wrongly expected)",
+      provenance="user")(_below_17)
+
+define("user.unchecked", statement="nobody checks this", provenance="user")
+
+@claim("user.crashes", statement="a check that raises", provenance="user", level="certified")
+def crashes(ctx):
+    raise RuntimeError("deliberate failure")
+
+@claim("user.unknown", statement="undecided", provenance="user", expected="unknown")
+def undecided(ctx):
+    return Evidence.inconclusive("sampled", "cannot tell", "too hard")
+'''
+
+
+@pytest.fixture
+def user_claims(tmp_path: Path):
+    """A user claims module in tmp_path; the claims it registers are forgotten afterwards."""
+    load_claims()  # the suite's own claims stay registered after the test
+    path = tmp_path / "user_claims.py"
+    path.write_text(USER_CLAIMS)
+    with isolated_registry():
+        yield str(path)
+
+
+def _settings(module: str, only: str = "user.*", **kwargs) -> RunSettings:
+    return RunSettings(quick=True, only=split_patterns(only), claims_modules=(module,), **kwargs)
+
+
+def _without_timings(value):
+    """The document without the keys that may differ between identical runs."""
+    if isinstance(value, dict):
+        return {k: _without_timings(v) for k, v in value.items() if k not in ("seconds", "created")}
+    if isinstance(value, list):
+        return [_without_timings(v) for v in value]
+    return value
+
+
+def test_statuses_expectations_and_summary(user_claims):
+    document = run(_settings(user_claims))
+    records = {r["id"]: r for r in document["claims"]}
+    assert list(records) == ["user.squares", "user.below-17-fails", "user.below-17-holds",
+                             "user.unchecked", "user.crashes", "user.unknown"]
+
+    assert records["user.squares"]["status"] == "verified" and records["user.squares"]["met"]
+    # A false claim expected to fail: refuted with the least counterexample, and met.
+    refuted = records["user.below-17-fails"]
+    assert refuted["status"] == "refuted" and refuted["met"]
+    assert refuted["counterexample"] == {"n": 17}
+    assert refuted["evidence"][0]["counterexample"] == {"n": 17}
+    assert "the suite working" in refuted["met_reason"]
+    # The same check, but the claim expected to hold: not met.
+    wrong = records["user.below-17-holds"]
+    assert wrong["status"] == "refuted" and not wrong["met"]
+
+    unchecked = records["user.unchecked"]
+    assert unchecked["status"] == "inconclusive" and not unchecked["met"]
+    assert unchecked["why"] == "no check registered" and unchecked["evidence"] == []
+
+    crashed = records["user.crashes"]
+    assert crashed["status"] == "inconclusive" and not crashed["met"]
+    entry = crashed["evidence"][0]
+    assert entry["passed"] is None and entry["level"] == "certified"
+    assert "RuntimeError: deliberate failure" in entry["why"] and "user_claims.py" in entry["why"]
+
+    unknown = records["user.unknown"]
+    assert unknown["status"] == "inconclusive" and unknown["met"]
+    assert "too hard" in unknown["why"] and "unknown" in unknown["met_reason"]
+
+    summary = document["summary"]
+    assert (summary["claims"], summary["verified"], summary["refuted"],
+            summary["inconclusive"]) == (6, 1, 2, 3)
+    assert (summary["met"], summary["not_met"]) == (3, 3)
+    assert summary["not_met_ids"] == ["user.below-17-holds", "user.unchecked", "user.crashes"]
+    assert summary["by_level"] == {"sampled": 1, "reference": 0, "exhaustive": 0,
+                                   "certified": 0, "symbolic": 0}
+
+
+def test_document_follows_the_documented_schema(user_claims):
+    document = run(_settings(user_claims, only="user.squares"))
+    assert document["schema"] == SCHEMA
+    assert set(document) >= {"schema", "focalrd_version", "created", "settings", "environment",
+                             "load_errors", "claims", "summary"}
+    assert document["settings"] == {"dps": 30, "quick": True, "seed": 0, "jobs": 1,
+                                     "only": ["user.squares"], "claims_modules": [user_claims]}
+    assert set(document["environment"]) == {"python", "platform", "packages", "mpmath_backend",
+                                            "git_revision"}
+    assert document["environment"]["packages"]["mpmath"]
+    record = document["claims"][0]
+    assert set(record) >= {"id", "section", "statement", "latex", "provenance", "expected",
+                           "status", "met", "why", "evidence", "counterexample", "notes",
+                           "seconds"}
+    assert set(record["evidence"][0]) >= {"level", "method", "passed", "samples", "seconds",
+                                          "check"}
+    json.loads(document_json(document))  # JSON-serialisable as it stands
+
+
+def test_same_seed_same_json_and_the_seed_matters(user_claims):
+    settings = _settings(user_claims, only="user.squares,user.below-17-*")
+    first, second = run(settings), run(settings)
+    assert first["created"] and first["summary"]["seconds"] >= 0
+    strip = _without_timings
+    assert document_json(strip(first)) == document_json(strip(second))
+    other = run(_settings(user_claims, only="user.squares", seed=1))
+    assert other["claims"][0]["evidence"][0]["drawn"] != first["claims"][0]["evidence"][0]["drawn"]
+
+
+def test_parallel_jobs_give_the_same_results(user_claims):
+    serial = run(_settings(user_claims, only="user.*"))
+    parallel = run(_settings(user_claims, only="user.*", jobs=2))
+    assert parallel["settings"]["jobs"] == 2
+    for key in ("claims", "summary"):
+        assert _without_timings(parallel[key]) == _without_timings(serial[key])
+
+
+def test_only_patterns_select_in_registration_order(user_claims):
+    load_claims([user_claims])
+    assert split_patterns("a.*, b ,,c") == ("a.*", "b", "c")
+    chosen = [c.id for c in select_claims(split_patterns("user.unknown,user.sq*"))]
+    assert chosen == ["user.squares", "user.unknown"]
+    with pytest.raises(InvalidInputError, match="only"):
+        select_claims(("user.nothing-like-this",))
+
+
+def test_user_modules_that_cannot_be_loaded_are_usage_errors(tmp_path):
+    with pytest.raises(InvalidInputError, match="no such .py file"):
+        load_user_module(str(tmp_path / "missing.py"))
+    with pytest.raises(InvalidInputError, match="module not found"):
+        load_user_module("focalrd_no_such_module_here")
+    broken = tmp_path / "broken.py"
+    broken.write_text("def oops(:\n")
+    with pytest.raises(InvalidInputError, match="SyntaxError") as caught:
+        load_user_module(str(broken))
+    assert "\n" not in str(caught.value)
+
+
+def test_report_is_written_atomically(tmp_path, user_claims):
+    document = run(_settings(user_claims, only="user.squares"))
+    out = tmp_path / "nested" / "out"
+    path = write_report(document, out)
+    assert path == out / REPORT_NAME
+    assert json.loads(path.read_text()) == document
+    assert sorted(p.name for p in out.iterdir()) == [REPORT_NAME]  # no temporary file left
+
+
+def test_progress_prints_one_line_per_claim():
+    stream = io.StringIO()
+    progress = Progress(2, stream, live=False)
+    for claim_id, status, met in (("a.one", "verified", True), ("b.two", "refuted", False)):
+        progress.started(claim_id)
+        progress.finished({"id": claim_id, "status": status, "met": met, "seconds": 0.5})
+    progress.close()
+    lines = stream.getvalue().splitlines()
+    assert lines == ["[1/2] verified     a.one  0.50 s",
+                     "[2/2] refuted      b.two  0.50 s  (expectation not met)"]
+
+
+def test_live_progress_rewrites_one_line_and_keeps_finished_claims():
+    stream = io.StringIO()
+    progress = Progress(2, stream, live=True)
+    progress.started("a.one")
+    progress.started("b.two")
+    progress.finished({"id": "a.one", "status": "verified", "met": True, "seconds": 0.25})
+    progress.finished({"id": "b.two", "status": "inconclusive", "met": False, "seconds": 1})
+    progress.close()
+    text = stream.getvalue()
+    assert "running a.one, b.two" in text
+    # What the terminal shows at the end: each finished claim on its own line.
+    shown = [line.split("\r")[-1].rstrip() for line in text.split("\n")]
+    assert shown == ["[1/2] verified     a.one  0.25 s",
+                     "[2/2] inconclusive b.two  1.00 s  (expectation not met)", ""]
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "focalrd.verify.cli", "verify", *args],
+                          capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def test_cli_exit_statuses(tmp_path, user_claims):
+    out = tmp_path / "reports"
+    met = _cli("--claims", user_claims, "--only", "user.squares,user.below-17-fails", "--quick",
+               "--out", str(out), "--json", cwd=tmp_path)
+    assert met.returncode == 0, met.stderr
+    document = json.loads(met.stdout)  # stdout holds the document and nothing else
+    assert [r["status"] for r in document["claims"]] == ["verified", "refuted"]
+    assert json.loads((out / REPORT_NAME).read_text())["claims"] == document["claims"]
+    assert "user.squares" in met.stderr  # progress on stderr
+
+    not_met = _cli("--claims", user_claims, "--only", "user.below-17-holds", "--quick",
+                   "--out", str(out), cwd=tmp_path)
+    assert not_met.returncode == 1, not_met.stderr
+    assert "user.below-17-holds" in not_met.stdout
+
+    usage = _cli("--only", "no.such.claim", "--out", str(out), cwd=tmp_path)
+    assert usage.returncode == 2
+    assert usage.stderr.count("\n") == 1 and "only" in usage.stderr
+    assert "Traceback" not in usage.stderr and usage.stdout == ""

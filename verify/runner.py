@@ -1,0 +1,435 @@
+"""The verification runner: run every check of every selected claim and build report.json.
+
+Per claim, each check runs at the requested precision with a
+:class:`~focalrd.verify.registry.CheckContext` whose random generator is seeded
+by (seed, claim id), so results do not depend on the order or the process in
+which claims run.  A check that raises gives inconclusive evidence carrying the
+error, never a crash.  The claim's status is
+
+* ``refuted`` if any check refuted it (``passed`` False),
+* ``verified`` if it has checks and every one passed,
+* ``inconclusive`` otherwise (with ``why``: no check registered, or the
+  reasons the inconclusive checks gave).
+
+A claim *meets its expectation* when it is verified and expected to hold, or
+refuted and expected to fail; a claim whose expectation is unknown meets it
+whatever its status (``met_reason`` says so).
+
+The JSON document (schema ``focalrd.report/1``, documented in the README) is
+deterministic: for the same inputs and seed it is byte-identical apart from
+the values of the keys named ``"seconds"`` and ``"created"``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import importlib
+import importlib.util
+import json
+import multiprocessing
+import os
+import pkgutil
+import random
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from focalrd.numeric.errors import InvalidInputError
+from focalrd.verify import __version__
+from focalrd.verify.environment import describe_environment
+from focalrd.verify.progress import Progress
+from focalrd.verify.registry import (
+    LEVELS,
+    Check,
+    CheckContext,
+    Claim,
+    Evidence,
+    declared_level,
+    jsonable,
+    registered_claims,
+)
+from mpmath import iv, mp
+
+SCHEMA = "focalrd.report/1"
+REPORT_NAME = "report.json"
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """What a run depends on (recorded under ``"settings"`` in the report)."""
+
+    dps: int = 30
+    quick: bool = False
+    seed: int = 0
+    jobs: int = 1
+    only: tuple[str, ...] = ()
+    claims_modules: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"dps": self.dps, "quick": self.quick, "seed": self.seed, "jobs": self.jobs,
+                "only": list(self.only) or None, "claims_modules": list(self.claims_modules)}
+
+
+# -- loading and selecting claims ---------------------------------------------------------
+
+
+_CLAIMS_PACKAGE = "focalrd.verify.claims"
+#: Check modules of the suite that failed to import: {module name: error}.
+_LOAD_ERRORS: dict[str, str] = {}
+
+
+def load_claims(modules: Iterable[str] = ()) -> list[dict[str, str]]:
+    """Load the THEORY.md claims and every user claims module (each only once).
+
+    Like :func:`focalrd.verify.claims.load_all` (the catalogue, then every check
+    module in name order), except that a check module that fails to import does
+    not stop the run: it is reported (the returned list, also under
+    ``"load_errors"`` in the report) and not retried, and its claims lack its
+    checks.  A user module that fails to import is a usage error.
+    """
+    package = importlib.import_module(_CLAIMS_PACKAGE)
+    importlib.import_module(f"{_CLAIMS_PACKAGE}.catalogue")
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        name = f"{_CLAIMS_PACKAGE}.{info.name}"
+        if info.name == "catalogue" or info.name.startswith("_") or name in _LOAD_ERRORS:
+            continue
+        try:
+            importlib.import_module(name)
+        except Exception as error:
+            _LOAD_ERRORS[name] = " ".join(f"{type(error).__name__}: {error}".split())
+    for module in modules:
+        load_user_module(module)
+    return [{"module": name, "error": error} for name, error in sorted(_LOAD_ERRORS.items())]
+
+
+def _looks_like_path(spec: str) -> bool:
+    return spec.endswith(".py") or "/" in spec or os.sep in spec
+
+
+def load_user_module(spec: str) -> ModuleType:
+    """Import a user claims module given as a dotted name or a ``.py`` file path.
+
+    Loading is idempotent: a module already imported is not executed again.
+    Raises :class:`InvalidInputError` (parameter ``claims``) when the module
+    cannot be found or fails to import.
+    """
+    accepted = "an importable module name or the path of a .py file"
+    if _looks_like_path(spec):
+        path = Path(spec).expanduser().resolve()
+        if not path.is_file() or path.suffix != ".py":
+            raise InvalidInputError("claims", f"{accepted} (no such .py file)", spec)
+        digest = hashlib.sha256(str(path).encode()).hexdigest()[:10]
+        name = f"focalrd_user_claims_{_identifier(path.stem)}_{digest}"
+        if name in sys.modules:
+            return sys.modules[name]
+        module_spec = importlib.util.spec_from_file_location(name, path)
+        if module_spec is None or module_spec.loader is None:  # pragma: no cover
+            raise InvalidInputError("claims", accepted, spec)
+        module = importlib.util.module_from_spec(module_spec)
+        sys.modules[name] = module
+        try:
+            module_spec.loader.exec_module(module)
+        except Exception as error:
+            del sys.modules[name]
+            raise _import_failure(spec, error) from None
+        return module
+    if not all(part.isidentifier() for part in spec.split(".")):
+        raise InvalidInputError("claims", accepted, spec)
+    if spec in sys.modules:
+        return sys.modules[spec]
+    try:
+        try:
+            return importlib.import_module(spec)
+        except ModuleNotFoundError as error:
+            # The console script does not put the working directory on sys.path;
+            # a user naming a module there expects it to be found.
+            if error.name != spec.split(".")[0] or os.getcwd() in sys.path:
+                raise
+            sys.path.insert(0, os.getcwd())
+            return importlib.import_module(spec)
+    except ModuleNotFoundError as error:
+        if error.name and spec.startswith(error.name):
+            raise InvalidInputError("claims", f"{accepted} (module not found)", spec) from None
+        raise _import_failure(spec, error) from None
+    except Exception as error:
+        raise _import_failure(spec, error) from None
+
+
+def _identifier(text: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in text)
+
+
+def _import_failure(spec: str, error: BaseException) -> InvalidInputError:
+    reason = " ".join(f"{type(error).__name__}: {error}".split())
+    return InvalidInputError("claims", f"a module that imports cleanly ({reason})", spec)
+
+
+def split_patterns(text: str | Sequence[str] | None) -> tuple[str, ...]:
+    """``--only`` patterns: comma-separated glob patterns (empty: every claim)."""
+    if text is None:
+        return ()
+    items = [text] if isinstance(text, str) else list(text)
+    return tuple(p.strip() for item in items for p in item.split(",") if p.strip())
+
+
+def select_claims(patterns: Sequence[str] = ()) -> list[Claim]:
+    """The registered claims whose id matches any glob pattern, in registration order."""
+    claims = list(registered_claims().values())
+    if not patterns:
+        return claims
+    for pattern in patterns:
+        if not any(fnmatch.fnmatchcase(c.id, pattern) for c in claims):
+            raise InvalidInputError("only", "glob patterns each matching at least one claim id "
+                                    "(e.g. 'phi.*,tau.bracket')", pattern)
+    return [c for c in claims if any(fnmatch.fnmatchcase(c.id, p) for p in patterns)]
+
+
+# -- running checks and claims --------------------------------------------------------------
+
+
+def check_name(func: Check) -> str:
+    module = getattr(func, "__module__", "?")
+    return f"{module}.{getattr(func, '__qualname__', repr(func))}"
+
+
+def run_check(func: Check, context: CheckContext) -> dict[str, Any]:
+    """Run one check; an exception or a wrong return value becomes inconclusive evidence."""
+    started = time.perf_counter()
+    interval_prec = iv.prec
+    _seed_global_generators(f"{context.seed}:{context.claim_id}:{check_name(func)}")
+    try:
+        with mp.workdps(context.dps):
+            evidence = func(context)
+        if not isinstance(evidence, Evidence):
+            raise TypeError(f"the check returned {type(evidence).__name__}, not Evidence")
+        entry = evidence.as_dict()
+        if entry["passed"] is not None:  # e.g. numpy.bool_ -> bool
+            entry["passed"] = bool(entry["passed"])
+    except Exception as error:  # a failing check must not stop the run
+        where = _blame(func, error)
+        message = " ".join(f"{type(error).__name__}: {error}".split())
+        entry = {"level": declared_level(func) or "unknown",
+                 "method": (func.__doc__ or check_name(func)).strip().splitlines()[0],
+                 "passed": None,
+                 "why": f"the check raised {message} "
+                        f"(at {Path(where.filename).name}:{where.lineno})"}
+    finally:
+        iv.prec = interval_prec  # a check must not change the next one's precision
+    entry = jsonable(entry)
+    entry["check"] = check_name(func)
+    entry["seconds"] = round(time.perf_counter() - started, 4)
+    return entry
+
+
+def _seed_global_generators(text: str) -> None:
+    """Seed Python's and numpy's global generators per check.
+
+    Checks should draw from ``ctx.rng``; this makes a check that uses the
+    global generators deterministic too, whatever ran before it in the process.
+    """
+    random.seed(text)
+    if "numpy" in sys.modules:
+        digest = hashlib.sha256(text.encode()).digest()
+        sys.modules["numpy"].random.seed(int.from_bytes(digest[:4], "big"))
+
+
+def _blame(func: Check, error: BaseException) -> traceback.FrameSummary:
+    """The innermost traceback frame in the check's own file (else the innermost)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    own_file = getattr(getattr(func, "__code__", None), "co_filename", None)
+    own = [frame for frame in frames if frame.filename == own_file]
+    return (own or frames)[-1]
+
+
+def run_claim(claim_id: str, settings: RunSettings) -> dict[str, Any]:
+    """Run every check of one registered claim and return its report record."""
+    claim = registered_claims()[claim_id]
+    started = time.perf_counter()
+    context = CheckContext(dps=settings.dps, quick=settings.quick, seed=settings.seed,
+                           claim_id=claim_id)
+    evidence = [run_check(func, context) for func in claim.checks]
+    return claim_record(claim, evidence, time.perf_counter() - started)
+
+
+def claim_record(claim: Claim, evidence: list[dict[str, Any]], seconds: float,
+                 why: str | None = None) -> dict[str, Any]:
+    """The report record of a claim from the evidence of its checks."""
+    verdicts = [entry.get("passed") for entry in evidence]
+    if why is not None:
+        status = "inconclusive"
+    elif any(v is False for v in verdicts):
+        status = "refuted"
+    elif evidence and all(v is True for v in verdicts):
+        status = "verified"
+    else:
+        status = "inconclusive"
+        why = "no check registered" if not evidence else "; ".join(
+            f"{entry.get('check', '?')}: {entry.get('why') or 'no reason given'}"
+            for entry in evidence if entry.get("passed") is not True)
+    refuting = [e.get("counterexample") for e in evidence if e.get("passed") is False]
+    met, met_reason = _expectation(claim.expected, status)
+    return {
+        "id": claim.id,
+        "section": claim.section,
+        "statement": claim.statement,
+        "latex": claim.latex,
+        "provenance": claim.provenance,
+        "expected": claim.expected,
+        "status": status,
+        "met": met,
+        "met_reason": met_reason,
+        "why": why,
+        "evidence": evidence,
+        "counterexample": next((c for c in refuting if c is not None), None),
+        "notes": claim.notes,
+        "seconds": round(seconds, 4),
+    }
+
+
+def _expectation(expected: str, status: str) -> tuple[bool, str]:
+    if expected == "unknown":
+        return True, f"expectation unknown: met whatever the status ({status})"
+    if expected == "holds":
+        if status == "verified":
+            return True, "expected to hold, and verified"
+        return False, f"expected to hold, but {status}"
+    if status == "refuted":
+        return True, "expected to fail, and refuted (the suite working)"
+    return False, f"expected to fail, but {status}"
+
+
+# -- parallel workers ------------------------------------------------------------------------
+
+
+def _init_worker(modules: tuple[str, ...]) -> None:
+    load_claims(modules)
+
+
+def _run_in_worker(claim_id: str, settings: RunSettings) -> dict[str, Any]:
+    return run_claim(claim_id, settings)
+
+
+def _run_parallel(claims: list[Claim], settings: RunSettings,
+                  progress: Progress | None) -> list[dict[str, Any]]:
+    records: dict[str, dict[str, Any]] = {}
+    workers = min(settings.jobs, len(claims))
+    # spawn: every worker imports focalrd afresh and re-loads the user modules.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                             initializer=_init_worker,
+                             initargs=(settings.claims_modules,)) as pool:
+        futures = {pool.submit(_run_in_worker, c.id, settings): c for c in claims}
+        for future in as_completed(futures):
+            claim = futures[future]
+            try:
+                record = future.result()
+            except Exception as error:  # the worker itself failed
+                message = " ".join(f"{type(error).__name__}: {error}".split())
+                record = claim_record(claim, [], 0.0, why=f"worker process failed: {message}")
+            records[claim.id] = record
+            if progress is not None:
+                progress.finished(record)
+    return [records[c.id] for c in claims]
+
+
+# -- the run -------------------------------------------------------------------------------------
+
+
+def run(settings: RunSettings, progress: Progress | bool | None = None) -> dict[str, Any]:
+    """Load and select the claims, run them, and return the report document.
+
+    ``progress``: a :class:`Progress`, True for one on stderr, or None/False.
+    """
+    started = time.perf_counter()
+    load_errors = load_claims(settings.claims_modules)
+    claims = select_claims(settings.only)
+    if progress is True:
+        progress = Progress(len(claims))
+    elif progress is False:
+        progress = None
+    if settings.jobs > 1 and len(claims) > 1:
+        records = _run_parallel(claims, settings, progress)
+    else:
+        records = []
+        for claim in claims:
+            if progress is not None:
+                progress.started(claim.id)
+            records.append(run_claim(claim.id, settings))
+            if progress is not None:
+                progress.finished(records[-1])
+    if progress is not None:
+        progress.close()
+    return {
+        "schema": SCHEMA,
+        "focalrd_version": __version__,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "settings": settings.as_dict(),
+        "environment": describe_environment(),
+        "load_errors": load_errors,
+        "claims": records,
+        "summary": summarize(records, time.perf_counter() - started),
+    }
+
+
+def summarize(records: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
+    """The ``"summary"`` object: counts by status, by expectation and by level."""
+    by_level = dict.fromkeys(LEVELS, 0)
+    for record in records:
+        for entry in record["evidence"]:
+            if entry.get("passed") is True:
+                by_level[entry["level"]] = by_level.get(entry["level"], 0) + 1
+    not_met = [r["id"] for r in records if not r["met"]]
+    return {
+        "claims": len(records),
+        "verified": sum(r["status"] == "verified" for r in records),
+        "refuted": sum(r["status"] == "refuted" for r in records),
+        "inconclusive": sum(r["status"] == "inconclusive" for r in records),
+        "met": len(records) - len(not_met),
+        "not_met": len(not_met),
+        "not_met_ids": not_met,
+        "by_level": by_level,
+        "seconds": round(seconds, 3),
+    }
+
+
+def document_json(document: dict[str, Any]) -> str:
+    """The report as JSON text (stable formatting, ASCII only, trailing newline)."""
+    return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
+
+
+def prepare_output_directory(out_dir: Path | str) -> Path:
+    """Create ``out_dir`` if needed; InvalidInputError when it cannot be written."""
+    path = Path(out_dir)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InvalidInputError("out", f"a writable directory ({error.strerror})",
+                                str(out_dir)) from None
+    if not os.access(path, os.W_OK):
+        raise InvalidInputError("out", "a writable directory", str(out_dir))
+    return path
+
+
+def write_report(document: dict[str, Any], out_dir: Path | str) -> Path:
+    """Write ``report.json`` into ``out_dir`` atomically (temporary file, then rename)."""
+    path = prepare_output_directory(out_dir)
+    target = path / REPORT_NAME
+    handle = tempfile.NamedTemporaryFile("w", encoding="ascii", dir=path, prefix=".report-",
+                                         suffix=".json.tmp", delete=False)
+    try:
+        with handle:
+            handle.write(document_json(document))
+        os.replace(handle.name, target)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    return target
