@@ -9,16 +9,15 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from focalrd.numeric import c_gamma, entropy, phi, reweighted_source
+from focalrd.numeric.oneshot.average import average_distortion_limit, optimal_code
+from focalrd.numeric.oneshot.average_bounds import average_distortion_bounds, round_robin
+from focalrd.numeric.precision import to_mpf
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from mpmath import mp
 from scipy.optimize import minimize
 from strategies import codebook_sizes, distributions, focusing_parameters, weighted_sources
-
-from focalrd.numeric import c_gamma, entropy, phi, reweighted_source
-from focalrd.numeric.oneshot.average import average_distortion_limit, optimal_code
-from focalrd.numeric.oneshot.average_bounds import average_distortion_bounds, round_robin
-from focalrd.numeric.precision import to_mpf
 
 TOL = mp.mpf(10) ** -28
 
@@ -32,7 +31,7 @@ def _cell_minimum(masses: list[float], gamma: float) -> float:
     def cost(v: np.ndarray) -> float:
         q = np.exp(v - v.max())
         q /= q.sum()
-        return float(sum(m * (1 - x) ** gamma * math.log(1 / x) for m, x in zip(a, q)))
+        return float(sum(m * (1 - x) ** gamma * math.log(1 / x) for m, x in zip(a, q, strict=True)))
 
     best = math.inf
     for start in (np.log(a), np.zeros(len(a))):

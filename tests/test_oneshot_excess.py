@@ -7,16 +7,6 @@ import random
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from mpmath import mp
-from strategies import (
-    codebook_sizes,
-    distributions,
-    focusing_parameters,
-    weighted_sources,
-)
-
 from focalrd.numeric import InvalidInputError, class_weights, phi, tau, tilted_information
 from focalrd.numeric.oneshot.excess import (
     excess_distortion_limit,
@@ -29,6 +19,15 @@ from focalrd.numeric.oneshot.excess import (
 from focalrd.numeric.oneshot.floors import codewords_for_rate
 from focalrd.numeric.oneshot.weighted import weighted_excess_distortion
 from focalrd.numeric.precision import to_mpf
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from mpmath import mp
+from strategies import (
+    codebook_sizes,
+    distributions,
+    focusing_parameters,
+    weighted_sources,
+)
 
 small_levels = st.fractions(min_value=0, max_value=4, max_denominator=50)
 
@@ -71,7 +70,7 @@ def test_codewords_for_rate_is_an_exact_floor():
 
 
 def _excess_by_enumeration(p, gamma, m, d) -> Fraction:
-    """max over all encoders of the mass satisfied, a cell satisfying any subset S with |S|·τ ≤ 1."""
+    """Best satisfied mass over all encoders; a cell satisfies any subset S with |S|·τ ≤ 1."""
     with mp.workdps(50):
         t = tau(gamma, d)
     k = len(p)

@@ -8,12 +8,6 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from mpmath import mp
-from scipy.optimize import minimize
-from strategies import distributions, focusing_parameters
-
 from focalrd.numeric import InvalidInputError, phi, phi_prime
 from focalrd.numeric.oneshot.focal_entropy import (
     focal_entropy,
@@ -21,6 +15,11 @@ from focalrd.numeric.oneshot.focal_entropy import (
     focal_entropy_solution,
 )
 from focalrd.numeric.precision import to_mpf
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from mpmath import mp
+from scipy.optimize import minimize
+from strategies import distributions, focusing_parameters
 
 TOL = mp.mpf(10) ** -30
 
@@ -35,7 +34,8 @@ def _scipy_minimum(a, gamma) -> float:
     g = float(gamma)
     best = math.inf
     for start in (a / a.sum(), np.full(len(a), 1 / len(a)), np.sqrt(a) / np.sqrt(a).sum()):
-        result = minimize(lambda q: sum(ai * _float_phi(g, qi) for ai, qi in zip(a, q)), start,
+        result = minimize(lambda q: sum(ai * _float_phi(g, qi)
+                                        for ai, qi in zip(a, q, strict=True)), start,
                           method="SLSQP", bounds=[(1e-12, 1.0)] * len(a),
                           constraints=[{"type": "eq", "fun": lambda q: q.sum() - 1}],
                           options={"ftol": 1e-15, "maxiter": 500})

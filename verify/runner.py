@@ -32,7 +32,6 @@ import os
 import pkgutil
 import random
 import sys
-import tempfile
 import time
 import traceback
 from collections.abc import Iterable, Sequence
@@ -46,6 +45,7 @@ from typing import Any
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.verify import __version__
 from focalrd.verify.environment import describe_environment
+from focalrd.verify.files import write_text_atomic
 from focalrd.verify.progress import Progress
 from focalrd.verify.registry import (
     LEVELS,
@@ -423,13 +423,5 @@ def write_report(document: dict[str, Any], out_dir: Path | str) -> Path:
     """Write ``report.json`` into ``out_dir`` atomically (temporary file, then rename)."""
     path = prepare_output_directory(out_dir)
     target = path / REPORT_NAME
-    handle = tempfile.NamedTemporaryFile("w", encoding="ascii", dir=path, prefix=".report-",
-                                         suffix=".json.tmp", delete=False)
-    try:
-        with handle:
-            handle.write(document_json(document))
-        os.replace(handle.name, target)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
+    write_text_atomic(target, document_json(document))
     return target

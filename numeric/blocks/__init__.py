@@ -6,7 +6,6 @@
 * :mod:`.normal` — the dispersion and the normal approximation ([n.second-order]).
 * :mod:`.average` — average distortion: converse, typical-set achievability and
   the exact value by search for tiny k^n ([n.avg-sandwich]).
-* :mod:`.simulation` — Monte Carlo of the optimal list code ([n.simulation]).
 """
 
 from focalrd.numeric.blocks.excess import (

@@ -10,12 +10,13 @@ two upper bounds are computed and the smaller kept:
 * the *natural* bound Σ_x max_{p ∈ I_x} f(p), where I_x is the range of p_x on
   the box; f increases on [0, 1/(γ+1)] and decreases after, so its maximum
   over an interval is f at the point of the interval nearest to 1/(γ+1);
-* the *mean-value* bound S(c) + Σ_i max|f'(I_i) − f'(I_k)|·r_i around the box
-  centre c (r_i the half-widths), which is second order near the maximum.  The
-  range of f' on an interval uses its shape: f' decreases on [0, 2/(γ+1)] and
-  increases after (the single sign change of f'' derived in
-  :mod:`focalrd.proofs.hgamma`), so its minimum is at the point nearest to
-  2/(γ+1) and its maximum at an end point.
+* the *second-order* (Taylor) bound around the box centre c: with δ = p − c
+  (Σ δ_x = 0) and M_x an upper bound of f'' on the range of p_x,
+  S(p) ≤ S(c) + Σ_x [(f'(c_x) − μ)δ_x + M_x δ_x²/2] for any μ, each bracket a
+  one-variable quadratic maximised exactly over its interval.  M_x uses the
+  sign of f''' = γ(γ−1)(1 − p)^(γ−3)(3 − (γ+1)p) (derived in
+  :mod:`focalrd.proofs.hgamma`): f'' is largest at the point nearest 3/(γ+1)
+  for γ > 1, at the left end for γ < 1, and is −2 at γ = 1.
 
 Every value is computed in ``mpmath.iv`` interval arithmetic (outward rounding),
 so the upper bounds are rigorous; the lower bound is S at a feasible point (box
@@ -33,10 +34,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import mpmath
-from mpmath import iv, mp
-
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.exact import focusing_parameter, positive_integer
+from mpmath import iv, mp
 
 #: Largest alphabet the branch and bound accepts (k − 1 ≤ 3 free coordinates).
 MAX_CERTIFIED_ALPHABET = 4
@@ -109,13 +109,6 @@ class _Bounds:
         """An upper bound of max f on [lo, hi] ⊂ [0, 1]."""
         return _high(self.f(_clamp(self.peak, lo, hi)))
 
-    def f_prime_range(self, lo: mpmath.mpf, hi: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf] | None:
-        """Bounds (low, high) of f' on [lo, hi] ⊂ [0, 1], or None if unbounded."""
-        ends = [self.f_prime(lo), self.f_prime(hi)]
-        bottom = self.f_prime(_clamp(self.valley, lo, hi))
-        if any(v is None for v in (*ends, bottom)):
-            return None
-        return _low(bottom), max(_high(ends[0]), _high(ends[1]))
 
 
 def _low(x: iv.mpf) -> mpmath.mpf:
@@ -218,12 +211,6 @@ class _Search:
             total += iv.mpf(best)
         return _high(total)
 
-    def _s_upper_at(self, point: Sequence[mpmath.mpf]) -> iv.mpf | None:
-        last = 1 - iv.fsum(iv.mpf(x) for x in point)
-        if _low(last) < 0:
-            return None
-        total = iv.fsum(self.bounds.f(x) for x in point)
-        return total + iv.mpf(self.bounds.f_max(_low(last), min(_high(last), mp.one)))
 
 
 def hgamma_max_enclosure(k: int, gamma: Fraction | int | str, rel_tol: float = 1e-12,
@@ -257,44 +244,43 @@ def hgamma_max_enclosure(k: int, gamma: Fraction | int | str, rel_tol: float = 1
 def _branch_and_bound(k: int, gamma: Fraction, rel_tol: float, max_boxes: int,
                       candidates: Sequence[Sequence[mpmath.mpf]]) -> Enclosure:
     n = k - 1
-    if True:
-        search = _Search(k, gamma)
-        best, best_point = mp.mpf(-1), (mp.one,) * 0
-        for point in [[mp.one / k] * n] + [list(c[:n]) for c in candidates]:
-            value = search.s_lower(point)
+    search = _Search(k, gamma)
+    best, best_point = mp.mpf(-1), (mp.one,) * 0
+    for point in [[mp.one / k] * n] + [list(c[:n]) for c in candidates]:
+        value = search.s_lower(point)
+        if value is not None and value > best:
+            best, best_point = value, tuple(point)
+    root = ([mp.zero] * n, [mp.one] * n)
+    heap: list[tuple[mpmath.mpf, int, list, list]] = []
+    counter = 0
+    top = search.upper(*root)
+    if top is not None:
+        heap.append((-top, counter, *root))
+    splits = 0
+    while heap:
+        neg_upper, _, lo, hi = heap[0]
+        if -neg_upper - best <= rel_tol * abs(best) or splits >= max_boxes:
+            break
+        heapq.heappop(heap)
+        splits += 1
+        axis = max(range(n), key=lambda i: hi[i] - lo[i])
+        mid = (lo[axis] + hi[axis]) / 2
+        for a, c in ((lo[axis], mid), (mid, hi[axis])):
+            new_lo, new_hi = list(lo), list(hi)
+            new_lo[axis], new_hi[axis] = a, c
+            upper = search.upper(new_lo, new_hi)
+            if upper is None or upper < best:
+                continue
+            centre = [(x + y) / 2 for x, y in zip(new_lo, new_hi, strict=True)]
+            value = search.s_lower(centre)
             if value is not None and value > best:
-                best, best_point = value, tuple(point)
-        root = ([mp.zero] * n, [mp.one] * n)
-        heap: list[tuple[mpmath.mpf, int, list, list]] = []
-        counter = 0
-        top = search.upper(*root)
-        if top is not None:
-            heap.append((-top, counter, *root))
-        splits = 0
-        while heap:
-            neg_upper, _, lo, hi = heap[0]
-            if -neg_upper - best <= rel_tol * abs(best) or splits >= max_boxes:
-                break
-            heapq.heappop(heap)
-            splits += 1
-            axis = max(range(n), key=lambda i: hi[i] - lo[i])
-            mid = (lo[axis] + hi[axis]) / 2
-            for a, c in ((lo[axis], mid), (mid, hi[axis])):
-                new_lo, new_hi = list(lo), list(hi)
-                new_lo[axis], new_hi[axis] = a, c
-                upper = search.upper(new_lo, new_hi)
-                if upper is None or upper < best:
-                    continue
-                centre = [(x + y) / 2 for x, y in zip(new_lo, new_hi, strict=True)]
-                value = search.s_lower(centre)
-                if value is not None and value > best:
-                    best, best_point = value, tuple(centre)
-                counter += 1
-                heapq.heappush(heap, (-upper, counter, new_lo, new_hi))
-        upper = -heap[0][0] if heap else best
-        upper = max(upper, best)
-        point = tuple(best_point) + (1 - mp.fsum(best_point),)
-        log_lower = _low(iv.log(iv.mpf(best)))
-        log_upper = _high(iv.log(iv.mpf(upper)))
-        complete = upper - best <= rel_tol * abs(best)
+                best, best_point = value, tuple(centre)
+            counter += 1
+            heapq.heappush(heap, (-upper, counter, new_lo, new_hi))
+    upper = -heap[0][0] if heap else best
+    upper = max(upper, best)
+    point = tuple(best_point) + (1 - mp.fsum(best_point),)
+    log_lower = _low(iv.log(iv.mpf(best)))
+    log_upper = _high(iv.log(iv.mpf(upper)))
+    complete = upper - best <= rel_tol * abs(best)
     return Enclosure(best, upper, log_lower, log_upper, splits, complete, point)

@@ -34,11 +34,10 @@ from functools import lru_cache
 
 import mpmath
 import numpy as np
-from mpmath import mp
-
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.exact import distribution, focusing_parameter, positive_integer
 from focalrd.numeric.precision import to_mpf
+from mpmath import mp
 
 Real = Fraction | int | mpmath.mpf
 
@@ -112,7 +111,8 @@ class HgammaMax:
     ``maximizer`` is sorted in decreasing order (None at γ = 0, where every P
     attains S_0 = 1).  For the formula, ``d`` and ``q`` name the maximising
     two-level distribution; for the search, ``local_maxima`` counts the distinct
-    local maxima found and ``starts`` the starting points used.
+    KKT points the refined local searches reached, ``starts`` the starting points
+    used and ``converged`` whether Newton's method converged at the best one.
     """
 
     value: mpmath.mpf
@@ -214,7 +214,9 @@ def inner_two_level_max(d: int, gamma: Real) -> tuple[mpmath.mpf, mpmath.mpf]:
         best_q, best = None, None
         for q in candidates:
             value = _f(g, 1 - q) + d * _f(g, q / d)
-            if best is None or value > best:
+            # Ties within rounding keep the earlier, exact candidate (q = d/(d+1) at a
+            # degenerate maximum), so the reported maximiser is stable.
+            if best is None or value > best + mp.ldexp(abs(best), -(mp.prec - 8)):
                 best_q, best = q, value
     return +best, +best_q
 

@@ -136,23 +136,58 @@ define("n.simulation", section="6",
        latex=r"\epsilon^* \in \mathrm{CI}_{\mathrm{Clopper\text{-}Pearson}}")
 
 # §7 Claims reported by a public summary ------------------------------------------------
-define("summary.hgamma-monotone", section="7", provenance="summary", expected="unknown",
+define("summary.hgamma-monotone", section="7", provenance="summary", expected="fails",
        statement="H_gamma(P) = log sum_x P(x)(1-P(x))^gamma is non-decreasing in gamma.",
        latex=r"\gamma\mapsto H_\gamma(P) = \log\sum_x P(x)(1-P(x))^\gamma "
-             r"\text{ non-decreasing}")
-define("summary.hgamma-nonnegative", section="7", provenance="summary", expected="unknown",
+             r"\text{ non-decreasing}",
+       notes="Fails: each term P(x)(1-P(x))^gamma shrinks as gamma grows, so H_gamma strictly "
+             "decreases in gamma for every P that is not a point mass. Smallest counterexample: "
+             "P = (1/2, 1/2), where H_gamma = -gamma ln 2. It holds under the opposite sign "
+             "convention, -log sum_x P(x)(1-P(x))^gamma, which is non-decreasing.")
+define("summary.hgamma-nonnegative", section="7", provenance="summary", expected="fails",
        statement="H_gamma(P) = log sum_x P(x)(1-P(x))^gamma is non-negative.",
-       latex=r"H_\gamma(P) \ge 0")
-define("summary.hgamma-max", section="7", provenance="summary", expected="unknown",
+       latex=r"H_\gamma(P) \ge 0",
+       notes="Fails: the sum is at most sum_x P(x) = 1, with equality only at gamma = 0, so "
+             "H_gamma(P) < 0 for every gamma > 0 (and -infinity for a point mass). Smallest "
+             "counterexample: P = (1/2, 1/2), gamma = 1, H = -ln 2. It holds under the opposite "
+             "sign. No single reading makes all three summary statements true: the opposite "
+             "sign rescues this one and the monotonicity, but turns the maximum formula into "
+             "+infinity = +infinity (attained at point masses); the normalised -(1/gamma) log "
+             "version is non-negative but non-increasing.")
+define("summary.hgamma-max", section="7", provenance="summary", expected="holds",
        statement="h_gamma(k) = max_P H_gamma(P) equals max over d in [1:k-1] and q in [0,1] of "
                  "log((1-q) q^gamma + d (q/d)(1-q/d)^gamma).",
        latex=r"h_\gamma(k) = \max_{d\in[1:k-1]}\max_{q\in[0,1]} "
-             r"\log\bigl((1-q)q^\gamma + d\,\tfrac qd(1-\tfrac qd)^\gamma\bigr)")
+             r"\log\bigl((1-q)q^\gamma + d\,\tfrac qd(1-\tfrac qd)^\gamma\bigr)",
+       notes="Holds for every k >= 2 (for k = 1 the range of d is empty). The formula's family "
+             "puts 1 - q on one symbol and q/d on d symbols, d + 1 <= k symbols in all, so "
+             "every member is a distribution on k symbols; the true maximiser is the d = k - 1 "
+             "member (full support, at most one symbol above 2/(gamma+1)), so the maximum over "
+             "d is always attained at d = k - 1 and smaller d never matter. Checked against a "
+             "global search over the simplex for k = 2..8, gamma up to 50, and certified by "
+             "interval branch and bound for k <= 4. The maximiser is uniform for small gamma "
+             "(always for gamma <= 1) and becomes one large symbol plus k - 1 equal small ones "
+             "for large gamma.")
 
 # §8 Focal entropy in the related literature --------------------------------------------
 define("focal-entropy.structure", section="8", provenance="related literature",
-       expected="unknown",
+       expected="fails",
        statement="The focal-entropy minimiser exists, is unique, can differ markedly from P, "
                  "amplifies mid-range probabilities, suppresses the largest, and under extreme "
                  "imbalance further suppresses very small ones.",
-       latex=r"q^* = \arg\min_q \sum_x P(x)\varphi_\gamma(q_x) \text{ vs. } P")
+       latex=r"q^* = \arg\min_q \sum_x P(x)\varphi_\gamma(q_x) \text{ vs. } P",
+       notes="Made precise with q* the minimiser and the ratio q*_x/P_x = psi(q*_x)/lambda, "
+             "psi(q) = q|phi_gamma'(q)| (rises from 1 at q = 0, then falls to 0). Exists and "
+             "unique: holds. Differs markedly (some probability changes by a factor >= 2): "
+             "holds for some P, e.g. P = (99/100, 1/100) at gamma = 2 gives q* = (0.846, 0.154). "
+             "Amplifies mid-range (the symbols with q*_x > P_x form one band of consecutive "
+             "ranks): always holds; but the band often includes the smallest symbol, so "
+             "'neither extreme amplified' holds only sometimes. Suppresses the largest "
+             "(q*_max < P_max): fails when mass is spread over several symbols; the shrunk "
+             "search finds P = (1/25, 8/25, 8/25, 8/25) at gamma = 1/2 (q*_max = 0.3200025), "
+             "and eight symbols of 3/25 with one of 1/25 at gamma = 2 is clearer; at least "
+             "one of the two extremes is always suppressed. Under extreme imbalance further "
+             "suppresses very small ones (q*_min < P_min, with q*_min/P_min falling as P_min "
+             "-> 0): fails for a dominant symbol, geometric and Zipf sources, where the "
+             "smallest is amplified more and more (P = (1 - e, e): ratio grows without "
+             "bound); holds for a rare symbol beside a spread-out bulk whose lambda exceeds 1.")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from focalrd.numeric.precision import check_dps
 from focalrd.verify.commands import Command
+from focalrd.verify.files import write_text_atomic
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,14 +20,6 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="skip a baseline estimated to take longer than S seconds (default 60)")
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
-
-
 def _run(args: argparse.Namespace) -> int:
     from focalrd.verify import benchmarks
 
@@ -36,8 +27,8 @@ def _run(args: argparse.Namespace) -> int:
     document = benchmarks.run(dps, float(args.budget),
                               progress=lambda text: print(f"benchmark: {text}", file=sys.stderr))
     out = Path(args.out)
-    _write_atomically(out / "blocks.json", json.dumps(document, indent=2) + "\n")
-    _write_atomically(out / "blocks.md", benchmarks.markdown(document))
+    write_text_atomic(out / "blocks.json", json.dumps(document, indent=2) + "\n")
+    write_text_atomic(out / "blocks.md", benchmarks.markdown(document))
     print(benchmarks.markdown(document))
     return 0
 

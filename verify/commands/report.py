@@ -53,8 +53,8 @@ def _run(args: argparse.Namespace) -> int:
         return write_reference_values([str(args.reference_values)])
     document, path = load_report(args.source)
     out_dir = args.out if args.out is not None else path.parent
+    from focalrd.verify.files import write_bytes_atomic
     from focalrd.verify.reporting import render_reports
-    from focalrd.verify.reporting.files import write_bytes_atomic
 
     written = []
     if (out_dir / "report.json").resolve() != path.resolve():

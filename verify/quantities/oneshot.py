@@ -33,6 +33,7 @@ from focalrd.numeric.oneshot.floors import codewords_for_rate
 from focalrd.numeric.oneshot.focal_entropy import focal_entropy_solution
 from focalrd.numeric.oneshot.weighted import weighted_excess_distortion
 from focalrd.numeric.source import reweighted_source
+from focalrd.numeric.tau import log_inverse_tau
 from focalrd.verify.quantities import Quantity
 from focalrd.verify.quantities._args import (
     add_codewords,
@@ -91,10 +92,27 @@ def _blocks(name: str):
     return getattr(_blocks_eval, name)
 
 
-def _codewords(inputs: dict[str, Any], bits: bool) -> int:
+def _codewords(inputs: dict[str, Any], bits: bool) -> tuple[int, int | None]:
+    """(M used, M reported): a rate beyond e^2300 codewords exceeds any alphabet given."""
     if inputs["codewords"] is not None:
-        return inputs["codewords"]
-    return codewords_for_rate(inputs["rate"], 1, bits)
+        return inputs["codewords"], inputs["codewords"]
+    rate = inputs["rate"]
+    if (rate * Fraction(7, 10) if bits else rate) > MAX_LOG_LIST_SIZE:
+        return len(inputs["source"]), None
+    m = codewords_for_rate(rate, 1, bits)
+    return m, m
+
+
+#: Beyond this ln(1/τ) (L ≈ 10^1000) the list size is reported by ln(1/τ) only.
+MAX_LOG_LIST_SIZE = 2300
+
+
+def _list_size_entry(gamma: Fraction, d: Fraction, bits: bool) -> dict[str, Any]:
+    with mp.workprec(53):
+        rough = log_inverse_tau(gamma, d * mp.ln2 if bits else d)
+    if rough <= MAX_LOG_LIST_SIZE:
+        return {"list_size": list_size(gamma, d, bits)}
+    return {"list_size": None, "log_inverse_tau": log_inverse_tau(gamma, d * mp.ln2 if bits else d)}
 
 
 # -- eps-star -------------------------------------------------------------------------
@@ -113,14 +131,14 @@ def _eps_star(inputs: dict[str, Any], bits: bool) -> dict[str, Any]:
     if inputs["n"] > 1:
         return _blocks("eps_star_blocks")(inputs, bits)
     p, g, d = inputs["source"], inputs["gamma"], inputs["distortion"]
-    m = _codewords(inputs, bits)
+    m, shown = _codewords(inputs, bits)
     result: dict[str, Any] = {}
     if inputs["weights"] is None:
         converse, beta = tilted_converse(p, g, m, d, bits)
         code = optimal_excess_code(p, g, m, d, bits)
         result.update(value=excess_exact(p, g, m, d, bits), converse=converse,
-                      converse_beta=beta, achievability=tilted_achievability(p, g, m, d, bits),
-                      list_size=list_size(g, d, bits))
+                      converse_beta=beta, achievability=tilted_achievability(p, g, m, d, bits))
+        result.update(_list_size_entry(g, d, bits))
     else:
         weighted = weighted_excess_distortion(p, g, m, d, inputs["weights"], bits)
         code = weighted.code
@@ -130,7 +148,7 @@ def _eps_star(inputs: dict[str, Any], bits: bool) -> dict[str, Any]:
             result["note"] = ("the exact search stopped at its node limit; converse and "
                               "achievability still hold")
     if inputs["codewords"] is None:
-        result["codewords"] = m
+        result["codewords"] = shown
     result["encoder"] = list(code.encoder)
     return result
 
@@ -183,7 +201,7 @@ def _avg_star(inputs: dict[str, Any], bits: bool) -> dict[str, Any]:
     p, g = inputs["source"], inputs["gamma"]
     weights = inputs["weights"] if inputs["weights"] is not None else weighting(p, None)
     r = reweighted_source(p, weights)
-    m = _codewords(inputs, bits)
+    m, shown = _codewords(inputs, bits)
     result: dict[str, Any] = {}
     exact = log_loss = None
     if exact_search_feasible(r):
@@ -199,7 +217,7 @@ def _avg_star(inputs: dict[str, Any], bits: bool) -> dict[str, Any]:
     result.update(converse=unit(bounds.converse), achievability=unit(bounds.achievability),
                   partition=[list(c) for c in (exact.partition if exact else bounds.partition)])
     if inputs["codewords"] is None:
-        result["codewords"] = m
+        result["codewords"] = shown
     return result
 
 

@@ -369,7 +369,7 @@ def table_json(table: ReferenceTable) -> str:
 
 def write_table(path: Path, table: ReferenceTable | None = None) -> Path:
     """Compute (unless given) and atomically write the table to ``path``."""
-    from focalrd.verify.reporting.files import write_text_atomic
+    from focalrd.verify.files import write_text_atomic
 
     table = compute_table() if table is None else table
     return write_text_atomic(Path(path), table_json(table))
