@@ -23,10 +23,10 @@ from __future__ import annotations
 from fractions import Fraction
 
 import mpmath
-from mpmath import mp
-
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.precision import to_mpf
+from focalrd.numeric.roots import bracketed_root
+from mpmath import mp
 
 Real = Fraction | int | mpmath.mpf
 
@@ -62,38 +62,8 @@ def c_gamma_maximizer(gamma: Real) -> mpmath.mpf:
             lo, hi = hi / 4, lo
             while _stationarity(g, lo) <= 0:
                 lo /= 4
-        root = _illinois(lambda p: _stationarity(g, p), lo, hi)
+        root = bracketed_root(lambda p: _stationarity(g, p), lo, hi)
     return +root
-
-
-def _illinois(f, lo: mpmath.mpf, hi: mpmath.mpf) -> mpmath.mpf:
-    """Root of f in [lo, hi] (f(lo) > 0 > f(hi)) by the Illinois variant of regula falsi.
-
-    The bracket always contains the root, so the iteration cannot escape; it
-    stops when the bracket is a few ulps wide.
-    """
-    f_lo, f_hi = f(lo), f(hi)
-    side = 0
-    for _ in range(100_000):
-        if hi - lo <= mp.ldexp(hi, -(mp.prec - 3)):
-            break
-        mid = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
-        if not lo < mid < hi:
-            mid = (lo + hi) / 2
-        f_mid = f(mid)
-        if f_mid == 0:
-            return mid
-        if f_mid > 0:
-            lo, f_lo = mid, f_mid
-            if side == +1:
-                f_hi /= 2
-            side = +1
-        else:
-            hi, f_hi = mid, f_mid
-            if side == -1:
-                f_lo /= 2
-            side = -1
-    return (lo + hi) / 2
 
 
 def c_gamma(gamma: Real) -> mpmath.mpf:

@@ -443,11 +443,12 @@ def _uncovered_mass(grouped: GroupedSource, n: int, s: Count) -> Fraction | mpma
         if s.exact is not None and total is not None:
             return Fraction(max(0, total - s.exact), total)
         return max(mp.zero, -mp.expm1(s.log - support_log))
-    if exact_feasible(grouped, n):
+    if exact_feasible(grouped, n) and s.exact is not None:
         classes = _exact_classes(grouped, n)
-        if s.exact is None or s.exact >= classes.sequences:
+        if s.exact >= classes.sequences:
             return Fraction(0)
         return 1 - classes.top_mass(s.exact)
+    # S known only as ln S (below the number of sequences): the log-mode scan
     return _lattice_uncovered(_lattice(grouped, n), s)
 
 

@@ -328,3 +328,49 @@ def covered_loss(gamma: Fraction, n: int, ell: int) -> float:
     """The per-symbol focal loss φ_γ(1/L)/n of a covered sequence (float, for display)."""
     with mp.workdps(30):
         return float(phi(gamma, Fraction(1, ell)) / n)
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """The outcome of :func:`simulate_list_code` (ε* is left to the caller)."""
+
+    n: int
+    codewords: int
+    list_size: int
+    covered: int
+    trials: int
+    excess: int
+    frequency: float
+    interval: tuple[float, float]
+    confidence: float
+    loss_covered: float
+    boundary_draws: int
+    exact_decisions: int
+
+
+def simulate_list_code(source: Sequence[Fraction], n: int, codewords: int, d: Fraction,
+                       gamma: Fraction, trials: int, rng: np.random.Generator,
+                       confidence: float = 0.95,
+                       progress: Callable[[int], None] | None = None) -> Simulation:
+    """Draw ``trials`` blocks X^n, encode with the optimal list code, count excess events.
+
+    A block is an excess event iff it is not covered (loss +∞ > D); covered blocks
+    have loss φ_γ(1/L)/n ≤ D.  Returns the frequency and its Clopper–Pearson
+    interval at ``confidence``.
+
+    >>> from fractions import Fraction as F
+    >>> sim = simulate_list_code((F(1, 2), F(1, 2)), 4, 2, F(0), 0, 1000,
+    ...                          np.random.default_rng(0))
+    >>> sim.covered, 0.75 < sim.frequency < 0.93          # eps* = 1 - 2/16
+    (2, True)
+    """
+    n = check_blocklength(n)
+    if isinstance(trials, bool) or not isinstance(trials, int) or trials < 1:
+        raise InvalidInputError("trials", "an integer >= 1", trials)
+    ell, covered = covered_count(gamma, n, codewords, d)
+    code = ListCode(source, n, covered)
+    counts = code.sample_uncovered(rng, trials, progress)
+    lo, hi = clopper_pearson(counts.uncovered, trials, confidence)
+    return Simulation(n, codewords, ell, covered, trials, counts.uncovered,
+                      counts.uncovered / trials, (lo, hi), confidence,
+                      covered_loss(gamma, n, ell), counts.boundary, counts.exact_decisions)

@@ -37,6 +37,7 @@ import numpy as np
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.exact import distribution, focusing_parameter, positive_integer
 from focalrd.numeric.precision import to_mpf
+from focalrd.numeric.roots import bracketed_root
 from mpmath import mp
 
 Real = Fraction | int | mpmath.mpf
@@ -166,38 +167,6 @@ def _g_prime(g: mpmath.mpf, d: int, q: mpmath.mpf) -> mpmath.mpf:
     return _f_prime(g, q / d) - _f_prime(g, 1 - q)
 
 
-def _root_in(func, lo: mpmath.mpf, hi: mpmath.mpf) -> mpmath.mpf | None:
-    """A root of ``func`` in [lo, hi] with a sign change (Illinois), else None."""
-    f_lo, f_hi = func(lo), func(hi)
-    if f_lo == 0:
-        return lo
-    if f_hi == 0:
-        return hi
-    if (f_lo > 0) == (f_hi > 0):
-        return None
-    side = 0
-    for _ in range(10_000):
-        if hi - lo <= mp.ldexp(abs(hi) + abs(lo), -(mp.prec - 4)):
-            break
-        mid = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
-        if not lo < mid < hi:
-            mid = (lo + hi) / 2
-        f_mid = func(mid)
-        if f_mid == 0:
-            return mid
-        if (f_mid > 0) == (f_lo > 0):
-            lo, f_lo = mid, f_mid
-            if side == 1:
-                f_hi /= 2
-            side = 1
-        else:
-            hi, f_hi = mid, f_mid
-            if side == -1:
-                f_lo /= 2
-            side = -1
-    return (lo + hi) / 2
-
-
 def inner_two_level_max(d: int, gamma: Real) -> tuple[mpmath.mpf, mpmath.mpf]:
     """max over q ∈ [0, 1] of g_d(q) (γ > 0), and the maximising q.
 
@@ -208,7 +177,7 @@ def inner_two_level_max(d: int, gamma: Real) -> tuple[mpmath.mpf, mpmath.mpf]:
         g = to_mpf(gamma)
         candidates = [mp.zero, mp.one, mp.mpf(d) / (d + 1)]
         for lo, hi in _formula_brackets(d, float(gamma)):
-            root = _root_in(lambda q: _g_prime(g, d, q), mp.mpf(lo), mp.mpf(hi))
+            root = bracketed_root(lambda q: _g_prime(g, d, q), mp.mpf(lo), mp.mpf(hi))
             if root is not None:
                 candidates.append(root)
         best_q, best = None, None
