@@ -1,0 +1,28 @@
+"""The runnable examples in the docstrings of the numeric and proofs layers are correct."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+
+import pytest
+from mpmath import mp
+
+import focalrd.numeric
+import focalrd.proofs
+
+
+def _modules(package) -> list[str]:
+    return sorted(m.name for m in pkgutil.walk_packages(package.__path__, package.__name__ + "."))
+
+
+@pytest.mark.parametrize("name", _modules(focalrd.numeric) + _modules(focalrd.proofs))
+def test_docstring_examples(name):
+    module = importlib.import_module(name)
+    saved = mp.prec
+    try:
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    finally:
+        mp.prec = saved
+    assert result.failed == 0, f"{result.failed} docstring example(s) failed in {name}"
