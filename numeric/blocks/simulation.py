@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-from focalrd.numeric.blocks.classes import compositions, type_count
+from focalrd.numeric.blocks.classes import type_count
 from focalrd.numeric.blocks.excess import list_size
 from focalrd.numeric.blocks.grouping import check_blocklength, group_source
 from focalrd.numeric.errors import InvalidInputError
@@ -89,6 +89,8 @@ class ListCode:
             raise InvalidInputError(
                 "n", f"a blocklength with at most {SIMULATION_TYPES_LIMIT} type classes for this "
                      f"source ({groups} distinct probabilities)", n)
+        if (n + 1) ** groups >= 1 << 62:  # compositions are keyed by int64 codes
+            raise InvalidInputError("source", "at most a few dozen distinct probabilities", groups)
         self.covered = covered
         self.status: dict[tuple[int, ...], int] = {}
         self.partial: tuple[int, ...] | None = None

@@ -134,4 +134,8 @@ def solve_cells(log_a: np.ndarray, count: np.ndarray, cell: np.ndarray, cells: i
     _, _, log_one_minus_q = h_and_slope(z, gamma)
     # φ_γ(q) = (1 − q)^γ · ln(1/q) = exp(γ ln(1 − q) + z)
     values = np.bincount(cell, count * np.exp(log_a + gamma * log_one_minus_q + z), cells)
+    # first-order correction for the residual mass error δ = Σ q − 1: a_x φ'(q_x) = −λ, so
+    # moving onto the simplex changes the value by λ·δ (large relative to F when γ is large)
+    mass_error = np.bincount(cell, count * np.exp(-np.exp(z)), cells) - 1
+    values = values + np.exp(ell) * mass_error
     return z, ell, values

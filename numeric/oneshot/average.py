@@ -13,12 +13,12 @@ Exact search (:func:`average_distortion_limit`): symbols of equal R are
 interchangeable, so cells are sub-multisets of probability classes and the
 minimum is a dynamic programme over them (:mod:`.partitions`).  Every cell is
 first costed in float64 (all cells in one batched KKT search); every partition
-whose float cost is within ``1e-9·(1 + optimum)`` of the float optimum is then
+whose float cost is within a relative ``1e-9`` of the float optimum is then
 evaluated at the working precision, and the least is returned (exact ties are
 broken canonically).  The float costs are accurate to about 1e-13, so the true
 optimum is always among the candidates; the search also checks, for every
-candidate, that its float and full-precision costs agree within half the
-margin, and raises :class:`PrecisionError` otherwise.
+candidate, that its float and full-precision costs agree within half that
+relative margin, and raises :class:`PrecisionError` otherwise.
 """
 
 from __future__ import annotations
@@ -196,7 +196,9 @@ def optimal_code(r: Sequence[Fraction], gamma: Fraction, codewords: int) -> Aver
                       f"distinct probabilities (this source needs {space.pair_count()})", None)
     digits = space.digits()
     result = search(space, float_cell_costs(classes.values, digits, gamma), cells)
-    margin = FLOAT_MARGIN * (1 + abs(result.optimum))
+    # float cell costs carry relative errors of about 1e-13 (costs below the float range
+    # read as 0, hence the absolute floor), so the relative margin keeps the true optimum
+    margin = FLOAT_MARGIN * abs(result.optimum) + 1e-300
     try:
         candidates = near_optimal(result, margin)
     except OverflowError:
@@ -208,12 +210,12 @@ def optimal_code(r: Sequence[Fraction], gamma: Fraction, codewords: int) -> Aver
         vectors = [tuple(int(d) for d in digits[t]) for t in candidate]
         code = _code(classes, _symbols_of(classes, vectors), gamma, cache)
         float_cost = float(sum(result.cost[t] for t in candidate))
-        if abs(float(code.value) - float_cost) > margin / 2:
+        if abs(float(code.value) - float_cost) > FLOAT_MARGIN / 2 * float_cost + 1e-300:
             raise PrecisionError("the float pre-screen of the partition search disagrees with "
                                  "the full-precision cost")
         scored.append((code, candidate))
     lowest = min(code.value for code, _ in scored)
-    tie = mp.ldexp(1 + abs(lowest), -(mp.prec - 16))
+    tie = mp.ldexp(abs(lowest), -(mp.prec - 16))   # equal to the working precision
     for code, candidate in scored:
         if code.value - lowest <= tie and (best_key is None or candidate < best_key):
             best, best_key = code, candidate

@@ -1,0 +1,85 @@
+"""``focalrd curves``: D*_γ(n, R, ε) against n, as CSV (and PNG when matplotlib is present)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from focalrd.verify.commands import Command
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--source", default="0.9,0.1", metavar="P",
+                        help="distribution (default 0.9,0.1)")
+    parser.add_argument("--gammas", default="0,1,2,5", metavar="G1,G2,...",
+                        help="focusing parameters (default 0,1,2,5)")
+    parser.add_argument("--rate", default="0.15", metavar="R",
+                        help="rate in nats (bits with --bits); M = floor(e^(nR)) (default 0.15)")
+    parser.add_argument("--eps", default="0.1", metavar="E", help="epsilon in (0, 1) (default 0.1)")
+    grid = parser.add_mutually_exclusive_group()
+    grid.add_argument("--n-values", metavar="N1,N2,...", help="blocklengths")
+    grid.add_argument("--n-max", metavar="N",
+                      help="1-2-5 log grid from 10 to N (default N = 10000)")
+    parser.add_argument("--bits", action="store_true", help="rate and distortions in bits")
+    parser.add_argument("--out", default="reports/curves", metavar="DIR",
+                        help="output directory (default reports/curves)")
+    parser.add_argument("--dps", default="15", metavar="N",
+                        help="significant digits of every CSV number (default 15)")
+
+
+def _run(args: argparse.Namespace) -> int:
+    from focalrd.numeric.exact import (
+        distortion_level,
+        distribution,
+        focusing_parameter,
+        open_unit_interval,
+        positive_integer,
+    )
+    from focalrd.numeric.precision import check_dps
+    from focalrd.verify import curves, plots
+    from focalrd.verify.files import write_bytes_atomic, write_text_atomic
+
+    source = distribution(args.source)
+    gammas = [focusing_parameter(g) for g in args.gammas.split(",")]
+    rate = distortion_level(args.rate, "rate")
+    eps = open_unit_interval(args.eps, "eps")
+    dps = check_dps(args.dps)
+    if args.n_values is not None:
+        ns = sorted({positive_integer(v, "n-values") for v in args.n_values.split(",")})
+    else:
+        ns = curves.log_grid(positive_integer(args.n_max or "10000", "n-max"))
+    live = sys.stderr.isatty()
+
+    def progress(done: int, n: int) -> None:
+        text = f"curves: n = {n} ({done}/{len(ns)})"
+        sys.stderr.write(("\r" + text + ("\n" if done == len(ns) else "")) if live
+                         else text + "\n")
+        sys.stderr.flush()
+
+    header = curves.columns(gammas)
+    rows = curves.curve_table(source, gammas, ns, rate, eps, args.bits, dps, progress)
+    out = Path(args.out)
+    csv_path = write_text_atomic(out / "curves.csv", curves.csv_text(header, rows))
+    print(csv_path)
+    if plots.matplotlib_available():
+        unit = "bits" if args.bits else "nats"
+        title = (f"P = ({', '.join(str(p) for p in source)}), R = {rate} {unit}, eps = {eps}")
+        print(write_bytes_atomic(out / "curves.png", plots.curves_png(header, rows, unit,
+                                                                      title)))
+    else:
+        print("curves: matplotlib is not installed; the PNG was skipped", file=sys.stderr)
+    return 0
+
+
+COMMAND = Command(
+    name="curves",
+    summary="D*_gamma(n, R, eps) against n beside its limit and normal approximation (CSV, PNG)",
+    description="For each blocklength n: the excess-distortion limit D*_gamma(n, R, eps) for "
+                "each gamma, the log-loss value (gamma = 0), the limit max(H - R, 0) and the "
+                "normal approximation.  Writes curves.csv (every number confirmed to --dps "
+                "digits) and curves.png (if matplotlib is installed) into --out, atomically.",
+    add_arguments=_add_arguments,
+    run=_run,
+    order=72,
+)

@@ -1,0 +1,81 @@
+"""The table behind ``focalrd curves``: D*_γ(n, R, ε) against n (THEORY.md §6).
+
+For every blocklength n of a grid, one row: n; D*_γ for each focusing parameter
+γ ([n.dstar-closed-form]); D*_0 (the log loss); the limit max(H − R, 0)
+([asymptotic.equivalence]); and the normal approximation
+H − R + √(V/n)·Q^{-1}(ε) − (ln n)/(2n) ([n.second-order]).  Every number is a
+decimal string confirmed by two evaluations (:func:`focalrd.numeric.precision.reported`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from fractions import Fraction
+
+from focalrd.numeric.blocks.excess import distortion_limit
+from focalrd.numeric.blocks.grouping import codebook_size
+from focalrd.numeric.blocks.normal import normal_approximation
+from focalrd.numeric.errors import InvalidInputError
+from focalrd.numeric.precision import reported, to_mpf
+from focalrd.numeric.source import entropy
+from mpmath import mp
+
+DEFAULT_SOURCE = (Fraction(9, 10), Fraction(1, 10))
+DEFAULT_GAMMAS = (Fraction(0), Fraction(1), Fraction(2), Fraction(5))
+#: About 0.46·H for the default source (H ≈ 0.325 nats), so that D* > 0 at every n.
+DEFAULT_RATE = Fraction(3, 20)
+DEFAULT_EPS = Fraction(1, 10)
+
+
+def log_grid(n_max: int, n_min: int = 10) -> list[int]:
+    """1-2-5 steps per decade from ``n_min`` up to ``n_max`` (``n_max`` included).
+
+    >>> log_grid(1000)
+    [10, 20, 50, 100, 200, 500, 1000]
+    """
+    if n_max < 1:
+        raise InvalidInputError("n-max", "an integer >= 1", n_max)
+    grid, decade = [], 1
+    while decade <= n_max:
+        grid.extend(v for v in (decade, 2 * decade, 5 * decade) if n_min <= v <= n_max)
+        decade *= 10
+    if not grid or grid[-1] != n_max:
+        grid.append(n_max)
+    return sorted(set(grid))
+
+
+def columns(gammas: Sequence[Fraction]) -> list[str]:
+    """CSV header: n, one D* column per γ, then the log loss, the limit and the approximation."""
+    return (["n"] + [f"dstar_gamma_{g}" for g in gammas]
+            + ["dstar_log_loss", "asymptote", "normal_approximation"])
+
+
+def curve_row(source: Sequence[Fraction], gammas: Sequence[Fraction], n: int, rate: Fraction,
+              eps: Fraction, bits: bool = False) -> list:
+    """The numbers of one row at the current precision (mpf), in the unit of ``bits``."""
+    with mp.workprec(mp.prec + 20):
+        unit = mp.ln2 if bits else mp.one
+        m = codebook_size(n, rate=rate, bits=bits)
+        values = [distortion_limit(source, g, n, m, eps).value / unit for g in gammas]
+        values.append(distortion_limit(source, 0, n, m, eps).value / unit)
+        r_nats = to_mpf(rate) * unit
+        values.append(max(entropy(source) - r_nats, mp.zero) / unit)
+        values.append(normal_approximation(source, n, r_nats, eps) / unit)
+    return [+v for v in values]
+
+
+def curve_table(source: Sequence[Fraction], gammas: Sequence[Fraction], ns: Sequence[int],
+                rate: Fraction, eps: Fraction, bits: bool = False, dps: int = 15,
+                progress: Callable[[int, int], None] | None = None) -> list[list[str]]:
+    """Rows of decimal strings (``n`` first), every digit confirmed at ``dps`` digits."""
+    rows = []
+    for index, n in enumerate(ns):
+        values = reported(lambda n=n: curve_row(source, gammas, n, rate, eps, bits), dps)
+        rows.append([str(n), *values])
+        if progress is not None:
+            progress(index + 1, n)
+    return rows
+
+
+def csv_text(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    return "\n".join(",".join(row) for row in [list(header), *rows]) + "\n"
