@@ -23,10 +23,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 import mpmath
+from mpmath import mp
+
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.roots import bracketed_root
-from mpmath import mp
 
 Real = Fraction | int | mpmath.mpf
 

@@ -12,6 +12,7 @@ The growth c_γ ~ ln γ is not derived here.
 from __future__ import annotations
 
 import sympy as sp
+
 from focalrd.proofs.derivation import Derivation
 from focalrd.proofs.phi_shape import gamma, gap, p, p_of_s, r, s, u_of_p
 

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import sympy as sp
+
 from focalrd.proofs.derivation import Derivation
 
 p, gamma = sp.symbols("p gamma", positive=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 
 import sympy as sp
+
 from focalrd.proofs.derivation import Derivation
 
 

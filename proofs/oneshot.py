@@ -22,6 +22,7 @@ from __future__ import annotations
 from functools import cache
 
 import sympy as sp
+
 from focalrd.proofs.derivation import Derivation
 
 gamma = sp.Symbol("gamma", nonnegative=True)

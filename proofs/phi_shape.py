@@ -12,6 +12,7 @@ runs every check; a failing check raises ``DerivationError``).
 from __future__ import annotations
 
 import sympy as sp
+
 from focalrd.proofs.derivation import Derivation
 from focalrd.proofs.lemmas import log1p_below, power_below_one
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from functools import cache
 
 import sympy as sp
+
 from focalrd.proofs.derivation import Derivation, DerivationError
 from focalrd.proofs.phi_shape import decreasing, gamma, p, phi
 

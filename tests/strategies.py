@@ -12,7 +12,9 @@ from fractions import Fraction
 from hypothesis import strategies as st
 
 
-def focusing_parameters(max_value: int = 50, allow_zero: bool = True) -> st.SearchStrategy[Fraction]:
+def focusing_parameters(
+    max_value: int = 50, allow_zero: bool = True
+) -> st.SearchStrategy[Fraction]:
     """γ ≥ 0 as exact fractions: integers, simple fractions, and small values."""
     low = 0 if allow_zero else 1
     integers = st.integers(min_value=low, max_value=max_value).map(Fraction)

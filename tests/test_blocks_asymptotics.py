@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from fractions import Fraction as F
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from mpmath import mp
+from strategies import binary_sources, distributions, excess_probabilities, focusing_parameters
+
 from focalrd.numeric.blocks.average import (
     average_achievability,
     average_converse,
@@ -14,10 +19,6 @@ from focalrd.numeric.blocks.grouping import codebook_size
 from focalrd.numeric.blocks.normal import binary_dispersion, normal_approximation
 from focalrd.numeric.c_gamma import c_gamma
 from focalrd.numeric.source import dispersion, entropy
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from mpmath import mp
-from strategies import binary_sources, distributions, excess_probabilities, focusing_parameters
 
 
 @given(source=binary_sources(), gamma=focusing_parameters(max_value=20),

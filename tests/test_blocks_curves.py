@@ -6,6 +6,7 @@ import csv
 import math
 
 import pytest
+
 from focalrd.verify.cli import main
 from focalrd.verify.curves import log_grid
 from focalrd.verify.plots import matplotlib_available

@@ -9,6 +9,8 @@ from fractions import Fraction as F
 
 import numpy as np
 import pytest
+from mpmath import mp
+
 from focalrd.numeric.blocks.excess import excess_distortion_exact
 from focalrd.numeric.blocks.simulation import (
     ListCode,
@@ -19,7 +21,6 @@ from focalrd.numeric.blocks.simulation import (
     simulate_list_code,
 )
 from focalrd.verify.cli import main
-from mpmath import mp
 
 SOURCES = [(F(3, 4), F(1, 4)), (F(1, 2), F(1, 4), F(1, 8), F(1, 8)),
            (F(1, 2), F(1, 4), F(1, 4)), (F(3, 10), F(0), F(7, 10)), (F(1, 3), F(1, 3), F(1, 3))]

@@ -6,6 +6,8 @@ from fractions import Fraction
 
 import mpmath
 import pytest
+from mpmath import iv, mp
+
 from focalrd.verify.certify import (
     box_interval,
     certify_on,
@@ -21,7 +23,6 @@ from focalrd.verify.claims import (
     certified,
 )
 from focalrd.verify.registry import CheckContext
-from mpmath import iv, mp
 
 QUICK = CheckContext(quick=True)
 

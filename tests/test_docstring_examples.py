@@ -22,7 +22,8 @@ def test_docstring_examples(name):
     module = importlib.import_module(name)
     saved = mp.prec
     try:
-        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+        flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+        result = doctest.testmod(module, optionflags=flags)
     finally:
         mp.prec = saved
     assert result.failed == 0, f"{result.failed} docstring example(s) failed in {name}"

@@ -10,6 +10,11 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from mpmath import mp
+from strategies import distributions
+
 from focalrd.numeric.entropies.certified import hgamma_max_enclosure
 from focalrd.numeric.entropies.hgamma import (
     hgamma,
@@ -20,10 +25,6 @@ from focalrd.numeric.entropies.hgamma import (
 )
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.proofs.hgamma import kkt_structure, minimizer_ratio, s_gamma_decreasing
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from mpmath import mp
-from strategies import distributions
 
 integer_gammas = st.integers(min_value=0, max_value=12)
 

@@ -7,9 +7,10 @@ import sys
 from fractions import Fraction
 
 import pytest
+from mpmath import mp
+
 from focalrd.numeric.oneshot.focal_entropy import focal_entropy_solution
 from focalrd.verify.cli import main
-from mpmath import mp
 
 
 def _json(capsys, *argv: str) -> dict:

@@ -8,6 +8,12 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from mpmath import mp
+from scipy.optimize import minimize
+from strategies import distributions, focusing_parameters
+
 from focalrd.numeric import InvalidInputError, phi, phi_prime
 from focalrd.numeric.oneshot.focal_entropy import (
     focal_entropy,
@@ -15,11 +21,6 @@ from focalrd.numeric.oneshot.focal_entropy import (
     focal_entropy_solution,
 )
 from focalrd.numeric.precision import to_mpf
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from mpmath import mp
-from scipy.optimize import minimize
-from strategies import distributions, focusing_parameters
 
 TOL = mp.mpf(10) ** -30
 

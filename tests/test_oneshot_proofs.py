@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import sympy as sp
+
 from focalrd.proofs import oneshot
 from focalrd.proofs.derivation import Derivation, DerivationError
 from focalrd.verify.claims import load_all

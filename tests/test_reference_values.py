@@ -13,6 +13,7 @@ from pathlib import Path
 
 import mpmath
 import pytest
+
 from focalrd.verify.reporting import reference
 
 COMMITTED = Path(__file__).resolve().parent.parent / "reports" / "reference_values.json"

@@ -7,6 +7,8 @@ from fractions import Fraction
 
 import mpmath
 import pytest
+from hypothesis import strategies as st
+
 from focalrd.verify.registry import (
     ClaimRegistryError,
     Evidence,
@@ -20,7 +22,6 @@ from focalrd.verify.registry import (
     registered_claims,
     search_counterexample,
 )
-from hypothesis import strategies as st
 
 
 def test_isolated_registry_forgets_claims_and_checks_added_inside():

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from test_report_sample_document import sample_document
+
 from focalrd.verify.reporting import render_reports
 from focalrd.verify.reporting.browser_check import check_report, find_chromium
-from test_report_sample_document import sample_document
 
 
 @pytest.mark.skipif(find_chromium() is None,

@@ -6,9 +6,10 @@ import functools
 import json
 
 import pytest
+from test_report_sample_document import sample_document
+
 from focalrd.verify.cli import main
 from focalrd.verify.reporting import figures, reference
-from test_report_sample_document import sample_document
 
 
 @functools.lru_cache(maxsize=1)

@@ -6,6 +6,7 @@ import html
 from xml.etree import ElementTree
 
 import sympy as sp
+
 from focalrd.verify.reporting.mathml import math_html, text_with_math_html, to_mathml
 
 MATHML = "{http://www.w3.org/1998/Math/MathML}"

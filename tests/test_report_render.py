@@ -11,10 +11,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from test_report_sample_document import sample_document
+
 from focalrd.verify.reporting import render_reports
 from focalrd.verify.reporting.figure_data import FIGURES
 from focalrd.verify.reporting.reference import compute_table
-from test_report_sample_document import sample_document
 
 
 class _Tags(HTMLParser):

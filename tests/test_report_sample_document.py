@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 import sympy as sp
+
 from focalrd.proofs.derivation import Derivation
 from focalrd.verify.claims import load_all
 from focalrd.verify.registry import registered_claims

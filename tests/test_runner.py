@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.verify.progress import Progress
 from focalrd.verify.registry import isolated_registry

@@ -9,10 +9,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+from mpmath import mp
+
 from focalrd.verify.claims import catalogue  # noqa: F401
 from focalrd.verify.claims import numeric_core as core
 from focalrd.verify.registry import CheckContext
-from mpmath import mp
 
 CHECKS = {
     "phi.reduces-to-log": core.phi_zero_is_log_loss,

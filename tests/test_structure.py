@@ -6,6 +6,11 @@ from fractions import Fraction
 
 import mpmath
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from mpmath import mp
+from strategies import distributions, focusing_parameters
+
 from focalrd.numeric.entropies.structure import (
     dominant_symbol,
     imbalance_path,
@@ -17,10 +22,6 @@ from focalrd.numeric.entropies.structure import (
 )
 from focalrd.verify.claims import load_all
 from focalrd.verify.registry import CheckContext, registered_claims
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from mpmath import mp
-from strategies import distributions, focusing_parameters
 
 F = Fraction
 

@@ -16,11 +16,12 @@ from fractions import Fraction
 from typing import Any
 
 import mpmath
+from mpmath import mp
+
 from focalrd.numeric.blocks import excess
 from focalrd.numeric.blocks.classes import compositions, type_count
 from focalrd.numeric.blocks.grouping import group_source
 from focalrd.numeric.precision import significant
-from mpmath import mp
 
 CASES = [((Fraction(9, 10), Fraction(1, 10)), n) for n in (10**3, 10**4, 10**5, 10**6)] + [
     ((Fraction(1, 2), Fraction(3, 10), Fraction(1, 5)), n) for n in (10**2, 10**3, 10**4)]

@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 
+from mpmath import mp
+
 from focalrd.numeric.blocks.excess import distortion_limit
 from focalrd.numeric.blocks.grouping import codebook_size
 from focalrd.numeric.blocks.normal import normal_approximation
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.precision import reported, to_mpf
 from focalrd.numeric.source import entropy
-from mpmath import mp
 
 DEFAULT_SOURCE = (Fraction(9, 10), Fraction(1, 10))
 DEFAULT_GAMMAS = (Fraction(0), Fraction(1), Fraction(2), Fraction(5))

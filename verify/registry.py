@@ -41,6 +41,7 @@ from fractions import Fraction
 from typing import Any
 
 import mpmath
+
 from focalrd.numeric.errors import InvalidInputError
 
 #: Levels of evidence, weakest to strongest in spirit (not an order of trust).

@@ -42,6 +42,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from mpmath import iv, mp
+
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.verify import __version__
 from focalrd.verify.environment import describe_environment
@@ -57,7 +59,6 @@ from focalrd.verify.registry import (
     jsonable,
     registered_claims,
 )
-from mpmath import iv, mp
 
 SCHEMA = "focalrd.report/1"
 REPORT_NAME = "report.json"

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 import mpmath
+from mpmath import mp
+
 from focalrd.numeric.blocks.classes import exact_feasible
 from focalrd.numeric.blocks.excess import _exact_classes
 from focalrd.numeric.blocks.grouping import CodebookSize, group_source
@@ -28,7 +30,6 @@ from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.phi import phi, phi_prime, phi_second
 from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.source import entropy
-from mpmath import mp
 
 #: Largest number of sequences (k^n) for which the exact value is found by search.
 SEARCH_LIMIT = 8

@@ -30,6 +30,8 @@ from fractions import Fraction
 from functools import cmp_to_key, lru_cache
 
 import mpmath
+from mpmath import mp
+
 from focalrd.numeric.blocks.classes import ExactClasses, exact_feasible
 from focalrd.numeric.blocks.grouping import (
     CodebookSize,
@@ -45,7 +47,6 @@ from focalrd.numeric.exact import distortion_level, focusing_parameter, open_uni
 from focalrd.numeric.phi import phi
 from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.tau import log_inverse_tau
-from mpmath import mp
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import mpmath
+from mpmath import mp
+
 from focalrd.numeric.errors import InvalidInputError, PrecisionError
 from focalrd.numeric.precision import to_mpf
-from mpmath import mp
 
 #: Codebook sizes with more bits than this are carried as ln M only.
 EXACT_CODEBOOK_BITS = 1 << 16

@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 import mpmath
+from mpmath import mp
+
 from focalrd.numeric.blocks.grouping import check_blocklength
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.exact import distribution, open_unit_interval
 from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.source import dispersion, entropy
-from mpmath import mp
 
 
 def inverse_q(eps: Fraction | mpmath.mpf) -> mpmath.mpf:

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
+from mpmath import mp
+
 from focalrd.numeric.blocks.classes import type_count
 from focalrd.numeric.blocks.excess import list_size
 from focalrd.numeric.blocks.grouping import check_blocklength, group_source
@@ -39,7 +41,6 @@ from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.exact import distortion_level, focusing_parameter
 from focalrd.numeric.phi import phi
 from focalrd.numeric.tau import log_inverse_tau
-from mpmath import mp
 
 #: Largest number of type classes the encoder lists (binary sources: any n ≤ 10^5).
 SIMULATION_TYPES_LIMIT = 100_000

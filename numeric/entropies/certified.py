@@ -34,9 +34,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import mpmath
+from mpmath import iv, mp
+
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.exact import focusing_parameter, positive_integer
-from mpmath import iv, mp
 
 #: Largest alphabet the branch and bound accepts (k − 1 ≤ 3 free coordinates).
 MAX_CERTIFIED_ALPHABET = 4

@@ -34,11 +34,12 @@ from functools import lru_cache
 
 import mpmath
 import numpy as np
+from mpmath import mp
+
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.exact import distribution, focusing_parameter, positive_integer
 from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.roots import bracketed_root
-from mpmath import mp
 
 Real = Fraction | int | mpmath.mpf
 

@@ -36,11 +36,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import mpmath
+from mpmath import mp
+
 from focalrd.numeric.exact import distribution, focusing_parameter
 from focalrd.numeric.oneshot.focal_entropy import focal_entropy_solution
 from focalrd.numeric.phi import phi_prime
 from focalrd.numeric.precision import to_mpf
-from mpmath import mp
 
 Real = Fraction | int | mpmath.mpf
 

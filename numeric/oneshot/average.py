@@ -29,6 +29,8 @@ from fractions import Fraction
 
 import mpmath
 import numpy as np
+from mpmath import mp
+
 from focalrd.numeric.errors import InvalidInputError, PrecisionError
 from focalrd.numeric.exact import distribution, focusing_parameter, positive_integer, weighting
 from focalrd.numeric.oneshot._focal_float import solve_cells
@@ -40,7 +42,6 @@ from focalrd.numeric.oneshot.partitions import (
     search,
 )
 from focalrd.numeric.source import reweighted_source
-from mpmath import mp
 
 #: Relative margin of the float pre-screen (its error is about 1e-13).
 FLOAT_MARGIN = 1e-9

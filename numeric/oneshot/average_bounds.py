@@ -25,6 +25,8 @@ from fractions import Fraction
 
 import mpmath
 import numpy as np
+from mpmath import mp
+
 from focalrd.numeric.c_gamma import c_gamma
 from focalrd.numeric.oneshot.average import (
     AverageDistortionResult,
@@ -35,7 +37,6 @@ from focalrd.numeric.oneshot.average import (
 from focalrd.numeric.phi import phi
 from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.source import entropy
-from mpmath import mp
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 import mpmath
+from mpmath import mp
+
 from focalrd.numeric.exact import (
     distortion_level,
     distribution,
@@ -38,7 +40,6 @@ from focalrd.numeric.oneshot.codes import ExcessCode
 from focalrd.numeric.oneshot.floors import list_size, list_size_at_most
 from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.tau import tau
-from mpmath import mp
 
 __all__ = [
     "excess_distortion_limit",

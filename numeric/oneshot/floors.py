@@ -26,10 +26,11 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from mpmath import iv, mp
+
 from focalrd.numeric.errors import InvalidInputError, PrecisionError
 from focalrd.numeric.exact import distortion_level, focusing_parameter, positive_integer
 from focalrd.numeric.tau import log_inverse_tau
-from mpmath import iv, mp
 
 #: Interval precision is doubled up to this many bits before giving up.
 _MAX_INTERVAL_BITS = 1 << 22

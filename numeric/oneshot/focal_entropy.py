@@ -29,11 +29,12 @@ from fractions import Fraction
 
 import mpmath
 import numpy as np
+from mpmath import mp
+
 from focalrd.numeric.errors import InvalidInputError, PrecisionError
 from focalrd.numeric.exact import exact_number, focusing_parameter
 from focalrd.numeric.oneshot._focal_float import solve_cells
 from focalrd.numeric.precision import to_mpf
-from mpmath import mp
 
 _GUARD_BITS = 24
 _MINUS_LN2 = mpmath.mpf(-0.6931471805599453)

@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import mpmath
-from focalrd.numeric.errors import PrecisionError
 from mpmath import mp
+
+from focalrd.numeric.errors import PrecisionError
 
 _FLOAT_BAND = 1e-9
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import mpmath
+from mpmath import mp
+
 from focalrd.numeric.exact import (
     distortion_level,
     distribution,
@@ -39,7 +41,6 @@ from focalrd.numeric.oneshot.packing import (
 from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.source import class_weights
 from focalrd.numeric.tau import tau
-from mpmath import mp
 
 #: Branch-and-bound nodes explored before the exact value is given up (reported as None).
 NODE_LIMIT = 300_000

@@ -6,6 +6,8 @@ import itertools
 import math
 from fractions import Fraction as F
 
+from mpmath import mp
+
 from focalrd.numeric.blocks.average import (
     average_achievability,
     average_converse,
@@ -20,7 +22,6 @@ from focalrd.numeric.precision import significant
 from focalrd.numeric.source import entropy
 from focalrd.numeric.tau import tau
 from focalrd.verify.registry import CheckContext, Evidence, check
-from mpmath import mp
 
 _SOURCES = [(F(9, 10), F(1, 10)), (F(1, 2), F(3, 10), F(1, 5)), (F(1, 2), F(1, 4), F(1, 4)),
             (F(1, 2), F(1, 4), F(1, 8), F(1, 8))]

@@ -17,6 +17,8 @@ from fractions import Fraction
 from functools import cache
 
 import mpmath
+from mpmath import iv, mp
+
 from focalrd.numeric.c_gamma import c_gamma
 from focalrd.numeric.precision import to_mpf
 from focalrd.verify.certify import (
@@ -32,7 +34,6 @@ from focalrd.verify.certify import (
 )
 from focalrd.verify.claims import catalogue  # noqa: F401  (defines the claims checked here)
 from focalrd.verify.registry import CheckContext, Evidence, check
-from mpmath import iv, mp
 
 #: The focusing parameters every certified check covers.
 GAMMA_GRID = tuple(Fraction(g) for g in

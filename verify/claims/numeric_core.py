@@ -13,6 +13,9 @@ from fractions import Fraction
 from typing import Any
 
 import mpmath
+from hypothesis import strategies as st
+from mpmath import mp
+
 from focalrd.numeric.c_gamma import c_gamma
 from focalrd.numeric.phi import phi, phi_prime
 from focalrd.numeric.precision import to_mpf
@@ -20,8 +23,6 @@ from focalrd.numeric.tau import log_inverse_tau, tau
 from focalrd.numeric.tilted import tilted_information
 from focalrd.verify.claims import catalogue  # noqa: F401  (defines the claims checked here)
 from focalrd.verify.registry import CheckContext, Evidence, check, falsify
-from hypothesis import strategies as st
-from mpmath import mp
 
 # -- strategies (exact inputs) ------------------------------------------------------------
 

@@ -17,6 +17,9 @@ from typing import Any
 
 import mpmath
 import numpy as np
+from mpmath import mp
+from scipy.optimize import minimize
+
 from focalrd.numeric import class_weights, entropy, phi, reweighted_source, tau
 from focalrd.numeric.c_gamma import c_gamma
 from focalrd.numeric.oneshot.average import average_distortion_limit, optimal_code
@@ -33,8 +36,6 @@ from focalrd.numeric.precision import to_mpf
 from focalrd.proofs import oneshot as proofs
 from focalrd.verify.claims import catalogue  # noqa: F401  (defines the claims checked here)
 from focalrd.verify.registry import CheckContext, Evidence, check
-from mpmath import mp
-from scipy.optimize import minimize
 
 GAMMAS = (Fraction(0), Fraction(1, 2), Fraction(1), Fraction(2), Fraction(5))
 LEVELS = (Fraction(1, 4), Fraction(1), Fraction(2))

@@ -23,6 +23,9 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from hypothesis import strategies as st
+from mpmath import mp
+
 from focalrd.numeric.entropies.structure import (
     dominant_symbol,
     geometric,
@@ -38,8 +41,6 @@ from focalrd.numeric.precision import significant
 from focalrd.proofs.hgamma import minimizer_ratio
 from focalrd.verify.claims import catalogue  # noqa: F401  (defines the claims checked here)
 from focalrd.verify.registry import CheckContext, Evidence, check, falsify
-from hypothesis import strategies as st
-from mpmath import mp
 
 CLAIM = "focal-entropy.structure"
 _GAMMAS = [Fraction(g) for g in ("1/2", "1", "2", "5", "20")]

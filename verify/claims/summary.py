@@ -21,14 +21,15 @@ from fractions import Fraction
 from typing import Any
 
 import mpmath
+from hypothesis import strategies as st
+from mpmath import mp
+
 from focalrd.numeric.entropies.certified import hgamma_max_enclosure
 from focalrd.numeric.entropies.hgamma import hgamma, hgamma_max_formula, hgamma_max_search
 from focalrd.numeric.precision import significant
 from focalrd.proofs.hgamma import kkt_structure, s_gamma_decreasing
 from focalrd.verify.claims import catalogue  # noqa: F401  (defines the claims checked here)
 from focalrd.verify.registry import CheckContext, Evidence, check, falsify
-from hypothesis import strategies as st
-from mpmath import mp
 
 _READINGS = {
     "as stated: H = ln S": {"monotone": "fails", "nonnegative": "fails", "max": "holds (k >= 2)"},

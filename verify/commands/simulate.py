@@ -56,6 +56,7 @@ def _nonnegative_integer(text: str, name: str) -> int:
 def simulate_document(args: argparse.Namespace) -> dict[str, Any]:
     """Parse, simulate and compare with the exact ε*; the JSON document of the command."""
     import numpy as np
+
     from focalrd.numeric.blocks.excess import excess_distortion_exact
     from focalrd.numeric.blocks.grouping import codebook_size
     from focalrd.numeric.blocks.simulation import simulate_list_code

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from mpmath import mp
+
 from focalrd.numeric.blocks.average import (
     average_achievability,
     average_converse,
@@ -28,7 +30,6 @@ from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.source import class_weights, reweighted_source
 from focalrd.numeric.units import bits_to_nats, nats_to_bits
-from mpmath import mp
 
 
 def _unweighted(inputs: dict[str, Any]) -> None:

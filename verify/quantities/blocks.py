@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from mpmath import mp
+
 from focalrd.numeric.blocks.normal import normal_approximation
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.exact import (
@@ -26,7 +28,6 @@ from focalrd.numeric.source import dispersion
 from focalrd.verify.quantities import Quantity
 from focalrd.verify.quantities._args import add_codewords, add_gamma, add_source
 from focalrd.verify.quantities._blocks_eval import d_star_blocks
-from mpmath import mp
 
 
 def add_blocklength(parser: argparse.ArgumentParser) -> None:

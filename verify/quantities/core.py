@@ -15,8 +15,8 @@ from focalrd.numeric import (
     probability,
     tau,
 )
-from focalrd.numeric.units import bits_to_nats
 from focalrd.numeric.precision import to_mpf
+from focalrd.numeric.units import bits_to_nats
 from focalrd.verify.quantities import Quantity
 from focalrd.verify.quantities._args import add_distortion, add_gamma
 
@@ -42,7 +42,8 @@ def _tau_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _tau_parse(args: argparse.Namespace) -> dict[str, Any]:
-    return {"gamma": focusing_parameter(args.gamma), "distortion": distortion_level(args.distortion)}
+    return {"gamma": focusing_parameter(args.gamma),
+            "distortion": distortion_level(args.distortion)}
 
 
 def _tau(inputs: dict[str, Any], bits: bool) -> dict[str, Any]:

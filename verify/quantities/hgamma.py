@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from mpmath import mp
+
 from focalrd.numeric import focusing_parameter, nats_to_bits
 from focalrd.numeric.entropies.hgamma import (
     MAX_SEARCH_ALPHABET,
@@ -15,7 +17,6 @@ from focalrd.numeric.errors import InvalidInputError, PrecisionError
 from focalrd.numeric.exact import positive_integer
 from focalrd.verify.quantities import Quantity
 from focalrd.verify.quantities._args import add_gamma
-from mpmath import mp
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:

@@ -10,6 +10,8 @@ import argparse
 from fractions import Fraction
 from typing import Any
 
+from mpmath import mp
+
 from focalrd.numeric import (
     distortion_level,
     distribution,
@@ -42,7 +44,6 @@ from focalrd.verify.quantities._args import (
     add_source,
     add_weights,
 )
-from mpmath import mp
 
 
 class _Inputs(dict):

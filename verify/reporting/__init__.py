@@ -39,8 +39,8 @@ def render_reports(document: Mapping[str, Any], out_dir: Path, *,
     ``figures`` and ``reference`` default to freshly computed ones (pass them to
     reuse a computation, e.g. when rendering several documents).
     """
-    from focalrd.verify.reporting.figures import make_figures
     from focalrd.verify.files import write_bytes_atomic, write_text_atomic
+    from focalrd.verify.reporting.figures import make_figures
     from focalrd.verify.reporting.html_report import render_html
     from focalrd.verify.reporting.markdown import render_markdown
     from focalrd.verify.reporting.reference import compute_table, table_json

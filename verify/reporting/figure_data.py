@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from mpmath import mp
+
 from focalrd.numeric.c_gamma import c_gamma
 from focalrd.numeric.phi import phi
 from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.source import entropy
 from focalrd.numeric.tau import tau
-from mpmath import mp
 
 F = Fraction
 #: Working precision of figure data (plots need far fewer digits than this).

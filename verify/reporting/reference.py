@@ -30,10 +30,11 @@ from pathlib import Path
 from typing import Any
 
 import mpmath
+from mpmath import mp
+
 from focalrd.numeric.c_gamma import c_gamma
 from focalrd.numeric.precision import confirmed, significant, to_mpf
 from focalrd.numeric.tau import tau
-from mpmath import mp
 
 #: Significant digits of every reference value.
 DIGITS = 50
