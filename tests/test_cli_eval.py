@@ -82,6 +82,17 @@ BAD_INPUTS = [
     (["c-gamma", "--gamma", "1", "--dps", "0"], "dps"),
     (["c-gamma", "--gamma", "1", "--dps", "100000"], "dps"),
     (["c-gamma"], "--gamma"),
+    (["eps-star", "--source", "0.5,-0.5,1", "--codewords", "1", "--distortion", "1",
+      "--gamma", "1"], "source"),
+    (["eps-star", "--source", "0.5,nan", "--codewords", "1", "--distortion", "1",
+      "--gamma", "1"], "source"),
+    (["eps-star", "--source", "0.5,0.3,0.3", "--codewords", "1", "--distortion", "1",
+      "--gamma", "1"], "source"),
+    (["eps-star", "--source", "1/3,1/3,1/3", "--weights", "1/2,1/2", "--codewords", "1",
+      "--distortion", "1", "--gamma", "1"], "weights"),
+    (["eps-star", "--source", "1/2,1/2,0", "--weights", "0,0,1", "--codewords", "1",
+      "--distortion", "1", "--gamma", "1"], "weights"),
+    (["focal-entropy", "--source", "0.6,0.4", "--gamma", "-2"], "gamma"),
 ]
 
 

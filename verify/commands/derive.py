@@ -23,7 +23,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _selected(requested: list[str]) -> list[str]:
-    from focalrd.proofs.core import BUILDERS
+    from focalrd.proofs.index import BUILDERS
 
     accepted = list(BUILDERS)
     for claim_id in requested:
@@ -55,7 +55,7 @@ def _sstr(expr) -> str:
 
 def _run(args: argparse.Namespace) -> int:
     claim_ids = _selected(list(args.claims))
-    from focalrd.proofs.core import BUILDERS, derivations_for
+    from focalrd.proofs.index import BUILDERS, derivations_for
 
     if args.list:
         for claim_id in claim_ids:
