@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from focalrd.proofs import blocks, core, hgamma, oneshot
+from focalrd.proofs import blocks, blocks_average, core, hgamma, oneshot
 from focalrd.proofs.derivation import Derivation
 
 Builder = Callable[[], Derivation]
@@ -20,6 +20,7 @@ BUILDERS: dict[str, tuple[Builder, ...]] = {
     **oneshot.BUILDERS,
     "n.second-order": (blocks.binary_dispersion, blocks.normal_approximation),
     "n.excess-sandwich": (blocks.excess_sandwich,),
+    "n.avg-sandwich": (blocks_average.block_average_sandwich,),
     "asymptotic.equivalence": (blocks.asymptotic_limits,),
     "summary.hgamma-monotone": (hgamma.s_gamma_decreasing,),
     "summary.hgamma-nonnegative": (hgamma.s_gamma_decreasing,),

@@ -145,8 +145,11 @@ def test_tau_expansion_rejects_a_wrong_third_term():
 
 # -- derived expressions against the independent mpmath implementation ---------------------
 def _at(expr: sp.Expr, g: Fraction, q: Fraction, digits: int = 45):
-    value = expr.subs({gamma: sp.Rational(g.numerator, g.denominator),
-                       p: sp.Rational(q.numerator, q.denominator)}).evalf(digits)
+    # Floats, not Rationals: exact rational powers can blow up (sympy with gmpy2).
+    with mp.workdps(digits + 20):
+        g_float = sp.Float(str(mp.mpf(g.numerator) / g.denominator), digits + 20)
+        q_float = sp.Float(str(mp.mpf(q.numerator) / q.denominator), digits + 20)
+    value = expr.subs({gamma: g_float, p: q_float}).evalf(digits)
     return mp.mpf(str(value))
 
 

@@ -1,4 +1,4 @@
-"""``focalrd benchmark``: time the n-letter limits beside a straightforward summation."""
+"""``focalrd benchmark``: time the n-letter limits and the one-shot searches beside baselines."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from focalrd.numeric.errors import InvalidInputError
+from focalrd.numeric.exact import exact_number
 from focalrd.numeric.precision import check_dps
 from focalrd.verify.commands import Command
 from focalrd.verify.files import write_text_atomic
@@ -14,28 +16,44 @@ from focalrd.verify.files import write_text_atomic
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="reports/benchmarks", metavar="DIR",
-                        help="directory for blocks.json and blocks.md (default reports/benchmarks)")
+                        help="directory for blocks.{json,md} and oneshot.{json,md} "
+                             "(default reports/benchmarks)")
     parser.add_argument("--dps", default="30", metavar="N", help="digits (default 30)")
     parser.add_argument("--budget", default="60", metavar="S",
                         help="skip a baseline estimated to take longer than S seconds (default 60)")
+    parser.add_argument("--suite", choices=("blocks", "oneshot", "all"), default="all",
+                        help="blocks: the n-letter K*; oneshot: D*(M), weighted eps* and the "
+                             "focal entropy; all: both (default)")
 
 
 def _run(args: argparse.Namespace) -> int:
     from focalrd.verify import benchmarks
 
     dps = check_dps(args.dps)
-    document = benchmarks.run(dps, float(args.budget),
-                              progress=lambda text: print(f"benchmark: {text}", file=sys.stderr))
+    budget = exact_number(args.budget, "--budget")
+    if budget < 0:
+        raise InvalidInputError("--budget", "a number of seconds >= 0", args.budget)
     out = Path(args.out)
-    write_text_atomic(out / "blocks.json", json.dumps(document, indent=2) + "\n")
-    write_text_atomic(out / "blocks.md", benchmarks.markdown(document))
-    print(benchmarks.markdown(document))
-    return 0
+
+    def progress(text: str) -> None:
+        print(f"benchmark: {text}", file=sys.stderr)
+
+    suites = {"blocks": (benchmarks.run, benchmarks.markdown),
+              "oneshot": (benchmarks.run_oneshot, benchmarks.markdown_oneshot)}
+    agree = True
+    for name in (suites if args.suite == "all" else (args.suite,)):
+        run, render = suites[name]
+        document = run(dps, float(budget), progress=progress)
+        write_text_atomic(out / f"{name}.json", json.dumps(document, indent=2) + "\n")
+        write_text_atomic(out / f"{name}.md", render(document))
+        print(render(document))
+        agree = agree and document.get("all_agree", True)
+    return 0 if agree else 1
 
 
 COMMAND = Command(
     name="benchmark",
-    summary="time the n-letter excess-distortion limit beside a full summation",
+    summary="time the n-letter limit and the one-shot searches beside straightforward baselines",
     add_arguments=_add_arguments,
     run=_run,
     order=80,
