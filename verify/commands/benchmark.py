@@ -27,7 +27,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from focalrd.verify import benchmarks
+    from focalrd.verify import benchmarks, benchmarks_oneshot
 
     dps = check_dps(args.dps)
     budget = exact_number(args.budget, "--budget")
@@ -39,7 +39,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"benchmark: {text}", file=sys.stderr)
 
     suites = {"blocks": (benchmarks.run, benchmarks.markdown),
-              "oneshot": (benchmarks.run_oneshot, benchmarks.markdown_oneshot)}
+              "oneshot": (benchmarks_oneshot.run_oneshot, benchmarks_oneshot.markdown_oneshot)}
     agree = True
     for name in (suites if args.suite == "all" else (args.suite,)):
         run, render = suites[name]
