@@ -58,8 +58,15 @@ def test_exact_zero_and_closed_form_values():
 
 
 def test_tau_of_zero_distortion_is_one():
-    value = eval_json("tau", "--gamma", "7/3", "--distortion", "0", "--dps", "5")["value"]
-    assert mpmath.mpf(value) == 1
+    doc = eval_json("tau", "--gamma", "7/3", "--distortion", "0", "--dps", "5")
+    assert mpmath.mpf(doc["value"]) == 1
+    assert doc["unit"] is None  # a probability
+
+
+def test_tau_with_bits_reads_the_distortion_in_bits():
+    """τ_γ(d bits) = τ_γ(d·ln 2 nats): at γ = 0, τ_0(1 bit) = e^(−ln 2) = 1/2 exactly."""
+    doc = eval_json("tau", "--gamma", "0", "--distortion", "1", "--bits", "--dps", "25")
+    assert doc["value"] == mpmath.nstr(mpmath.mpf("0.5"), 25, strip_zeros=False)
 
 
 def test_human_output_and_help():

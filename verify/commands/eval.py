@@ -47,11 +47,18 @@ def evaluate(quantity: Quantity, args: argparse.Namespace) -> dict[str, Any]:
         "quantity": quantity.name,
         "value": results.pop("value"),
         "dps": dps,
-        "unit": ("bits" if bits else "nats") if quantity.has_unit else None,
+        "unit": _unit(quantity, bits),
         "inputs": {key: exact_text(value) for key, value in inputs.items()},
     }
     document.update(results)
     return document
+
+
+def _unit(quantity: Quantity, bits: bool) -> str | None:
+    """The unit of the reported value, or None for probabilities and unitless values."""
+    if not quantity.has_unit or quantity.value_unit is None:
+        return None
+    return quantity.value_unit.format(unit="bits" if bits else "nats")
 
 
 def _run(args: argparse.Namespace) -> int:

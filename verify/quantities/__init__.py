@@ -4,7 +4,8 @@ A module defines ``QUANTITIES = [Quantity(...), ...]``.  The contract of
 ``focalrd eval QUANTITY ... --json`` (stable; documented in the README): one JSON
 object with at least ``"quantity"``, ``"value"`` (a decimal string with the
 requested number of significant digits, or null where a quantity documents it),
-``"dps"``, ``"unit"`` and ``"inputs"`` (the exact inputs as strings); further keys
+``"dps"``, ``"unit"`` (of the value: ``"nats"``, ``"bits"``, ``"nats^2"``, or null for a
+probability) and ``"inputs"`` (the exact inputs as strings); further keys
 are quantity-specific.  Every real number in the output is confirmed to every
 printed digit by :func:`focalrd.numeric.precision.confirmed`.
 """
@@ -38,6 +39,9 @@ class Quantity:
     example: str = ""
     description: str = ""
     has_unit: bool = True
+    #: the unit of ``"value"``: ``"{unit}"`` (nats or bits), ``"{unit}^2"``, or None for a
+    #: probability (``--bits`` may still apply to the inputs, e.g. a distortion level).
+    value_unit: str | None = "{unit}"
     order: int = 50
 
 

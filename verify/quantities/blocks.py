@@ -129,6 +129,7 @@ QUANTITIES = [
         compute=_dispersion,
         example="focalrd eval dispersion --source 0.9,0.1",
         description="In nats squared (bits squared with --bits).",
+        value_unit="{unit}^2",
         order=61,
     ),
     Quantity(

@@ -86,6 +86,7 @@ QUANTITIES = [
         example="focalrd eval tau --gamma 5 --distortion 3 --dps 40",
         description="With --bits the distortion is read in bits (d_nats = d_bits * ln 2); "
                     "tau itself is a probability.",
+        value_unit=None,
         order=11,
     ),
     Quantity(

@@ -237,6 +237,7 @@ QUANTITIES = [
                     "--weights: exact by branch and bound over the bin packing, converse "
                     "from its fractional relaxation, achievability from first fit.  With "
                     "--bits the distortion and rate are read in bits.",
+        value_unit=None,
         order=30,
     ),
     Quantity(
