@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction as F
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mpmath import mp
@@ -24,6 +25,7 @@ from focalrd.numeric.source import dispersion, entropy
 @given(source=binary_sources(), gamma=focusing_parameters(max_value=20),
        eps=excess_probabilities(), n=st.sampled_from([10, 300, 3000, 10**5]),
        rate_share=st.fractions(min_value=F(1, 10), max_value=F(3, 2), max_denominator=20))
+@pytest.mark.slow
 @settings(max_examples=25)
 def test_excess_sandwich_d_star(source, gamma, eps, n, rate_share):
     """D*_0 − c_γ/n ≤ D*_γ ≤ D*_0 (and L* is the same for both)."""
@@ -108,6 +110,7 @@ def test_average_sandwich_with_exact_search(source, gamma, m):
         assert exact <= average_achievability(source, gamma, n, size) + slack
 
 
+@pytest.mark.slow
 def test_average_sandwich_closes_toward_the_distortion_rate_function():
     """Both sides of [n.avg-sandwich] approach max(H(R) − R, 0) as n grows."""
     mp.dps = 20

@@ -101,6 +101,7 @@ def test_bounds_sandwich_the_exact_value(r, gamma, m):
         assert exact.value <= uniform + TOL
 
 
+@pytest.mark.slow
 @given(weighted_sources(max_size=6), focusing_parameters(max_value=10), codebook_sizes(3))
 def test_weighted_problem_is_the_unweighted_problem_for_r(source_weights, gamma, m):
     p, q = source_weights
@@ -118,6 +119,7 @@ def test_weighted_problem_is_the_unweighted_problem_for_r(source_weights, gamma,
 
 @given(distributions(max_size=7), focusing_parameters(max_value=10), codebook_sizes(4),
        st.randoms(use_true_random=False))
+@pytest.mark.slow
 def test_invariant_under_relabelling(r, gamma, m, rnd):
     order = list(range(len(r)))
     rnd.shuffle(order)

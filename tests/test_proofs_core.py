@@ -274,6 +274,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*CLI, "derive", *args], capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 def test_cli_derive_plain_latex_and_json():
     plain = _run("phi.convex", "c-gamma.values")
     assert plain.returncode == 0, plain.stderr

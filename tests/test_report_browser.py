@@ -12,6 +12,7 @@ from focalrd.verify.reporting.browser_check import check_report, find_chromium
 @pytest.mark.skipif(find_chromium() is None,
                     reason="Chromium not installed (apt-get install -y chromium, or set "
                            "FOCALRD_CHROMIUM); the headless-browser check needs it")
+@pytest.mark.slow
 def test_report_renders_offline_in_headless_chromium(tmp_path) -> None:
     pytest.importorskip("matplotlib")
     render_reports(sample_document(), tmp_path)

@@ -55,6 +55,7 @@ def _anchor(claim_id: str) -> str:
     return "claim-" + re.sub(r"[^a-z0-9]+", "-", claim_id.lower()).strip("-")
 
 
+@pytest.mark.slow
 def test_writes_the_files_it_returns(rendered) -> None:
     names = {p.name for p in rendered["paths"]}
     assert {"report.md", "report.html", "reference_values.json"} <= names

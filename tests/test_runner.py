@@ -155,6 +155,7 @@ def test_same_seed_same_json_and_the_seed_matters(user_claims):
     assert other["claims"][0]["evidence"][0]["drawn"] != first["claims"][0]["evidence"][0]["drawn"]
 
 
+@pytest.mark.slow
 def test_parallel_jobs_give_the_same_results(user_claims):
     serial = run(_settings(user_claims, only="user.*"))
     parallel = run(_settings(user_claims, only="user.*", jobs=2))
@@ -226,6 +227,7 @@ def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, cwd=cwd, timeout=300)
 
 
+@pytest.mark.slow
 def test_cli_exit_statuses(tmp_path, user_claims):
     out = tmp_path / "reports"
     met = _cli("--claims", user_claims, "--only", "user.squares,user.below-17-fails", "--quick",
