@@ -97,17 +97,20 @@ class Derivation:
         parts = list(sp.Add.make_args(sp.expand(expr)) if terms is None else terms)
         if not _is_zero(sp.Add(*parts) - expr):
             raise DerivationError(f"{self.title}: decomposition does not add up: {description}")
+        method = self._signed_terms(parts, strict, description)
+        self.steps.append(Step(description, expr, ">" if strict else ">=", sp.S.Zero, method))
+        return self
+
+    def _signed_terms(self, parts: list[sp.Basic], strict: bool, description: str) -> str:
+        """Check every term is ≥ 0 (one > 0 when ``strict``); return how it was checked."""
         for term in parts:
             if not (term.is_nonnegative or _is_zero(term)):
                 raise DerivationError(f"{self.title}: cannot prove {term} >= 0: {description}")
         if strict and not any(term.is_positive for term in parts):
             raise DerivationError(f"{self.title}: no term is provably positive: {description}")
-        method = "sum of terms each proved {} by sympy's assumptions: {}".format(
+        return "sum of terms each proved {} by sympy's assumptions: {}".format(
             "non-negative" if not strict else "non-negative, one positive",
-            ", ".join(f"${sp.latex(t)}$" for t in parts),
-        )
-        self.steps.append(Step(description, expr, ">" if strict else ">=", sp.S.Zero, method))
-        return self
+            ", ".join(f"${sp.latex(t)}$" for t in parts))
 
     def positive(self, description: str, expr: sp.Basic,
                  terms: Iterable[sp.Basic] | None = None) -> Derivation:
@@ -254,14 +257,7 @@ class Derivation:
         meanings = {symbol: meaning for symbol, (meaning, _) in given.items()}
         if not _is_zero(sp.Add(*parts).subs(meanings) - sp.sympify(expr)):
             raise DerivationError(f"{self.title}: decomposition does not add up: {description}")
-        for term in parts:
-            if not (term.is_nonnegative or _is_zero(term)):
-                raise DerivationError(f"{self.title}: cannot prove {term} >= 0: {description}")
-        if strict and not any(term.is_positive for term in parts):
-            raise DerivationError(f"{self.title}: no term is provably positive: {description}")
-        method = "sum of terms each proved {} by sympy's assumptions: {}; where {}".format(
-            "non-negative" if not strict else "non-negative, one positive",
-            ", ".join(f"${sp.latex(t)}$" for t in parts), "; ".join(reasons))
+        method = self._signed_terms(parts, strict, description) + "; where " + "; ".join(reasons)
         self.steps.append(Step(description, sp.sympify(expr), ">" if strict else ">=",
                                sp.S.Zero, method))
         return self
