@@ -60,8 +60,11 @@ def log_inverse_tau(gamma: Real, d: Real) -> mpmath.mpf:
         g, dd = to_mpf(gamma), to_mpf(d)
         log_d = mp.log(dd)
         t = max(dd, mp.exp(log_d / (g + 1)))
+        previous = mp.inf
         for _ in range(_MAX_NEWTON_STEPS):
-            log_t, log_one_minus_e = mp.log(t), mp.log(-mp.expm1(-t))
+            # ln(1 − e^(−t)) with full relative accuracy on both sides of t = ln 2.
+            log_t = mp.log(t)
+            log_one_minus_e = mp.log1p(-mp.exp(-t)) if t > 0.5 else mp.log(-mp.expm1(-t))
             value = log_t + g * log_one_minus_e - log_d
             slope = 1 / t + g / mp.expm1(t)
             step = value / slope
@@ -70,6 +73,11 @@ def log_inverse_tau(gamma: Real, d: Real) -> mpmath.mpf:
             noise = (abs(log_t) + abs(g * log_one_minus_e) + abs(log_d)) / slope + t
             if abs(step) <= mp.ldexp(noise, -(mp.prec - 8)):
                 break
+            # Near the root the steps shrink quadratically; a step that stops shrinking
+            # while already below half the working precision is rounding noise.
+            if abs(step) >= previous and abs(step) <= mp.ldexp(t, -(mp.prec // 2)):
+                break
+            previous = abs(step)
         else:  # pragma: no cover - the iteration is monotone and quadratic
             raise ArithmeticError("Newton iteration for tau did not converge")
     return +t

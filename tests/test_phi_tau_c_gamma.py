@@ -114,8 +114,9 @@ def test_tau_bracket(gamma, d):
     assert to_mpf(d) - slack <= t <= to_mpf(d) + c_gamma(gamma) + slack
 
 
-@pytest.mark.parametrize("d", [Fraction(0), Fraction(1, 10**30), Fraction(10**6)])
-@pytest.mark.parametrize("gamma", [Fraction(0), Fraction(1, 3), Fraction(1), Fraction(1000)])
+@pytest.mark.parametrize("d", [Fraction(0), Fraction(1, 10**30), Fraction(7, 3), Fraction(10**6)])
+@pytest.mark.parametrize("gamma", [Fraction(0), Fraction(1, 3), Fraction(1), Fraction(1000),
+                                   Fraction(10**6), Fraction(10**12)])
 def test_tau_extreme_inputs_converge(gamma, d):
     mp.dps = 30
     value = confirmed(lambda: log_inverse_tau(gamma, d), 30)
