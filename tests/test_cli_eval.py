@@ -111,3 +111,20 @@ def test_bad_input_one_line_exit_2(args, parameter):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and parameter in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_focal_entropy_at_a_tiny_gamma_confirms_its_digits():
+    """γ = 1e-30: q* = (1/2, 1/2) by symmetry and F = (1/2)^γ ln 2, which is ln 2 to 25 digits."""
+    doc = eval_json("focal-entropy", "--source", "1/2,1/2", "--gamma", "1e-30", "--dps", "25")
+    with mp.workdps(60):
+        assert doc["value"] == mpmath.nstr(mp.log(2), 25, strip_zeros=False)
+    assert [mpmath.mpf(q) for q in doc["minimizer"]] == [mpmath.mpf("0.5")] * 2
+    assert doc["kkt_residual"].startswith("<1e-")  # below the resolution, stated as a bound
+
+
+def test_tau_for_an_enormous_focusing_parameter():
+    """γ = 10^6, d = 7/3: t = ln(1/τ) solves t (1 − e^(−t))^γ = 7/3 (checked at 80 digits)."""
+    doc = eval_json("tau", "--gamma", "1e6", "--distortion", "7/3", "--dps", "30")
+    with mp.workdps(80):
+        t = -mp.log(mp.mpf(doc["value"]))
+        assert abs(t * (-mp.expm1(-t)) ** 10**6 - mp.mpf(7) / 3) < mp.mpf(10) ** -25

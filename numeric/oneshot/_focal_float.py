@@ -125,7 +125,9 @@ def solve_cells(log_a: np.ndarray, count: np.ndarray, cell: np.ndarray, cells: i
         guess = ell + step
         inside = (guess > low) & (guess < high) & np.isfinite(guess)
         both = np.isfinite(low) & np.isfinite(high)
-        new = np.where(inside, guess, np.where(both, 0.5 * (low + high), guess))
+        with np.errstate(invalid="ignore"):  # inf + (-inf) where no bracket yet: not used
+            middle = 0.5 * (low + high)
+        new = np.where(inside, guess, np.where(both, middle, guess))
         done = np.abs(new - ell) <= _Z_TOLERANCE * (1.0 + np.abs(ell))
         ell = new
         if done.all():

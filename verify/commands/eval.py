@@ -42,7 +42,10 @@ def evaluate(quantity: Quantity, args: argparse.Namespace) -> dict[str, Any]:
     dps = check_dps(args.dps)
     inputs = quantity.parse(args)
     bits = bool(getattr(args, "bits", False))
-    results = reported(lambda: quantity.compute(inputs, bits), dps)
+    # Quantities that report a property of their own printed digits (a residual) need the
+    # requested digits; they are passed as "_dps" and kept out of the echoed inputs.
+    arguments = {**inputs, "_dps": dps}
+    results = reported(lambda: quantity.compute(arguments, bits), dps)
     document: dict[str, Any] = {
         "quantity": quantity.name,
         "value": results.pop("value"),

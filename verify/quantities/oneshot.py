@@ -167,15 +167,25 @@ def _focal_parse(args: argparse.Namespace) -> _Inputs:
 
 
 def _printed_residual(source, gamma, minimizer, multiplier, digits: int) -> str:
-    """The KKT residual of the minimiser as printed (rounded to ``digits``), to 2 digits."""
-    shown = [mp.mpf(mp.nstr(q, digits)) if q else mp.zero for q in minimizer]
-    with mp.workprec(mp.prec + 20):
-        if multiplier == 0:   # a single symbol: q = 1, nothing to balance
-            return "0"
-        gaps = [abs(to_exact_mpf(a) * abs(phi_prime(gamma, q)) / multiplier - 1)
+    """The KKT residual of the minimiser and multiplier *as printed* (``digits`` digits).
+
+    max(max_x |a_x |φ'(q̂_x)| / λ̂ − 1|, |Σ q̂ − 1|) for the printed q̂ and λ̂, evaluated at
+    a precision fixed by ``digits`` alone (not by the working precision), so that both
+    confirming evaluations compute the same number.  A residual below the resolution
+    10^-(digits + 15) of that evaluation is reported as an upper bound, "<1e-N".
+    """
+    if multiplier == 0:   # a single symbol: q = 1, nothing to balance
+        return "0"
+    floor_exponent = digits + 15
+    with mp.workdps(digits + 40):
+        shown = [mp.mpf(mp.nstr(q, digits)) if q else mp.zero for q in minimizer]
+        shown_multiplier = mp.mpf(mp.nstr(multiplier, digits))
+        gaps = [abs(to_exact_mpf(a) * abs(phi_prime(gamma, q)) / shown_multiplier - 1)
                 for a, q in zip(source, shown, strict=True) if a > 0]
         residual = max(max(gaps), abs(mp.fsum(shown) - 1))
-    return mp.nstr(residual, 2) if residual else "0"
+        if residual < mp.mpf(10) ** -floor_exponent:
+            return f"<1e-{floor_exponent}"
+        return mp.nstr(residual, 2)
 
 
 def to_exact_mpf(a: Fraction):
@@ -184,7 +194,7 @@ def to_exact_mpf(a: Fraction):
 
 def _focal_entropy(inputs: dict[str, Any], bits: bool) -> dict[str, Any]:
     solution = focal_entropy_solution(inputs["source"], inputs["gamma"])
-    digits = getattr(inputs, "dps", None) or max(1, mp.dps - 10)
+    digits = inputs["_dps"]  # the requested digits, passed by `focalrd eval`
     value = nats_to_bits(solution.value) if bits else solution.value
     return {
         "value": value,
