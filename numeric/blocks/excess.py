@@ -44,9 +44,12 @@ from focalrd.numeric.blocks.grouping import (
 from focalrd.numeric.blocks.lattice import Lattice, _Ambiguous
 from focalrd.numeric.errors import InvalidInputError, PrecisionError
 from focalrd.numeric.exact import distortion_level, focusing_parameter, open_unit_interval
+from focalrd.numeric.oneshot.floors import list_size as exact_list_size
+from focalrd.numeric.oneshot.floors import list_size_at_most
 from focalrd.numeric.phi import phi
 from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.tau import log_inverse_tau
+from focalrd.numeric.units import bits_to_nats
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,11 @@ class DistortionLimit:
     L: int | None
     log_K: mpmath.mpf
     log_L: mpmath.mpf
+
+
+def _log_fraction(q: Fraction) -> float:
+    """ln q in float64 for a positive Fraction, without underflow for tiny q."""
+    return math.log(q.numerator) - math.log(q.denominator)
 
 
 # -- validation ----------------------------------------------------------------------
@@ -173,7 +181,7 @@ def _mass_bracket(lat: Lattice, eps: Fraction) -> tuple[float, float]:
     target = 1 - eps
     eta = 1e-6
     small_side = target <= Fraction(1, 2)
-    log_t = math.log(float(target)) if small_side else math.log(float(eps))
+    log_t = _log_fraction(target if small_side else eps)
 
     def beyond(theta: float, upper: bool) -> bool:
         log_above, log_below = lat.float_log_mass_split(theta)
@@ -242,7 +250,7 @@ def _lattice_least_count(lat: Lattice, eps: Fraction) -> Count:
     """K* for a large n, from fixed-point scans verified against the float bracket."""
     wp = mp.prec
     hi_f, lo_f = _mass_bracket(lat, eps)
-    bits = wp + 64 + max(0, -math.floor(math.log2(float(min(eps, 1 - eps)))))
+    bits = wp + 64 + max(0, -math.floor(_log_fraction(min(eps, 1 - eps)) / math.log(2)))
     width = max(hi_f - lo_f, 1.0)
     for _ in range(12):
         with mp.workprec(bits + 3 * lat.n.bit_length() + 64):
@@ -373,25 +381,33 @@ def distortion_limit(source: Sequence[Fraction], gamma: Fraction, n: int,
 
 
 # -- eps*: the excess-distortion probability --------------------------------------------------
-def list_size(gamma: Fraction, per_symbol_distortion: Fraction | mpmath.mpf, n: int) -> Count:
-    """L = ⌊1/τ_γ(nD)⌋, the most sequences one decoder output can satisfy."""
-    with mp.workprec(mp.prec + 20):
-        nd = n * per_symbol_distortion
-        if nd == 0:
-            return Count(1, mp.zero)
-        t = log_inverse_tau(gamma, nd)
-        if t > (mp.prec + 24) * mp.ln2:
-            return Count(None, +t)
-    extra = int(mp.mag(t)) + 64
-    for attempt in range(4):
-        with mp.workprec(mp.prec + extra * (attempt + 1)):
-            t = log_inverse_tau(gamma, nd)
-            power = mp.exp(t)
-            slack = mp.ldexp(power, -(mp.prec - 32))
-            low, high = int(mp.floor(power - slack)), int(mp.floor(power + slack))
-        if low == high:
-            return Count(low, _log_int(low))
-    raise PrecisionError("cannot decide the integer part of 1/tau")  # pragma: no cover
+#: Above this ln(1/τ) (in nats), L = ⌊1/τ⌋ is carried by its logarithm instead of exactly.
+EXACT_LIST_LOG_LIMIT = 5000
+
+
+def list_size(gamma: Fraction, per_symbol_distortion: Fraction, n: int,
+              bits: bool = False) -> Count:
+    """L = ⌊1/τ_γ(nD)⌋, the most sequences one decoder output can satisfy.
+
+    ``per_symbol_distortion`` is exact, in nats (in bits when ``bits``).  When
+    ln(1/τ) ≤ :data:`EXACT_LIST_LOG_LIMIT`, L is decided exactly by
+    :func:`focalrd.numeric.oneshot.floors.list_size` (every comparison φ_γ(1/K) ≤ nD
+    settled rigorously, also when 1/τ is an integer, as for whole numbers of bits);
+    beyond it only ln L = ln(1/τ) + O(e^(−ln(1/τ))) is returned.
+
+    >>> from fractions import Fraction as F
+    >>> list_size(0, F(1, 2), 2, bits=True).exact      # 1/τ_0(1 bit) = 2 exactly
+    2
+    """
+    nd = n * distortion_level(per_symbol_distortion)
+    if nd == 0:
+        return Count(1, mp.zero, enumerated=True)
+    with mp.workprec(mp.prec + 20 + nd.numerator.bit_length()):
+        t = log_inverse_tau(gamma, bits_to_nats(to_mpf(nd)) if bits else nd)
+    if t <= EXACT_LIST_LOG_LIMIT:
+        ell = exact_list_size(gamma, nd, bits)
+        return Count(ell, _log_int(ell), enumerated=True)
+    return Count(None, +t)
 
 
 def excess_distortion_limit(source: Sequence[Fraction], gamma: Fraction, n: int,
@@ -400,7 +416,7 @@ def excess_distortion_limit(source: Sequence[Fraction], gamma: Fraction, n: int,
                             ) -> mpmath.mpf:
     """ε*_γ(n, M, D): 1 − mass of the M·⌊1/τ_γ(nD)⌋ most likely sequences [n.excess-exact].
 
-    ``d`` is the per-symbol distortion level in nats.
+    ``d`` is the exact per-symbol distortion level, in nats (in bits when ``bits``).
 
     >>> from fractions import Fraction as F
     >>> mp.dps = 15
@@ -420,12 +436,18 @@ def excess_distortion_exact(source: Sequence[Fraction], gamma: Fraction, n: int,
     """:func:`excess_distortion_limit`, as an exact ``Fraction`` whenever it is exact."""
     gamma = focusing_parameter(gamma)
     n = check_blocklength(n)
-    if not isinstance(d, mpmath.mpf):
-        d = distortion_level(d)
+    d = distortion_level(d)
     m = _codebook(n, codewords, rate, bits)
     grouped = _grouped(source)
+    if m.exact is not None and exact_feasible(grouped, n):
+        # Every class is enumerable: only min(M·L, number of sequences) matters, and
+        # L capped at ⌈sequences / M⌉ is decided exactly however large 1/τ is.
+        classes = _exact_classes(grouped, n)
+        cap = -(-classes.sequences // m.exact)
+        covered = m.exact * list_size_at_most(gamma, n * d, cap, bits)
+        return Fraction(0) if covered >= classes.sequences else 1 - classes.top_mass(covered)
     with mp.workprec(mp.prec + 30):
-        ell = list_size(gamma, d, n)
+        ell = list_size(gamma, d, n, bits)
         if m.exact is not None and ell.exact is not None:
             s = Count(m.exact * ell.exact, _log_int(m.exact * ell.exact))
         else:

@@ -35,12 +35,11 @@ import numpy as np
 from mpmath import mp
 
 from focalrd.numeric.blocks.classes import type_count
-from focalrd.numeric.blocks.excess import list_size
 from focalrd.numeric.blocks.grouping import check_blocklength, group_source
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.exact import distortion_level, focusing_parameter
+from focalrd.numeric.oneshot.floors import list_size, list_size_at_most
 from focalrd.numeric.phi import phi
-from focalrd.numeric.tau import log_inverse_tau
 
 #: Largest number of type classes the encoder lists (binary sources: any n ≤ 10^5).
 SIMULATION_TYPES_LIMIT = 100_000
@@ -314,17 +313,21 @@ def clopper_pearson(successes: int, trials: int, confidence: float) -> tuple[flo
     return lo, hi
 
 
-def covered_count(gamma: Fraction, n: int, codewords: int, d: Fraction) -> tuple[int, int]:
-    """(L, S = M·L) with L = ⌊1/τ_γ(nD)⌋ as an exact integer (precision raised as needed)."""
+def covered_count(gamma: Fraction, n: int, codewords: int, d: Fraction,
+                  sequences: int | None = None) -> tuple[int, int]:
+    """(L, S = M·L) with L = ⌊1/τ_γ(nD)⌋ exact.
+
+    When ``sequences`` (the number of sequences of positive probability) is given,
+    L is capped at ⌈sequences / M⌉, which already covers every sequence: the cap
+    keeps L small when 1/τ is astronomically large.
+    """
     gamma = focusing_parameter(gamma)
     d = distortion_level(d)
-    with mp.workdps(30):
-        t = float(log_inverse_tau(gamma, n * d)) if n * d > 0 else 0.0
-    with mp.workprec(int(t / math.log(2)) + 160):
-        ell = list_size(gamma, d, n)
-    if ell.exact is None:  # pragma: no cover - the precision above makes L exact
-        raise InvalidInputError("distortion", "a level with 1/tau small enough to hold", d)
-    return ell.exact, codewords * ell.exact
+    if sequences is None:
+        ell = list_size(gamma, n * d)
+    else:
+        ell = list_size_at_most(gamma, n * d, -(-sequences // codewords))
+    return ell, codewords * ell
 
 
 def covered_loss(gamma: Fraction, n: int, ell: int) -> float:
@@ -370,7 +373,8 @@ def simulate_list_code(source: Sequence[Fraction], n: int, codewords: int, d: Fr
     n = check_blocklength(n)
     if isinstance(trials, bool) or not isinstance(trials, int) or trials < 1:
         raise InvalidInputError("trials", "an integer >= 1", trials)
-    ell, covered = covered_count(gamma, n, codewords, d)
+    support = sum(1 for p in source if p > 0)
+    ell, covered = covered_count(gamma, n, codewords, d, support**n)
     code = ListCode(source, n, covered)
     counts = code.sample_uncovered(rng, trials, progress)
     lo, hi = clopper_pearson(counts.uncovered, trials, confidence)

@@ -90,7 +90,9 @@ def compare_level(gamma: Fraction, k: int, d: Fraction, bits: bool = False) -> i
         level = _interval(d) * iv.log(2) if bits else _interval(d)
         return level - power * iv.log(k)
 
-    return _sign_by_intervals(difference, 2 * k.bit_length() + mp.prec + 20)
+    # Intervals are valid at any precision, so start low and let the doubling reach the
+    # ~2·log2(k) bits that only a level very close to φ_γ(1/k) needs (k can be huge).
+    return _sign_by_intervals(difference, mp.prec + 84)
 
 
 def _nats(d: Fraction, bits: bool):

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from mpmath import mp
-
 from focalrd.numeric.blocks.average import (
     average_achievability,
     average_converse,
@@ -27,9 +25,8 @@ from focalrd.numeric.blocks.excess import (
 )
 from focalrd.numeric.blocks.grouping import codebook_size
 from focalrd.numeric.errors import InvalidInputError
-from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.source import class_weights, reweighted_source
-from focalrd.numeric.units import bits_to_nats, nats_to_bits
+from focalrd.numeric.units import nats_to_bits
 
 
 def _unweighted(inputs: dict[str, Any]) -> None:
@@ -65,11 +62,9 @@ def eps_star_blocks(inputs: dict[str, Any], bits: bool) -> dict[str, Any]:
     _unweighted(inputs)
     m = _codebook(inputs, bits)
     d = inputs["distortion"]
-    with mp.workprec(mp.prec + 20):
-        d_nats = bits_to_nats(to_mpf(d)) if bits else d
-        value = excess_distortion_exact(inputs["source"], inputs["gamma"], inputs["n"], m,
-                                        d_nats)
-        ell = list_size(inputs["gamma"], d_nats, inputs["n"])
+    value = excess_distortion_exact(inputs["source"], inputs["gamma"], inputs["n"], m, d,
+                                    bits=bits)
+    ell = list_size(inputs["gamma"], d, inputs["n"], bits)
     out: dict[str, Any] = {"value": value}
     out.update(_integer_or_log("L", ell))
     return out
