@@ -59,17 +59,49 @@ def entropy(source: Distribution) -> mpmath.mpf:
     return +value
 
 
+#: Up to this many distinct probabilities the dispersion is summed over pairs.
+PAIRWISE_DISPERSION_LIMIT = 200
+
+
 def dispersion(source: Distribution) -> mpmath.mpf:
     """V(P) = Var[ı_X(X)] = Σ_x P(x) (ln(1/P(x)) − H)², the source dispersion.
 
-    Computed as a sum of squares around H, which has no cancellation.
+    Method: with at most :data:`PAIRWISE_DISPERSION_LIMIT` distinct probabilities,
+    V = ½ Σ_{x,y} P(x) P(y) ln²(P(x)/P(y)) over pairs of distinct values, each
+    logarithm taken as log1p((P(x) − P(y))/P(y)) with the argument exact: every
+    term is non-negative and nothing cancels, even for a nearly uniform source.
+    With more distinct values, the squares around H are summed with the working
+    precision raised by the number of bits that ln(1/P(x)) − H can lose.
 
     >>> from fractions import Fraction as F
     >>> mp.dps = 15
     >>> print(dispersion((F(1, 2), F(1, 2))))
     0.0
+    >>> print(dispersion((F(1, 4), F(3, 4))))   # p(1-p) ln^2 3
+    0.226302930152359
     """
-    with mp.workprec(mp.prec + 20 + len(source).bit_length()):
-        h = entropy(source)
-        value = mp.fsum(to_mpf(p) * (-mp.log(to_mpf(p)) - h) ** 2 for p in source if p > 0)
-    return +value
+    masses: dict[Fraction, Fraction] = {}
+    for p in source:
+        if p > 0:
+            masses[p] = masses.get(p, Fraction(0)) + p
+    values = sorted(masses)
+    if len(values) <= PAIRWISE_DISPERSION_LIMIT:
+        with mp.workprec(mp.prec + 20 + 2 * len(values).bit_length()):
+            total = mp.fsum(
+                to_mpf(masses[a]) * to_mpf(masses[b]) * mp.log1p(to_mpf((b - a) / a)) ** 2
+                for i, a in enumerate(values) for b in values[i + 1:])
+        return +total
+    guard = 20 + len(source).bit_length()
+    for _ in range(4):
+        with mp.workprec(mp.prec + guard):
+            h = entropy(source)
+            deviations = [-mp.log(to_mpf(p)) - h for p in values]
+            total = mp.fsum(to_mpf(masses[p]) * dev**2 for p, dev in zip(values, deviations,
+                                                                          strict=True))
+            # bits lost to cancellation in ln(1/p) − H, for the deviation that matters most
+            scale = max(abs(mp.log(to_mpf(p))) for p in values) + abs(h)
+            lost = int(mp.mag(scale) - mp.mag(mp.sqrt(total))) if total else mp.prec
+        if lost + 10 <= guard:
+            return +total
+        guard = lost + 30
+    return +total

@@ -184,3 +184,39 @@ def test_tilted_information_gamma_zero(source, d, data):
     x = data.draw(st.integers(min_value=0, max_value=len(source) - 1))
     assert_close(tilted_information(0, source, x, d), information(source, x) - to_mpf(d),
                  abs=mpmath.mpf(10) ** -27)
+
+
+def test_dispersion_of_a_nearly_uniform_source_keeps_its_digits():
+    """P = (1/2 + e, 1/2 − e): V = (1/4 − e²)·ln²((1/2 + e)/(1/2 − e)) ≈ 16e², e = 10^-25.
+
+    Independent value: the closed form evaluated at 200 digits.
+    """
+    from focalrd.numeric import dispersion
+    from focalrd.numeric.blocks.normal import binary_dispersion
+
+    e = Fraction(1, 10**25)
+    source = (Fraction(1, 2) + e, Fraction(1, 2) - e)
+    with mp.workdps(200):
+        ratio = to_mpf(source[0]) / to_mpf(source[1])
+        expected = to_mpf(source[0] * source[1]) * mp.log(ratio) ** 2
+    mp.dps = 30
+    assert_close(dispersion(source), expected, rel=mpmath.mpf(10) ** -28)
+    assert_close(binary_dispersion(source[1]), expected, rel=mpmath.mpf(10) ** -28)
+
+
+@pytest.mark.parametrize("size", [50, 400])
+def test_dispersion_pairwise_and_around_the_mean_agree(size):
+    """Two formulas for Var[ı(X)] (pairs of values; squares around H) on a random source."""
+    import random
+
+    from focalrd.numeric import entropy
+    from focalrd.numeric.source import dispersion
+
+    rng = random.Random(size)
+    weights = [rng.randint(1, 10**6) for _ in range(size)]
+    source = tuple(Fraction(w, sum(weights)) for w in weights)
+    mp.dps = 30
+    with mp.workdps(120):
+        h = entropy(source)
+        around_mean = mp.fsum(to_mpf(p) * (-mp.log(to_mpf(p)) - h) ** 2 for p in source)
+    assert_close(dispersion(source), around_mean, rel=mpmath.mpf(10) ** -28)

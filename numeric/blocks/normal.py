@@ -45,9 +45,11 @@ def inverse_q(eps: Fraction | mpmath.mpf) -> mpmath.mpf:
 
 def binary_dispersion(p: Fraction) -> mpmath.mpf:
     """V = p(1 − p)·ln²((1 − p)/p), the dispersion of a Bernoulli(p) source (closed form)."""
+    p = Fraction(p)
     with mp.workprec(mp.prec + 20):
-        pp, qq = to_mpf(p), to_mpf(1 - p)
-        value = pp * qq * mp.log(qq / pp) ** 2
+        # ln((1 − p)/p) = log1p((1 − 2p)/p), the argument exact: no cancellation near p = 1/2.
+        log_ratio = mp.log1p(to_mpf((1 - 2 * p) / p))
+        value = to_mpf(p) * to_mpf(1 - p) * log_ratio**2
     return +value
 
 
