@@ -24,6 +24,11 @@ import mpmath
 
 from focalrd.numeric.errors import InvalidInputError
 
+#: Largest |e| accepted in a decimal written with an exponent (1e-30, 2.5e6).
+MAX_DECIMAL_EXPONENT = 1000
+#: Largest focusing parameter accepted.
+MAX_GAMMA = 10**15
+
 #: Largest |sum - 1| accepted for a distribution given with binary floats.
 FLOAT_SUM_TOLERANCE = Fraction(1, 10**12)
 
@@ -64,6 +69,11 @@ def exact_number(value: Number, parameter: str) -> Fraction:
     if isinstance(value, str):
         text = value.strip()
         if _NUMBER.match(text):
+            mantissa, _, exponent = text.lower().partition("e")
+            if exponent and abs(int(exponent)) > MAX_DECIMAL_EXPONENT:
+                raise InvalidInputError(
+                    parameter, f"a decimal exponent of at most {MAX_DECIMAL_EXPONENT} in size",
+                    value)
             return Fraction(text)
         if _FRACTION.match(text):
             num, den = (int(part) for part in text.split("/"))
@@ -75,10 +85,10 @@ def exact_number(value: Number, parameter: str) -> Fraction:
 
 
 def focusing_parameter(gamma: Number, parameter: str = "gamma") -> Fraction:
-    """Validate a focusing parameter: a finite number γ ≥ 0."""
+    """Validate a focusing parameter: a number 0 ≤ γ ≤ :data:`MAX_GAMMA`."""
     g = exact_number(gamma, parameter)
-    if g < 0:
-        raise InvalidInputError(parameter, "a finite number >= 0", gamma)
+    if not 0 <= g <= MAX_GAMMA:
+        raise InvalidInputError(parameter, "a finite number from 0 to 1e15", gamma)
     return g
 
 

@@ -23,6 +23,7 @@ from functools import cache
 import sympy as sp
 
 from focalrd.proofs.derivation import Derivation
+from focalrd.proofs.phi_shape import phi
 
 n = sp.Symbol("n", positive=True, integer=True)
 gamma = sp.Symbol("gamma", nonnegative=True)
@@ -35,11 +36,6 @@ k = sp.Symbol("k", positive=True, integer=True)  # alphabet size
 delta = sp.Symbol("delta", positive=True)
 m = sp.Symbol("m", positive=True)               # a cell size (≥ 1)
 DSTAR = sp.Symbol("D^*_{gamma,n}(M)", nonnegative=True)
-
-
-def phi(g: sp.Basic, at: sp.Basic) -> sp.Expr:
-    """φ_γ(p) = (1 − p)^γ ln(1/p)."""
-    return (1 - at) ** g * sp.log(1 / at)
 
 
 def converse_per_symbol(block_entropy: sp.Basic, log_m: sp.Basic, gap: sp.Basic,

@@ -24,6 +24,7 @@ from functools import cache
 import sympy as sp
 
 from focalrd.proofs.derivation import Derivation
+from focalrd.proofs.phi_shape import phi
 
 gamma = sp.Symbol("gamma", nonnegative=True)
 p = sp.Symbol("p", positive=True)
@@ -34,11 +35,6 @@ M = sp.Symbol("M", positive=True, integer=True)
 beta = sp.Symbol("beta", positive=True)
 lam = sp.Symbol("lambda", positive=True)
 c = sp.Symbol("c_gamma", nonnegative=True)
-
-
-def phi(g: sp.Basic, at: sp.Basic) -> sp.Expr:
-    """φ_γ(p) = (1 − p)^γ ln(1/p)."""
-    return (1 - at) ** g * sp.log(1 / at)
 
 
 @cache

@@ -70,11 +70,16 @@ def test_tau_with_bits_reads_the_distortion_in_bits():
 
 
 def test_human_output_and_help():
-    result = run("eval", "tau", "--gamma", "1", "--distortion", "1")
-    assert result.returncode == 0 and "value = 0.2592463566" in result.stdout
+    result = run("eval", "tau", "--gamma", "1", "--distortion", "1", "--dps", "12")
+    with mp.workdps(40):  # τ_1(1): root of (1 − p) ln(1/p) = 1
+        expected = mpmath.nstr(mp.findroot(lambda p: (1 - p) * mp.log(1 / p) - 1, 0.26), 12,
+                               strip_zeros=False)
+    assert result.returncode == 0 and f"value = {expected}" in result.stdout
     top = run("--help")
-    for command in ("eval", "verify"):
+    for command in ("eval", "verify", "derive", "report", "curves", "simulate", "benchmark"):
         assert command in top.stdout
+    bare = run()
+    assert bare.returncode == 2 and len(bare.stderr.strip().splitlines()) == 1
     assert run("--version").stdout.startswith("focalrd ")
 
 
@@ -128,3 +133,19 @@ def test_tau_for_an_enormous_focusing_parameter():
     with mp.workdps(80):
         t = -mp.log(mp.mpf(doc["value"]))
         assert abs(t * (-mp.expm1(-t)) ** 10**6 - mp.mpf(7) / 3) < mp.mpf(10) ** -25
+
+
+@pytest.mark.parametrize("args, parameter", [
+    (["tau", "--gamma", "1e999999999", "--distortion", "1"], "gamma"),
+    (["tau", "--gamma", "1e16", "--distortion", "1"], "gamma"),
+    (["tau", "--gamma", "1", "--distortion", "1e-5000"], "distortion"),
+])
+def test_huge_numbers_are_refused_quickly(args, parameter):
+    result = run("eval", *args)
+    assert result.returncode == 2 and parameter in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_inputs_are_echoed_exactly():
+    doc = eval_json("focal-loss", "--gamma", "2", "--p", "0.123456789012345678901234567890123")
+    assert doc["inputs"]["p"] == "0.123456789012345678901234567890123"

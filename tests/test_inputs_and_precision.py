@@ -106,7 +106,6 @@ def test_confirmed_returns_digits_that_agree_with_a_reference():
 
 
 def test_significant_formats():
-    mp.dps = 30
     assert significant(mp.mpf(0), 10) == "0"
     assert significant(Fraction(1, 3), 5) == "0.33333"
     assert significant(mp.mpf(2) ** 70, 5) == "1.1806e+21"

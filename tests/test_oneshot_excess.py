@@ -200,3 +200,18 @@ def test_bad_inputs_raise_invalid_input():
         excess_distortion_limit("0.5,0.5", 1, 0, 1)
     with pytest.raises(InvalidInputError):
         excess_distortion_limit("0.5,0.5", 1, 1, -1)
+
+
+# M·P(x) = τ exactly: no symbol has M·P(x) < τ, so the supremum is the β → ∞ limit, 0
+@pytest.mark.parametrize("k, m, gamma, d, bits", [
+    (13, 13, Fraction(0), Fraction(0), False),     # τ_γ(0) = 1
+    (24, 3, Fraction(0), Fraction(3), True),       # τ_0(3 bits) = 1/8
+    (8, 2, Fraction(1), Fraction(3, 2), True),     # τ_1(3/2 bits) = 1/4: (3/4)·2 bits
+])
+@pytest.mark.parametrize("dps", [15, 19, 27, 33])
+def test_tilted_converse_is_zero_when_codewords_times_mass_equals_tau(k, m, gamma, d, bits,
+                                                                      dps):
+    source = [Fraction(1, k)] * k
+    with mp.workdps(dps):
+        assert tilted_converse(source, gamma, m, d, bits) == (0, None)
+    assert reported(lambda: tilted_converse(source, gamma, m, d, bits)[0], 27) == "0.0"

@@ -220,3 +220,13 @@ def test_dispersion_pairwise_and_around_the_mean_agree(size):
         h = entropy(source)
         around_mean = mp.fsum(to_mpf(p) * (-mp.log(to_mpf(p)) - h) ** 2 for p in source)
     assert_close(dispersion(source), around_mean, rel=mpmath.mpf(10) ** -28)
+
+
+def test_tilted_information_keeps_its_digits_under_cancellation():
+    """ı(x) = ln 2 and d = ln 2 − 2.1e-26: ȷ_0 = ln 2 − d, computed here at 80 digits."""
+    d = Fraction(6931471805599453094172321, 10**25)
+    mp.dps = 30
+    value = tilted_information(0, (Fraction(1, 2), Fraction(1, 2)), 0, d)
+    with mp.workdps(80):
+        expected = mp.log(2) - to_mpf(d)
+    assert_close(value, expected, rel=mpmath.mpf(10) ** -28)

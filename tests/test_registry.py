@@ -144,3 +144,20 @@ def test_every_theory_claim_id_is_registered():
     assert len(ids) >= 25
     missing = sorted(set(ids) - set(registered_claims()))
     assert missing == []
+
+
+def test_evidence_without_support_is_not_a_pass():
+    import numpy
+
+    with pytest.raises(ValueError, match="derivation"):
+        Evidence.symbolic("nothing derived", [])
+    for empty in (Evidence.sampled("no draws", True, 0),
+                  Evidence.exhaustive("no cases", True, instances=0)):
+        assert empty.passed is None and "no evidence" in empty.details["why"]
+    # A refutation needs no count to be a refutation; a real count keeps the pass.
+    assert Evidence.sampled("drawn", False, 0).passed is False
+    kept = Evidence.sampled("drawn", numpy.bool_(True), numpy.int64(3))
+    assert kept.passed is True and type(kept.passed) is bool
+    for verdict in ("yes", 1, [True]):
+        odd = Evidence.sampled("odd", verdict, 5)
+        assert odd.passed is None and "non-boolean verdict" in odd.details["why"]

@@ -247,3 +247,63 @@ def test_cli_exit_statuses(tmp_path, user_claims):
     assert usage.returncode == 2
     assert usage.stderr.count("\n") == 1 and "only" in usage.stderr
     assert "Traceback" not in usage.stderr and usage.stdout == ""
+
+
+UNSUPPORTED_CLAIMS = """
+from focalrd.verify.registry import Evidence, claim
+
+@claim("user.string-verdict", statement="a check answering 'yes'", provenance="user")
+def string_verdict(ctx):
+    return Evidence("reference", "a verdict that is a string", "yes")
+
+@claim("user.no-samples", statement="a pass on no sample", provenance="user")
+def no_samples(ctx):
+    return Evidence("sampled", "nothing drawn", True, {"samples": 0})
+
+@claim("user.no-instances", statement="a pass on no instance", provenance="user")
+def no_instances(ctx):
+    return Evidence("exhaustive", "nothing enumerated", True, {"instances": 0})
+
+@claim("user.three-samples", statement="a pass on three samples", provenance="user")
+def three_samples(ctx):
+    return Evidence("sampled", "three drawn", True, {"samples": 3})
+"""
+
+
+def test_unsupported_verdicts_are_inconclusive_not_verified(tmp_path):
+    load_claims()
+    path = tmp_path / "unsupported_claims.py"
+    path.write_text(UNSUPPORTED_CLAIMS)
+    with isolated_registry():
+        document = run(_settings(str(path)))
+    records = {r["id"]: r for r in document["claims"]}
+    assert records["user.three-samples"]["status"] == "verified"
+    for claim_id, reason in (("user.string-verdict", "non-boolean verdict"),
+                             ("user.no-samples", "0 samples"),
+                             ("user.no-instances", "0 instances")):
+        record = records[claim_id]
+        assert record["status"] == "inconclusive" and not record["met"], claim_id
+        assert record["evidence"][0]["passed"] is None and reason in record["why"], claim_id
+    assert document["summary"]["verified"] == 1
+
+
+def test_a_suite_module_that_failed_to_import_is_not_met(tmp_path, user_claims, monkeypatch,
+                                                          capsys):
+    from focalrd.verify import runner
+    from focalrd.verify.cli import main
+
+    monkeypatch.setitem(runner._LOAD_ERRORS, "focalrd.verify.claims.broken",
+                        "SyntaxError: invalid syntax")
+    document = run(_settings(user_claims, only="user.squares"))
+    assert document["claims"][0]["status"] == "verified"
+    summary = document["summary"]
+    assert (summary["met"], summary["not_met"], summary["load_errors"]) == (1, 1, 1)
+    assert summary["not_met_ids"] == ["focalrd.verify.claims.broken (failed to import)"]
+
+    out = tmp_path / "out"
+    status = main(["verify", "--claims", user_claims, "--only", "user.squares", "--quick",
+                   "--out", str(out)])
+    captured = capsys.readouterr()
+    assert status == 1
+    assert "focalrd.verify.claims.broken" in captured.err and "not meet" in captured.err
+    assert "does not meet its expectation" in (out / "report.md").read_text()

@@ -5,7 +5,8 @@ there defines ``COMMAND``, a :class:`~focalrd.verify.commands.Command`.
 
 Exit status: 0 success; 1 a verification whose claims did not all meet their
 expectation; 2 bad input or usage (one line on stderr, no traceback); 3 a value
-whose requested digits could not be confirmed.
+whose requested digits could not be confirmed; 4 an internal error (a bug: one line,
+the traceback with FOCALRD_DEBUG=1).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from focalrd.verify.commands import discover_commands
 
 EXIT_USAGE = 2
 EXIT_PRECISION = 3
+EXIT_INTERNAL = 4
 
 
 class UsageError(InvalidInputError):
@@ -85,6 +87,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError:  # pragma: no cover
             pass
         return 0
+    except Exception as error:  # one line for the user; the traceback on request
+        if os.environ.get("FOCALRD_DEBUG"):
+            raise
+        message = " ".join(f"{type(error).__name__}: {error}".split())
+        print(f"focalrd: internal error: {message} (please report it; FOCALRD_DEBUG=1 shows "
+              "the traceback)", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -33,7 +33,9 @@ registrations (for tests).
 from __future__ import annotations
 
 import hashlib
+import numbers
 import random
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -83,7 +85,14 @@ class Evidence:
 
     @classmethod
     def symbolic(cls, method: str, derivations: list[Any], **details: Any) -> Evidence:
-        """Evidence from verified derivations (``proofs.derivation.Derivation`` objects)."""
+        """Evidence from verified derivations (``proofs.derivation.Derivation`` objects).
+
+        Raises ValueError when ``derivations`` is empty: symbolic evidence
+        without a derivation would be an unsupported "verified".
+        """
+        derivations = list(derivations)
+        if not derivations:
+            raise ValueError("symbolic evidence needs at least one derivation")
         first = derivations[0].as_dict() if len(derivations) == 1 else {
             "title": method, "parts": [d.as_dict() for d in derivations]}
         return cls("symbolic", method, True, details, derivation=first)
@@ -91,13 +100,16 @@ class Evidence:
     @classmethod
     def sampled(cls, method: str, passed: bool | None, samples: int,
                 counterexample: dict[str, Any] | None = None, **details: Any) -> Evidence:
-        return cls("sampled", method, passed, {"samples": samples, **details}, counterexample)
+        """Evidence from ``samples`` sampled cases (a pass on no sample is inconclusive)."""
+        return cls("sampled", method, passed, {"samples": samples, **details},
+                   counterexample).screened()
 
     @classmethod
     def exhaustive(cls, method: str, passed: bool | None, instances: int,
                    counterexample: dict[str, Any] | None = None, **details: Any) -> Evidence:
+        """Evidence from all ``instances`` cases (a pass on no instance is inconclusive)."""
         return cls("exhaustive", method, passed, {"instances": instances, **details},
-                   counterexample)
+                   counterexample).screened()
 
     @classmethod
     def certified(cls, method: str, passed: bool | None, region: str,
@@ -113,6 +125,22 @@ class Evidence:
     def inconclusive(cls, level: str, method: str, why: str, **details: Any) -> Evidence:
         return cls(level, method, None, {"why": why, **details})
 
+    def screened(self) -> Evidence:
+        """This evidence, made inconclusive when its verdict cannot be trusted.
+
+        See :func:`screen_verdict`; the runner applies the same screen to every
+        check's evidence.
+        """
+        entry = screen_verdict(self.as_dict())
+        if entry["passed"] is None and self.passed is not None:
+            return Evidence(self.level, self.method, None,
+                            {**self.details, "why": entry["why"]}, self.counterexample,
+                            self.derivation)
+        if entry["passed"] is not self.passed:  # numpy.bool_ -> bool
+            return Evidence(self.level, self.method, entry["passed"], self.details,
+                            self.counterexample, self.derivation)
+        return self
+
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"level": self.level, "method": self.method,
                                "passed": self.passed, **self.details}
@@ -121,6 +149,45 @@ class Evidence:
         if self.derivation is not None:
             out["derivation"] = self.derivation
         return out
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def screen_verdict(entry: dict[str, Any]) -> dict[str, Any]:
+    """An evidence record (``Evidence.as_dict()``) with an untrustworthy verdict made inconclusive.
+
+    * ``passed`` must be True, False, None or a ``numpy.bool_`` (converted to
+      bool); anything else (a string, a number, an array, ...) is not a verdict.
+    * A pass of sampled evidence on no sample, or of exhaustive evidence on no
+      instance, supports nothing.
+
+    Returns a new dict; the reason goes under ``"why"``.
+    """
+    entry = dict(entry)
+    verdict = entry.get("passed")
+    if verdict is not None and not isinstance(verdict, bool):
+        numpy = sys.modules.get("numpy")  # a numpy.bool_ means numpy is imported
+        if numpy is not None and isinstance(verdict, numpy.bool_):
+            verdict = bool(verdict)
+        else:
+            entry["passed"] = None
+            entry["why"] = (f"check returned a non-boolean verdict "
+                            f"({type(verdict).__name__}: {str(verdict)[:60]})")
+            return entry
+        entry["passed"] = verdict
+    if verdict is True:
+        for level, key, noun in (("sampled", "samples", "sample"),
+                                 ("exhaustive", "instances", "instance")):
+            if entry.get("level") != level:
+                continue
+            count = entry.get(key)
+            if not _is_count(count) or count < 1:
+                entry["passed"] = None
+                entry["why"] = (f"a {level} check passed on {count!r} {noun}s: "
+                                f"no evidence either way")
+    return entry
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ Per claim, each check runs at the requested precision with a
 :class:`~focalrd.verify.registry.CheckContext` whose random generator is seeded
 by (seed, claim id), so results do not depend on the order or the process in
 which claims run.  A check that raises gives inconclusive evidence carrying the
-error, never a crash.  The claim's status is
+error, never a crash; so does a check whose verdict is not a boolean, or a
+sampled (exhaustive) check that passed on no sample (instance).  The claim's
+status is
 
 * ``refuted`` if any check refuted it (``passed`` False),
 * ``verified`` if it has checks and every one passed,
@@ -58,6 +60,7 @@ from focalrd.verify.registry import (
     declared_level,
     jsonable,
     registered_claims,
+    screen_verdict,
 )
 
 SCHEMA = "focalrd.report/1"
@@ -212,9 +215,8 @@ def run_check(func: Check, context: CheckContext) -> dict[str, Any]:
             evidence = func(context)
         if not isinstance(evidence, Evidence):
             raise TypeError(f"the check returned {type(evidence).__name__}, not Evidence")
-        entry = evidence.as_dict()
-        if entry["passed"] is not None:  # e.g. numpy.bool_ -> bool
-            entry["passed"] = bool(entry["passed"])
+        # A non-boolean verdict, or a pass on no sample, is inconclusive.
+        entry = screen_verdict(evidence.as_dict())
     except Exception as error:  # a failing check must not stop the run
         where = _blame(func, error)
         message = " ".join(f"{type(error).__name__}: {error}".split())
@@ -377,26 +379,36 @@ def run(settings: RunSettings, progress: Progress | bool | None = None) -> dict[
         "environment": describe_environment(),
         "load_errors": load_errors,
         "claims": records,
-        "summary": summarize(records, time.perf_counter() - started),
+        "summary": summarize(records, time.perf_counter() - started, load_errors),
     }
 
 
-def summarize(records: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
-    """The ``"summary"`` object: counts by status, by expectation and by level."""
+def summarize(records: list[dict[str, Any]], seconds: float,
+              load_errors: Sequence[dict[str, str]] = ()) -> dict[str, Any]:
+    """The ``"summary"`` object: counts by status, by expectation and by level.
+
+    A check module of the suite that failed to import (``load_errors``) counts
+    as not met: its checks did not run, so the run cannot be clean.  It is
+    listed in ``not_met_ids`` as ``"<module> (failed to import)"``; ``met``
+    still counts claims only.
+    """
     by_level = dict.fromkeys(LEVELS, 0)
     for record in records:
         for entry in record["evidence"]:
             if entry.get("passed") is True:
                 by_level[entry["level"]] = by_level.get(entry["level"], 0) + 1
-    not_met = [r["id"] for r in records if not r["met"]]
+    claims_not_met = [r["id"] for r in records if not r["met"]]
+    not_met = claims_not_met + [f"{failure['module']} (failed to import)"
+                                for failure in load_errors]
     return {
         "claims": len(records),
         "verified": sum(r["status"] == "verified" for r in records),
         "refuted": sum(r["status"] == "refuted" for r in records),
         "inconclusive": sum(r["status"] == "inconclusive" for r in records),
-        "met": len(records) - len(not_met),
+        "met": len(records) - len(claims_not_met),
         "not_met": len(not_met),
         "not_met_ids": not_met,
+        "load_errors": len(load_errors),
         "by_level": by_level,
         "seconds": round(seconds, 3),
     }

@@ -38,6 +38,7 @@ from fractions import Fraction
 import mpmath
 from mpmath import mp
 
+from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.exact import distribution, focusing_parameter
 from focalrd.numeric.oneshot.focal_entropy import focal_entropy_solution
 from focalrd.numeric.phi import phi_prime
@@ -112,6 +113,9 @@ def structure_of(source: Sequence[Fraction] | str, gamma: Real,
     ((1, 2), (0,), True)
     """
     probs = distribution(source)
+    if any(p == 0 for p in probs):
+        raise InvalidInputError("source", "a distribution with positive entries (q*/P is "
+                                "undefined where P vanishes)", None)
     g = focusing_parameter(gamma)
     tol = tolerance if tolerance is not None else mp.mpf(10) ** (-(mp.dps // 2))
     solution = focal_entropy_solution(probs, g)

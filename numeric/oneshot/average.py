@@ -12,17 +12,26 @@ on A and the best encoder sends x to a cell containing it, so
 Exact search (:func:`average_distortion_limit`): symbols of equal R are
 interchangeable, so cells are sub-multisets of probability classes and the
 minimum is a dynamic programme over them (:mod:`.partitions`).  Every cell is
-first costed in float64 (all cells in one batched KKT search); every partition
-whose float cost is within a relative ``1e-9`` of the float optimum is then
+first costed in float64 (all cells in one batched KKT search; at γ = 0 by a
+closed form written without cancellation); every partition whose float cost is
+within a relative margin (initially ``1e-9``) of the float optimum is then
 evaluated at the working precision, and the least is returned (exact ties are
-broken canonically).  The float costs are accurate to about 1e-13, so the true
-optimum is always among the candidates; the search also checks, for every
-candidate, that its float and full-precision costs agree within half that
-relative margin, and raises :class:`PrecisionError` otherwise.
+broken canonically).
+
+Accuracy of the pre-screen.  Nothing bounds the float cell costs a priori
+(they are usually accurate to about 1e-13).  So the search measures the
+relative float error of every candidate against its full-precision cost and,
+while 2ε/(1 − ε) (about twice the largest error seen, ε) exceeds the margin,
+widens the margin to 4ε and collects the candidates again (at most 6 times,
+then :class:`PrecisionError`).  If no partition's float cost is off by more than
+the largest error seen, the true optimum is among the candidates (its float
+cost is at most the float optimum times (1 + ε)/(1 − ε)).  This is an a
+posteriori check on the candidates, not a proof for the partitions dropped.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -43,8 +52,14 @@ from focalrd.numeric.oneshot.partitions import (
 )
 from focalrd.numeric.source import reweighted_source
 
-#: Relative margin of the float pre-screen (its error is about 1e-13).
+#: Initial relative margin of the float pre-screen (its error is usually about 1e-13).
 FLOAT_MARGIN = 1e-9
+#: Absolute floor of the margin: float costs below the float range read as 0.
+_FLOAT_FLOOR = 1e-300
+#: A margin too narrow for the observed float error is widened to this multiple of it ...
+_WIDENING = 4.0
+#: ... at most this many times.
+_MAX_WIDENINGS = 6
 
 
 @dataclass(frozen=True)
@@ -96,6 +111,28 @@ def _inputs(source, gamma, codewords, weights) -> tuple[tuple[Fraction, ...], Fr
             positive_integer(codewords, "codewords"))
 
 
+def _log_loss_costs(log_values: np.ndarray, cells: np.ndarray, cell_of: np.ndarray,
+                    class_of: np.ndarray, count: np.ndarray, log_a: np.ndarray) -> np.ndarray:
+    """float64 F_0 = Σ t·a·ln(m/a) of every cell, with m = Σ t·a its mass.
+
+    ln(m/a) is taken as log1p(others/a), ``others`` = m − a summed from the other
+    entries (prefix and suffix sums, no subtraction): ln m − ln a cancels when a
+    dominates its cell.  Values are scaled by the largest (ratios are unchanged).
+    """
+    scaled = np.exp(log_values - log_values.max())
+    contributions = cells * scaled[None, :]
+    zero = np.zeros((len(cells), 1))
+    before = np.concatenate([zero, np.cumsum(contributions, axis=1)[:, :-1]], axis=1)
+    from_here = np.cumsum(contributions[:, ::-1], axis=1)[:, ::-1]
+    after = np.concatenate([from_here[:, 1:], zero], axis=1)
+    others = (before + after + (cells - 1).clip(min=0) * scaled[None, :])[cell_of, class_of]
+    a_scaled = scaled[class_of]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        log_ratio = np.where(a_scaled > 0, np.log1p(others / a_scaled), 0.0)
+        terms = np.where(a_scaled > 0, count * np.exp(log_a) * log_ratio, 0.0)
+    return np.bincount(cell_of, terms, len(cells))
+
+
 def float_cell_costs(values: Sequence[Fraction], cells: np.ndarray, gamma: Fraction) -> np.ndarray:
     """float64 F_γ of every cell; ``cells[i, c]`` copies of ``values[c]`` in cell i."""
     log_values = np.array([np.log(float(v.numerator)) - np.log(float(v.denominator))
@@ -107,11 +144,8 @@ def float_cell_costs(values: Sequence[Fraction], cells: np.ndarray, gamma: Fract
     log_a = log_values[class_of]
     totals = cells.sum(axis=1)
     costs = np.zeros(len(cells))
-    if gamma == 0:  # F_0 = Σ t·a·(ln m − ln a) with m = Σ t·a
-        mass = np.bincount(cell_of, count * np.exp(log_a), len(cells))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            terms = count * np.exp(log_a) * (np.log(mass[cell_of]) - log_a)
-        return np.bincount(cell_of, terms, len(cells))
+    if gamma == 0:
+        return _log_loss_costs(log_values, cells, cell_of, class_of, count, log_a)
     solve = totals[cell_of] >= 2
     if solve.any():
         renumber = np.cumsum(totals >= 2) - 1
@@ -183,6 +217,45 @@ def exact_search_feasible(r: Sequence[Fraction]) -> bool:
     return MultisetSpace.of(_Classes.of(r).counts).pair_count() <= MAX_PAIRS
 
 
+def _relative_error(float_cost: float, exact: mpmath.mpf) -> float:
+    """|float − exact| relative to the exact cost (costs below the float range read as 0)."""
+    difference = max(abs(float(exact) - float_cost) - _FLOAT_FLOOR, 0.0)
+    scale = float(exact)
+    if difference == 0:
+        return 0.0
+    return difference / scale if scale > 0 else math.inf
+
+
+def _confirmed_candidates(classes: _Classes, digits: np.ndarray, result, gamma: Fraction,
+                          cache: dict) -> dict[tuple[int, ...], AverageDistortionResult]:
+    """Every partition within the float margin, costed at full precision, the margin
+    widened until it is at least twice the largest float error seen among them."""
+    relative_margin = FLOAT_MARGIN
+    scored: dict[tuple[int, ...], AverageDistortionResult] = {}
+    worst = 0.0
+    for _ in range(_MAX_WIDENINGS):
+        try:
+            candidates = near_optimal(result, relative_margin * abs(result.optimum)
+                                      + _FLOAT_FLOOR)
+        except OverflowError:
+            raise PrecisionError("too many partitions tie with the optimum within the float "
+                                 "margin to confirm the exact minimum") from None
+        for candidate in candidates:
+            if candidate not in scored:
+                vectors = [tuple(int(d) for d in digits[t]) for t in candidate]
+                scored[candidate] = _code(classes, _symbols_of(classes, vectors), gamma, cache)
+                float_cost = float(sum(result.cost[t] for t in candidate))
+                worst = max(worst, _relative_error(float_cost, scored[candidate].value))
+        # every float cost within a relative `worst` keeps the optimum within 2·worst/(1 − worst)
+        if worst < 1 and 2 * worst <= relative_margin * (1 - worst):
+            return scored
+        if not math.isfinite(worst):
+            break
+        relative_margin = _WIDENING * worst
+    raise PrecisionError(f"the float pre-screen of the partition search is off by a relative "
+                         f"{worst:.1e}; the candidate margin could not be widened past it")
+
+
 def optimal_code(r: Sequence[Fraction], gamma: Fraction, codewords: int) -> AverageDistortionResult:
     """The exact search on a validated re-weighted source R (see the module docstring)."""
     classes = _Classes.of(r)
@@ -197,27 +270,11 @@ def optimal_code(r: Sequence[Fraction], gamma: Fraction, codewords: int) -> Aver
                       f"distinct probabilities (this source needs {space.pair_count()})", None)
     digits = space.digits()
     result = search(space, float_cell_costs(classes.values, digits, gamma), cells)
-    # float cell costs carry relative errors of about 1e-13 (costs below the float range
-    # read as 0, hence the absolute floor), so the relative margin keeps the true optimum
-    margin = FLOAT_MARGIN * abs(result.optimum) + 1e-300
-    try:
-        candidates = near_optimal(result, margin)
-    except OverflowError:
-        raise PrecisionError("too many partitions tie with the optimum within the float "
-                             "margin to confirm the exact minimum") from None
-    best, best_key = None, None
-    scored = []
-    for candidate in candidates:
-        vectors = [tuple(int(d) for d in digits[t]) for t in candidate]
-        code = _code(classes, _symbols_of(classes, vectors), gamma, cache)
-        float_cost = float(sum(result.cost[t] for t in candidate))
-        if abs(float(code.value) - float_cost) > FLOAT_MARGIN / 2 * float_cost + 1e-300:
-            raise PrecisionError("the float pre-screen of the partition search disagrees with "
-                                 "the full-precision cost")
-        scored.append((code, candidate))
-    lowest = min(code.value for code, _ in scored)
+    scored = _confirmed_candidates(classes, digits, result, gamma, cache)
+    lowest = min(code.value for code in scored.values())
     tie = mp.ldexp(abs(lowest), -(mp.prec - 16))   # equal to the working precision
-    for code, candidate in scored:
+    best, best_key = None, None
+    for candidate, code in scored.items():
         if code.value - lowest <= tie and (best_key is None or candidate < best_key):
             best, best_key = code, candidate
     return best

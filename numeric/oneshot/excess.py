@@ -38,8 +38,8 @@ from focalrd.numeric.exact import (
 )
 from focalrd.numeric.oneshot.codes import ExcessCode
 from focalrd.numeric.oneshot.floors import list_size, list_size_at_most
+from focalrd.numeric.oneshot.weighted import _threshold
 from focalrd.numeric.precision import to_mpf
-from focalrd.numeric.tau import tau
 
 __all__ = [
     "excess_distortion_limit",
@@ -117,15 +117,26 @@ def tilted_converse(source, gamma, codewords, d,
     """
     p, g, m, dd = _validated(source, gamma, codewords, d)
     with mp.workprec(mp.prec + 20):
-        t = tau(g, dd * mp.ln2 if bits else dd)
+        t, exact_t = _threshold(g, dd, bits)
         best, best_beta = mp.zero, None
         for x in set(v for v in p if v > 0):
-            scaled = m * to_mpf(x)
-            if scaled < t:
-                mass = to_mpf(sum((v for v in p if v <= x), Fraction(0)))
-                bound = mass - scaled / t
-                if bound > best:
-                    best, best_beta = bound, mp.log(t / scaled)
+            mass = sum((v for v in p if v <= x), Fraction(0))
+            if exact_t is not None:
+                # τ rational (d = 0, or 2^−m in bits): M·P(x) = τ is possible, so the
+                # comparison and the bound are exact fractions
+                if m * x >= exact_t:
+                    continue
+                ratio = m * x / exact_t
+                bound, ratio = to_mpf(mass - ratio), to_mpf(ratio)
+            else:
+                # τ irrational, never equal to the rational M·P(x)
+                scaled = m * to_mpf(x)
+                if not scaled < t:
+                    continue
+                ratio = scaled / t
+                bound = to_mpf(mass) - ratio
+            if bound > best:
+                best, best_beta = bound, -mp.log(ratio)
     return +best, (+best_beta if best_beta is not None else None)
 
 

@@ -68,7 +68,8 @@ def _run(args: argparse.Namespace) -> int:
     document = run(settings, progress=True)
     for failure in document["load_errors"]:
         print(f"focalrd: warning: claims module {failure['module']} failed to import "
-              f"({failure['error']}); its checks did not run", file=sys.stderr)
+              f"({failure['error']}); its checks did not run, so the run does not meet "
+              f"its expectation", file=sys.stderr)
     report = write_report(document, out_dir)
     written = [report]
     from focalrd.verify.reporting import render_reports

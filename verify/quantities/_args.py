@@ -7,7 +7,6 @@ that every bad value gets the same one-line message naming the parameter.
 from __future__ import annotations
 
 import argparse
-from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -42,11 +41,23 @@ def add_codewords(parser: argparse.ArgumentParser, required: bool = True) -> Non
                         help="number of codewords M, an integer >= 1")
 
 
+def _multiplicity(n: int, prime: int) -> int:
+    count = 0
+    while n % prime == 0:
+        n //= prime
+        count += 1
+    return count
+
+
 def exact_text(value: Any) -> Any:
     """An exact input as a string: a terminating decimal when possible, else ``a/b``.
 
     >>> exact_text(Fraction(1, 10)), exact_text(Fraction(7, 3)), exact_text(Fraction(5))
     ('0.1', '7/3', '5')
+    >>> exact_text(Fraction("-0.123456789012345678901234567890123"))
+    '-0.123456789012345678901234567890123'
+    >>> exact_text(Fraction(1, 10**30))
+    '0.000000000000000000000000000001'
     """
     if isinstance(value, bool) or value is None:
         return value
@@ -59,10 +70,12 @@ def exact_text(value: Any) -> Any:
                 den //= prime
         if den != 1:
             return f"{value.numerator}/{value.denominator}"
-        text = format(Decimal(value.numerator) / Decimal(value.denominator), "f")
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-        return text
+        # value = numerator / (2^a 5^b): scale by 10^max(a, b) to an integer, exactly.
+        digits = max(_multiplicity(value.denominator, 2), _multiplicity(value.denominator, 5))
+        scaled = abs(value.numerator) * 10**digits // value.denominator
+        whole, fraction = divmod(scaled, 10**digits)
+        text = str(whole) if digits == 0 else f"{whole}.{fraction:0{digits}d}".rstrip("0")
+        return ("-" if value < 0 else "") + text.rstrip(".")
     if isinstance(value, list | tuple):
         return [exact_text(v) for v in value]
     return str(value)

@@ -25,12 +25,22 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     add_gamma(parser)
 
 
+#: Largest γ accepted by h-gamma (checked: k = 2..20 agree up to γ = 150).
+MAX_SEARCH_GAMMA = 150
+
+
 def _parse(args: argparse.Namespace) -> dict[str, Any]:
     k = positive_integer(args.alphabet, "alphabet", minimum=2)
     if k > MAX_SEARCH_ALPHABET:
         raise InvalidInputError("alphabet", f"an integer from 2 to {MAX_SEARCH_ALPHABET}",
                                 args.alphabet)
-    return {"alphabet": k, "gamma": focusing_parameter(args.gamma)}
+    gamma = focusing_parameter(args.gamma)
+    if gamma > MAX_SEARCH_GAMMA:
+        # Beyond this the multi-start search can miss the narrow peak of the maximiser,
+        # and the command would only ever end in a precision error.
+        raise InvalidInputError("gamma", f"a number from 0 to {MAX_SEARCH_GAMMA} for h-gamma "
+                                "(the range where the global search is reliable)", args.gamma)
+    return {"alphabet": k, "gamma": gamma}
 
 
 def _compute(inputs: dict[str, Any], bits: bool) -> dict[str, Any]:

@@ -250,7 +250,7 @@ def render_html(document: Mapping[str, Any], figures: Sequence[Figure],
         badges += f"<span>not met: {escape(not_met)}</span>"
     failures = model.load_errors(document)
     warning = ('<div class="warning"><p><strong>These claims modules failed to import; their '
-               "checks did not run:</strong></p><ul>"
+               "checks did not run, so this run does not meet its expectation:</strong></p><ul>"
                + "".join(f"<li>{escape(line)}</li>" for line in failures) + "</ul></div>"
                ) if failures else ""
     claims = "".join(_claim(c, a) for c, a in zip(model.claims(document),

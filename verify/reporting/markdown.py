@@ -52,7 +52,7 @@ def _header(document: Mapping[str, Any]) -> list[str]:
     failures = model.load_errors(document)
     if failures:
         lines += ["**Warning: these claims modules failed to import; their checks did not "
-                  "run:**", ""] + [f"- {line}" for line in failures] + [""]
+                  "run, so this run does not meet its expectation:**", ""] + [f"- {line}" for line in failures] + [""]
     return lines
 
 
