@@ -127,13 +127,15 @@ def _exact(x: mpmath.mpf) -> Fraction:
     return Fraction(int(man)) * Fraction(2) ** int(exp)
 
 
-def _clamp(x: Fraction, lo: mpmath.mpf, hi: mpmath.mpf) -> mpmath.mpf:
+def _clamp(x: Fraction, lo: mpmath.mpf, hi: mpmath.mpf) -> mpmath.mpf | iv.mpf:
     # Compare exactly: lo, hi are binary floating-point numbers, x a Fraction.
     if _exact(lo) >= x:
         return lo
     if _exact(hi) <= x:
         return hi
-    return mp.mpf(x.numerator) / x.denominator
+    # An interval enclosing x itself: f evaluated there bounds f(x) from above rigorously,
+    # which an mpf rounding of x would not.
+    return iv.mpf(x.numerator) / x.denominator
 
 
 def _last_range(lo: Sequence[mpmath.mpf], hi: Sequence[mpmath.mpf]
