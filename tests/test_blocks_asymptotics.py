@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction as F
 
 import pytest
@@ -19,6 +20,7 @@ from focalrd.numeric.blocks.excess import distortion_limit, excess_distortion_ex
 from focalrd.numeric.blocks.grouping import codebook_size
 from focalrd.numeric.blocks.normal import binary_dispersion, normal_approximation
 from focalrd.numeric.c_gamma import c_gamma
+from focalrd.numeric.phi import phi
 from focalrd.numeric.source import dispersion, entropy
 
 
@@ -144,3 +146,39 @@ def test_average_exact_search_at_gamma_zero_is_entropy_minus_best_partition_entr
               for p in probs)
     split = -(mp.mpf(9) / 16 * mp.log(mp.mpf(9) / 16) + mp.mpf(7) / 16 * mp.log(mp.mpf(7) / 16))
     assert abs(exact - (h2 - split) / 2) < mp.mpf(10) ** -28
+
+
+def test_average_exact_at_sixteen_sequences_log_loss_against_two_cell_subsets():
+    """γ = 0, M = 2: n·D* = H(R^n) − max over subsets A of X^n of h(R^n(A)) (2^16 subsets)."""
+    mp.dps = 30
+    source, n = (F(3, 4), F(1, 4)), 4
+    weights = [3 ** sum(seq) for seq in itertools.product((1, 0), repeat=n)]  # ×4^n
+    total = 4 ** n
+    assert sum(weights) == total
+    sums = {0}
+    for w in weights:
+        sums |= {s + w for s in sums}
+    best_split = min(sums, key=lambda s: abs(2 * s - total))
+    split = entropy((F(best_split, total), F(total - best_split, total)))
+    expected = (entropy([F(w, total) for w in weights]) - split) / n
+    exact = average_exact(source, 0, n, codebook_size(n, 2))
+    assert abs(exact - expected) < mp.mpf(10) ** -28
+
+
+@pytest.mark.parametrize("gamma, m", [(F(1, 2), 3), (F(2), 5), (F(5, 2), 2)])
+def test_average_exact_at_sixteen_equal_sequences_against_cell_sizes(gamma, m):
+    """R uniform binary, n = 4: a cell of s of the 16 sequences costs (s/16)·φ_γ(1/s)
+    (by symmetry its decoder is uniform), so n·D* is a minimum over cell sizes."""
+    mp.dps = 30
+    n, sequences = 4, 16
+
+    def best(rest: int, cells: int) -> mp.mpf:
+        if rest == 0:
+            return mp.zero
+        if cells == 0:
+            return mp.inf
+        return min(mp.mpf(s) / sequences * phi(gamma, F(1, s)) + best(rest - s, cells - 1)
+                   for s in range(1, rest + 1))
+
+    exact = average_exact((F(1, 2), F(1, 2)), gamma, n, codebook_size(n, m))
+    assert abs(exact - best(sequences, m) / n) < mp.mpf(10) ** -28

@@ -10,6 +10,7 @@ import pytest
 from mpmath import mp
 
 from focalrd.numeric.blocks.excess import excess_distortion_exact, least_count, list_size
+from focalrd.numeric.blocks.grouping import codebook_size
 from focalrd.numeric.errors import FocalrdError
 
 
@@ -73,3 +74,19 @@ def test_tiny_eps_is_handled_or_refused_cleanly():
     except FocalrdError:
         return
     assert count.log > 0
+
+
+@pytest.mark.parametrize("offset", [3, 9])
+def test_codebook_size_for_a_rate_just_above_the_log_of_an_integer(offset):
+    """nR = ln K + η with η = 2^-4563 (relative): ⌊e^{nR}⌋ = K since K < K·e^η < K + 1.
+
+    K ≈ e^3000 is chosen so that nR rounds down by more than η at the ~4570 bits a
+    float evaluation of e^{nR} would use (the old heuristic gave K − 1 here).
+    """
+    with mp.workprec(12000):
+        k = int(mp.floor(mp.exp(3000))) + offset
+        shifted = mp.log(k) + mp.ldexp(1, -4563)
+        rate = Fraction(int(mp.nint(mp.ldexp(shifted, 4700))), 2 ** 4700)
+        gap = mp.mpf(rate.numerator) / rate.denominator - mp.log(k)
+        assert 0 < gap < mp.ldexp(1, -4500)
+    assert codebook_size(1, rate=rate).exact == k

@@ -114,3 +114,43 @@ def test_regeneration_refuses_to_write_when_a_check_disagrees(tmp_path, monkeypa
     target = tmp_path / "reference_values.json"
     assert reference.main([str(target)]) == 1
     assert not target.exists()
+
+
+def test_every_spec_is_in_the_committed_table() -> None:
+    specs, unavailable = reference.reference_specs()
+    assert unavailable == []
+    committed = _committed()
+    assert committed["agreed"] is True and committed["unavailable"] == []
+    assert sorted(spec.key for spec in specs) == sorted(v["key"] for v in committed["values"])
+
+
+def _partial_table() -> reference.ReferenceTable:
+    return reference.ReferenceTable(
+        values=[reference.ReferenceValue("k", "q", "x", {}, "1", 50, ["confirmed"], True)],
+        unavailable=[{"quantity": "tau(gamma=1, d=1)", "why": "evaluation failed: boom"}])
+
+
+def test_regeneration_refuses_to_write_a_table_with_unavailable_values(tmp_path, monkeypatch,
+                                                                         capsys) -> None:
+    monkeypatch.setattr(reference, "compute_table", _partial_table)
+    target = tmp_path / "reference_values.json"
+    assert reference.main([str(target)]) == 1
+    assert not target.exists()
+    assert "tau(gamma=1, d=1) is unavailable" in capsys.readouterr().err
+
+
+def test_rendered_reports_mark_a_partial_table_as_not_agreed(tmp_path) -> None:
+    from focalrd.verify.reporting import render_reports
+
+    document = {"schema": "focalrd.report/1", "claims": [], "summary": {}}
+    render_reports(document, tmp_path, figures=[], reference=_partial_table())
+    written = json.loads((tmp_path / "reference_values.json").read_text(encoding="utf-8"))
+    assert written["agreed"] is False
+    assert '"agreed": false' in (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "<code>reference_values.json</code> is marked" in \
+        (tmp_path / "report.html").read_text(encoding="utf-8")
+    # A complete, agreeing table is marked as such and carries no warning.
+    full = reference.ReferenceTable(values=_partial_table().values)
+    render_reports(document, tmp_path, figures=[], reference=full)
+    assert json.loads((tmp_path / "reference_values.json").read_text())["agreed"] is True
+    assert "Warning: this table" not in (tmp_path / "report.md").read_text(encoding="utf-8")

@@ -161,3 +161,27 @@ def test_evidence_without_support_is_not_a_pass():
     for verdict in ("yes", 1, [True]):
         odd = Evidence.sampled("odd", verdict, 5)
         assert odd.passed is None and "non-boolean verdict" in odd.details["why"]
+
+
+def test_seed_for_is_non_negative_deterministic_and_separates_streams():
+    from focalrd.verify.registry import CheckContext
+
+    base = CheckContext(seed=-1, claim_id="n.simulation", check="mod.check")
+    seeds = {base.seed_for("run 0"), base.seed_for("run 1"),
+             CheckContext(seed=0, claim_id="n.simulation", check="mod.check").seed_for("run 0"),
+             CheckContext(seed=-1, claim_id="n.other", check="mod.check").seed_for("run 0"),
+             CheckContext(seed=-1, claim_id="n.simulation", check="mod.b").seed_for("run 0")}
+    assert len(seeds) == 5 and all(0 <= s < 2**63 for s in seeds)
+    assert base.seed_for("run 0") == CheckContext(seed=-1, claim_id="n.simulation",
+                                                  check="mod.check").seed_for("run 0")
+
+
+def test_rng_differs_between_checks_of_one_claim_and_repeats_per_check():
+    from focalrd.verify.registry import CheckContext
+
+    def draws(check_name):
+        rng = CheckContext(seed=3, claim_id="c", check=check_name).rng
+        return [rng.random() for _ in range(3)]
+
+    assert draws("m.first") == draws("m.first")
+    assert draws("m.first") != draws("m.second")

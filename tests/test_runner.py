@@ -307,3 +307,35 @@ def test_a_suite_module_that_failed_to_import_is_not_met(tmp_path, user_claims, 
     assert status == 1
     assert "focalrd.verify.claims.broken" in captured.err and "not meet" in captured.err
     assert "does not meet its expectation" in (out / "report.md").read_text()
+
+
+TWO_CHECKS = """
+from focalrd.verify.registry import Evidence, check, claim
+
+@claim("user.two-streams", statement="two checks of one claim", provenance="user")
+def first(ctx):
+    return Evidence.sampled("draws", True, 3, drawn=[ctx.rng.random() for _ in range(3)])
+
+@check("user.two-streams")
+def second(ctx):
+    return Evidence.sampled("draws", True, 3, drawn=[ctx.rng.random() for _ in range(3)])
+"""
+
+
+def test_each_check_of_a_claim_has_its_own_random_stream(tmp_path):
+    load_claims()
+    path = tmp_path / "two_checks.py"
+    path.write_text(TWO_CHECKS)
+    with isolated_registry():
+        runs = [run(_settings(str(path), only="user.two-streams")) for _ in range(2)]
+    first, second = (entry["drawn"] for entry in runs[0]["claims"][0]["evidence"])
+    assert first != second
+    assert _without_timings(runs[0]["claims"]) == _without_timings(runs[1]["claims"])
+
+
+def test_a_negative_seed_is_accepted_by_the_simulation_check():
+    load_claims()
+    document = run(RunSettings(quick=True, seed=-1, only=("n.simulation",)))
+    record = document["claims"][0]
+    assert record["status"] == "verified", record
+    assert all(0 <= run_["seed"] for run_ in record["evidence"][0]["runs"])

@@ -105,20 +105,51 @@ def claims():
     return registered_claims()
 
 
-@pytest.mark.parametrize(("claim_id", "status"), [
-    ("summary.hgamma-monotone", False), ("summary.hgamma-nonnegative", False),
-    ("summary.hgamma-max", True), ("focal-entropy.structure", False)])
-def test_claim_checks_quick(claims, claim_id, status):
+@pytest.mark.parametrize(("claim_id", "status", "sampled_check"), [
+    ("summary.hgamma-monotone", False, "monotone_sampled"),
+    ("summary.hgamma-nonnegative", False, "nonnegative_sampled"),
+    ("summary.hgamma-max", True, "formula_against_search"),
+    ("focal-entropy.structure", False, "phrases")])
+def test_claim_checks_quick(claims, claim_id, status, sampled_check):
     ctx = CheckContext(dps=20, quick=True, seed=0, claim_id=claim_id)
-    results = [check(ctx) for check in claims[claim_id].checks]
-    verdicts = [e.passed for e in results]
+    results = {check.__name__: check(ctx) for check in claims[claim_id].checks}
+    # The sampled search itself decides: it refutes a false claim (with a counterexample
+    # and a positive count), and supports a true one.
+    sampled = results[sampled_check]
+    assert sampled.level == "sampled" and sampled.details["samples"] > 0
     if status:
-        assert all(v is True for v in verdicts)
+        assert sampled.passed is True
+        assert all(e.passed is True for e in results.values())
     else:
-        assert any(v is False for v in verdicts)
-        refuting = [e for e in results if e.passed is False]
+        assert sampled.passed is False and sampled.counterexample
+        refuting = [e for e in results.values() if e.passed is False]
         assert all(e.counterexample for e in refuting)
     assert claims[claim_id].expected == ("holds" if status else "fails")
+
+
+def test_structure_derivation_and_psi_grid_are_separate_evidence(claims):
+    ctx = CheckContext(dps=20, quick=True, seed=0, claim_id="focal-entropy.structure")
+    results = {check.__name__: check(ctx) for check in claims["focal-entropy.structure"].checks}
+    symbolic, grid = results["ratio_identity"], results["psi_unimodal_on_grid"]
+    assert symbolic.level == "symbolic" and symbolic.passed is True and symbolic.derivation
+    assert "samples" not in symbolic.details and "psi_peak" not in symbolic.details
+    assert grid.level == "sampled" and grid.passed is True
+    assert grid.details["samples"] == 200 * 5  # 200 grid points for each of five gammas
+
+
+def test_summary_symbolic_refutations_are_computed_at_the_counterexample(claims, monkeypatch):
+    from focalrd.verify.claims import summary
+
+    ctx = CheckContext(dps=20, quick=True, seed=0, claim_id="summary.hgamma-monotone")
+    evidence = summary.monotone_symbolic(ctx)
+    assert evidence.passed is False
+    # The derived slope sum_x P(1-P)^gamma ln(1-P) at P = (1/2, 1/2): -ln 2 at gamma = 0.
+    assert evidence.details["derived_slope_at_counterexample"] == {"0": "-log(2)",
+                                                                   "1": "-log(2)/2"}
+    # With library values that do not contradict the claim, the refutation does not stand.
+    monkeypatch.setattr(summary, "hgamma", lambda source, g: mpmath.mpf(g))
+    assert summary.monotone_symbolic(ctx).passed is None
+    assert summary.nonnegative_symbolic(ctx).passed is None
 
 
 def test_monotone_counterexample_is_minimal_and_correct(claims):

@@ -65,8 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if not getattr(args, "_run", None):
-            parser.print_help(sys.stderr)
-            return EXIT_USAGE
+            raise UsageError("focalrd: error: a COMMAND is required (see focalrd --help)")
         return int(args._run(args) or 0)
     except UsageError as error:
         print(str(error), file=sys.stderr)

@@ -6,6 +6,25 @@ import os
 import tempfile
 from pathlib import Path
 
+from focalrd.numeric.errors import InvalidInputError
+
+
+def prepare_output_directory(out_dir: Path | str) -> Path:
+    """Create ``out_dir`` if needed; InvalidInputError (``out``) when it cannot be written.
+
+    Commands call this before doing any work, so an unwritable ``--out`` is one
+    line on stderr and exit status 2, not a traceback after a long computation.
+    """
+    path = Path(out_dir)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InvalidInputError("out", f"a writable directory ({error.strerror})",
+                                str(out_dir)) from None
+    if not os.access(path, os.W_OK):
+        raise InvalidInputError("out", "a writable directory", str(out_dir))
+    return path
+
 
 def write_bytes_atomic(path: Path, data: bytes) -> Path:
     """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``."""

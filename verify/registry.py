@@ -195,18 +195,37 @@ class CheckContext:
     """What a check may depend on: precision, effort and randomness.
 
     ``quick`` asks for a reduced effort (``focalrd verify --quick``); a check
-    must still say how much it did.  ``rng`` is seeded from the run seed and the
-    claim id, so results do not depend on the order in which claims run.
+    must still say how much it did.  ``rng`` is seeded from the run seed, the
+    claim id and the check's name (``check``, set by the runner), so results do
+    not depend on the order in which claims run, and two checks of one claim
+    draw different numbers.  :meth:`seed_for` gives integer seeds for other
+    generators (numpy, hypothesis), valid whatever the run seed (also < 0).
     """
 
     dps: int = 30
     quick: bool = False
     seed: int = 0
     claim_id: str = ""
+    check: str = ""
 
     @property
     def rng(self) -> random.Random:
-        return random.Random(f"{self.seed}:{self.claim_id}")
+        """A fresh generator seeded by (seed, claim id[, check name]): each access restarts it."""
+        if not self.check:
+            return random.Random(f"{self.seed}:{self.claim_id}")
+        return random.Random(f"{self.seed}:{self.claim_id}:{self.check}")
+
+    def seed_for(self, name: str) -> int:
+        """A deterministic seed in [0, 2^63) for the stream ``name`` of this check.
+
+        A hash of (run seed, claim id, check name, ``name``): non-negative, as
+        numpy's ``default_rng`` requires, and different for different names.
+
+        >>> ctx = CheckContext(seed=-1, claim_id="n.simulation")
+        >>> 0 <= ctx.seed_for("run 0") < 2**63 and ctx.seed_for("run 0") != ctx.seed_for("run 1")
+        True
+        """
+        return _integer_seed(f"{self.seed}:{self.claim_id}:{self.check}:{name}") >> 1
 
     def effort(self, quick: int, full: int) -> int:
         """A sample count or grid size for the current effort level."""
@@ -369,8 +388,8 @@ def falsify(strategy: Any, holds: Callable[[Any], bool], max_examples: int = 100
     Uses hypothesis: up to ``max_examples`` values are drawn from ``strategy``
     (a hypothesis strategy; prefer ``st.fixed_dictionaries`` so a counterexample
     has named fields), and a failing value is shrunk to a minimal one.  The
-    search is seeded by ``seed`` (pass ``(ctx.seed, ctx.claim_id)``-derived data,
-    e.g. ``seed=f"{ctx.seed}:{ctx.claim_id}"``) and uses no example database, so
+    search is seeded by ``seed`` (in a check pass ``seed=ctx.seed_for("name")``,
+    derived from the run seed, the claim and the check) and uses no example database, so
     it is deterministic.  ``describe(value)`` may add numbers about the failing
     value (e.g. both sides of the inequality) to the counterexample.  An
     exception raised by ``holds`` is not a counterexample: it propagates.

@@ -38,7 +38,7 @@ import time
 import traceback
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
@@ -49,7 +49,10 @@ from mpmath import iv, mp
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.verify import __version__
 from focalrd.verify.environment import describe_environment
-from focalrd.verify.files import write_text_atomic
+from focalrd.verify.files import (  # noqa: F401 - prepare_output_directory re-exported
+    prepare_output_directory,
+    write_text_atomic,
+)
 from focalrd.verify.progress import Progress
 from focalrd.verify.registry import (
     LEVELS,
@@ -210,6 +213,8 @@ def run_check(func: Check, context: CheckContext) -> dict[str, Any]:
     started = time.perf_counter()
     interval_prec = iv.prec
     _seed_global_generators(f"{context.seed}:{context.claim_id}:{check_name(func)}")
+    # Each check gets its own random streams (ctx.rng, ctx.seed_for), fixed by its name.
+    context = replace(context, check=check_name(func))
     try:
         with mp.workdps(context.dps):
             evidence = func(context)
@@ -417,19 +422,6 @@ def summarize(records: list[dict[str, Any]], seconds: float,
 def document_json(document: dict[str, Any]) -> str:
     """The report as JSON text (stable formatting, ASCII only, trailing newline)."""
     return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
-
-
-def prepare_output_directory(out_dir: Path | str) -> Path:
-    """Create ``out_dir`` if needed; InvalidInputError when it cannot be written."""
-    path = Path(out_dir)
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise InvalidInputError("out", f"a writable directory ({error.strerror})",
-                                str(out_dir)) from None
-    if not os.access(path, os.W_OK):
-        raise InvalidInputError("out", "a writable directory", str(out_dir))
-    return path
 
 
 def write_report(document: dict[str, Any], out_dir: Path | str) -> Path:

@@ -14,7 +14,8 @@ v_i = a_i / D, the per-sequence probability is the integer Π a_i^{n_i} over D^n
 which makes comparisons (and hence ties) between classes exact.
 
 This module also turns a rate into a number of codewords, M = ⌊e^{nR}⌋
-(⌊2^{nR}⌋ in bits), exactly when M is small enough to hold and as ln M otherwise.
+(⌊2^{nR}⌋ in bits), exactly when M is small enough to hold (decided rigorously by
+:func:`focalrd.numeric.oneshot.floors.codewords_for_rate`) and as ln M otherwise.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from fractions import Fraction
 import mpmath
 from mpmath import mp
 
-from focalrd.numeric.errors import InvalidInputError, PrecisionError
+from focalrd.numeric.errors import InvalidInputError
+from focalrd.numeric.oneshot.floors import codewords_for_rate
 from focalrd.numeric.precision import to_mpf
 
 #: Codebook sizes with more bits than this are carried as ln M only.
@@ -128,32 +130,10 @@ def codebook_size(n: int, codewords: int | None = None, rate: Fraction | None = 
         with mp.workprec(mp.prec + 20):
             log_m = to_mpf(exponent) * (mp.ln2 if bits else 1)
         return CodebookSize(None, +log_m)
-    if bits and exponent.denominator == 1:
-        m = 2 ** int(exponent)
-    else:
-        m = _floor_exp(exponent, bits)
+    # ⌊e^{nR}⌋ decided rigorously (interval arithmetic); its range (floors.MAX_RATE_EXPONENT
+    # = 10^6 nats) is far beyond EXACT_CODEBOOK_BITS (≈ 45 426 nats), so it never refuses here
+    m = codewords_for_rate(Fraction(rate), n, bits)
     return CodebookSize(m, _log_int(m))
-
-
-def _floor_exp(exponent: Fraction, bits: bool) -> int:
-    """⌊e^x⌋ (or ⌊2^x⌋) for rational x ≥ 0 where the power is irrational or an integer.
-
-    The power is evaluated with enough bits for its integer part plus a margin;
-    for x > 0 (and, in bits, x not an integer) it is irrational, so raising the
-    precision always separates it from the integers eventually.
-    """
-    if exponent == 0:
-        return 1
-    integer_bits = int(exponent * (1 if bits else Fraction(3, 2))) + 8
-    for extra in (64, 256, 1024, 4096):
-        with mp.workprec(integer_bits + extra):
-            x = to_mpf(exponent)
-            power = mp.power(2, x) if bits else mp.exp(x)
-            low = int(mp.floor(power * (1 - mp.ldexp(1, -(integer_bits + extra - 8)))))
-            high = int(mp.floor(power * (1 + mp.ldexp(1, -(integer_bits + extra - 8)))))
-        if low == high:
-            return low
-    raise PrecisionError("could not decide the integer part of the codebook size")
 
 
 def _log_int(m: int) -> mpmath.mpf:

@@ -17,6 +17,7 @@ from focalrd.numeric.blocks.excess import distortion_limit, excess_distortion_ex
 from focalrd.numeric.blocks.grouping import codebook_size
 from focalrd.numeric.blocks.normal import normal_approximation
 from focalrd.numeric.c_gamma import c_gamma
+from focalrd.numeric.exact import exact_number
 from focalrd.numeric.phi import phi
 from focalrd.numeric.precision import significant
 from focalrd.numeric.source import entropy
@@ -123,6 +124,53 @@ def excess_sandwich_sampled(ctx: CheckContext) -> Evidence:
         f"D*_0 - c_gamma/n <= D*_gamma <= D*_0 for {samples} random binary instances "
         "(n from 10 to 10^5, rates in nats)", True, samples,
         smallest_margin=significant(worst, 6))
+
+
+@check("n.excess-sandwich", level="sampled")
+def excess_probability_sandwich_sampled(ctx: CheckContext) -> Evidence:
+    """eps*_0(n, M, D + c_gamma/n) <= eps*_gamma(n, M, D) <= eps*_0(n, M, D), exactly."""
+    mp.dps = ctx.dps
+    rng = ctx.rng
+    samples = ctx.effort(30, 150)
+    counts = {"lower_strict": 0, "upper_strict": 0, "all_equal": 0}
+    for i in range(samples):
+        k = rng.choice((2, 3))
+        source = _random_source(rng, k)
+        n = rng.randint(1, 24 if k == 2 else 10)
+        m = rng.randint(1, 8)
+        gamma = F(rng.randint(1, 40), 4)
+        # n·D from 0 to just past ln(k^n): the lists then range from one sequence to all.
+        nd = F(rng.randint(0, math.ceil(100 * (n * math.log(k) + 1))), 100)
+        d = nd / n
+        # D + c_gamma/n is irrational: compare at a rational D' <= D + c_gamma/n (c_gamma
+        # rounded once at the working precision, less a margin of several ulps).  eps*_0
+        # does not increase with D, so eps*_0(D') <= eps*_gamma(D) implies the claim.
+        c = c_gamma(gamma)
+        margin = F(2) ** -(mp.prec - 4) * (1 + exact_number(c, "c_gamma"))
+        shifted = max(d, d + (exact_number(c, "c_gamma") - margin) / n)
+        focal = excess_distortion_exact(source, gamma, n, m, d)
+        log = excess_distortion_exact(source, 0, n, m, d)
+        log_shifted = excess_distortion_exact(source, 0, n, m, shifted)
+        if not all(isinstance(v, F) for v in (focal, log, log_shifted)):
+            return Evidence.inconclusive("sampled", "eps* sandwich in exact rationals",
+                                         "an eps* value was not exact", samples=i)
+        if not log_shifted <= focal <= log:
+            return Evidence.sampled(
+                "eps*_0(D + c/n) <= eps*_gamma(D) <= eps*_0(D)", False, i + 1,
+                counterexample={"source": [str(p) for p in source], "n": n, "M": m,
+                                "gamma": str(gamma), "D": str(d),
+                                "eps_0(D')": str(log_shifted), "eps_gamma(D)": str(focal),
+                                "eps_0(D)": str(log)})
+        counts["lower_strict"] += log_shifted < focal
+        counts["upper_strict"] += focal < log
+        counts["all_equal"] += log_shifted == focal == log
+    return Evidence.sampled(
+        f"eps*_0(n, M, D') <= eps*_gamma(n, M, D) <= eps*_0(n, M, D) in exact rationals for "
+        f"{samples} random (source on 2 or 3 symbols, n <= 24, M <= 8, gamma in (0, 10], "
+        f"nD in [0, n ln k + 1]), with D' <= D + c_gamma/n rational (so the lower half is "
+        f"implied, eps*_0 not increasing in D); strict on the left in "
+        f"{counts['lower_strict']}, on the right in {counts['upper_strict']}, all three "
+        f"equal in {counts['all_equal']}", True, samples, **counts)
 
 
 @check("n.second-order")

@@ -154,7 +154,7 @@ def tilted_bounds_sampled(ctx: CheckContext) -> Evidence:
     count = ctx.effort(60, 400)
     worst = None
     with mp.workdps(max(30, ctx.dps)):
-        for _ in range(count):
+        for index in range(count):
             p = _random_source(rng, rng.randint(1, 10))
             gamma, m = _random_gamma(rng), rng.randint(1, 5)
             d = Fraction(rng.randint(0, 400), 100)
@@ -162,7 +162,7 @@ def tilted_bounds_sampled(ctx: CheckContext) -> Evidence:
             converse, _ = tilted_converse(p, gamma, m, d)
             achievability = tilted_achievability(p, gamma, m, d)
             if not (converse <= to_mpf(exact) and exact <= achievability):
-                return Evidence.sampled("converse <= eps* <= achievability", False, count,
+                return Evidence.sampled("converse <= eps* <= achievability", False, index + 1,
                                         counterexample={"source": [str(v) for v in p],
                                                         "gamma": str(gamma), "M": m,
                                                         "d": str(d), "eps": str(exact),
@@ -231,17 +231,20 @@ def weighted_sampled_large(ctx: CheckContext) -> Evidence:
     rng = ctx.rng
     count = ctx.effort(3, 12)
     with mp.workdps(max(30, ctx.dps)):
-        for _ in range(count):
+        for index in range(count):
             k = rng.randint(12, 16)
             p, q = _random_source(rng, k), _random_source(rng, k)
             gamma, m = _random_gamma(rng), rng.randint(2, 4)
             d = Fraction(rng.randint(20, 150), 100)
             result = weighted_excess_distortion(p, gamma, m, d, weights=q)
             if result.value is None:
-                return Evidence.inconclusive("sampled", "branch and bound at 12-16 symbols",
-                                             "the search reached its node limit", samples=count)
+                # Report what was done: the instances completed before this one.
+                return Evidence.inconclusive(
+                    "sampled", "branch and bound at 12-16 symbols",
+                    f"the search reached its node limit at instance {index + 1} of {count}",
+                    samples=index, planned_samples=count)
             if not result.converse <= result.value <= result.achievability:
-                return Evidence.sampled("converse <= exact <= achievability", False, count,
+                return Evidence.sampled("converse <= exact <= achievability", False, index + 1,
                                         counterexample={"source": [str(v) for v in p],
                                                         "weights": [str(v) for v in q],
                                                         "gamma": str(gamma), "M": m,
@@ -275,7 +278,7 @@ def weight_absorption_sampled(ctx: CheckContext) -> Evidence:
                 plain = average_distortion_limit(r, gamma, m).value
                 worst = max(worst, abs(weighted - plain))
             if worst > tolerance:
-                return Evidence.sampled("E_P[omega phi] = E_R[phi]", False, count,
+                return Evidence.sampled("E_P[omega phi] = E_R[phi]", False, index + 1,
                                         counterexample={"source": [str(v) for v in p],
                                                         "weights": [str(v) for v in q],
                                                         "gamma": str(gamma),
@@ -299,7 +302,7 @@ def focal_entropy_sampled(ctx: CheckContext) -> Evidence:
     dps = max(30, ctx.dps)
     worst = mp.zero
     with mp.workdps(dps):
-        for _ in range(count):
+        for index in range(count):
             a = _random_source(rng, rng.randint(2, 12))
             gamma = _random_gamma(rng)
             solution = focal_entropy_solution(a, gamma)
@@ -314,10 +317,10 @@ def focal_entropy_sampled(ctx: CheckContext) -> Evidence:
                 cost = mp.fsum(to_mpf(v) * phi(gamma, x) for v, x in zip(a, moved, strict=True))
                 if cost < solution.value - mp.mpf(10) ** -(dps - 5):
                     return Evidence.sampled("no feasible move improves on the minimiser", False,
-                                            count, counterexample={"a": [str(v) for v in a],
+                                            index + 1, counterexample={"a": [str(v) for v in a],
                                                                    "gamma": str(gamma)})
             if solution.kkt_residual > mp.mpf(10) ** -(dps - 3) or min(q) <= 0:
-                return Evidence.sampled("KKT residual and full support", False, count,
+                return Evidence.sampled("KKT residual and full support", False, index + 1,
                                         counterexample={"a": [str(v) for v in a],
                                                         "gamma": str(gamma),
                                                         "residual": _text(solution.kkt_residual)})
@@ -445,7 +448,7 @@ def avg_sandwich_sampled(ctx: CheckContext) -> Evidence:
     count = ctx.effort(8, 40)
     with mp.workdps(30):
         tolerance = mp.mpf(10) ** -25
-        for _ in range(count):
+        for index in range(count):
             p = _random_source(rng, rng.randint(1, 8))
             gamma, m = _random_gamma(rng), rng.randint(1, 4)
             exact = optimal_code(p, gamma, m).value
@@ -464,7 +467,7 @@ def avg_sandwich_sampled(ctx: CheckContext) -> Evidence:
                 plain.converse <= exact + tolerance and exact <= plain.achievability + tolerance,
             )
             if not all(checks):
-                return Evidence.sampled("the sandwich of [avg.sandwich]", False, count,
+                return Evidence.sampled("the sandwich of [avg.sandwich]", False, index + 1,
                                         counterexample={"source": [str(v) for v in p],
                                                         "gamma": str(gamma), "M": m,
                                                         "failed": [i for i, ok in

@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.exact import exact_number
 from focalrd.numeric.precision import check_dps
 from focalrd.verify.commands import Command
-from focalrd.verify.files import write_text_atomic
+from focalrd.verify.files import prepare_output_directory, write_text_atomic
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,7 +32,7 @@ def _run(args: argparse.Namespace) -> int:
     budget = exact_number(args.budget, "--budget")
     if budget < 0:
         raise InvalidInputError("--budget", "a number of seconds >= 0", args.budget)
-    out = Path(args.out)
+    out = prepare_output_directory(args.out)  # before the work, not after it
 
     def progress(text: str) -> None:
         print(f"benchmark: {text}", file=sys.stderr)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from focalrd.verify.commands import Command
 
@@ -38,7 +37,11 @@ def _run(args: argparse.Namespace) -> int:
     )
     from focalrd.numeric.precision import check_dps
     from focalrd.verify import curves, plots
-    from focalrd.verify.files import write_bytes_atomic, write_text_atomic
+    from focalrd.verify.files import (
+        prepare_output_directory,
+        write_bytes_atomic,
+        write_text_atomic,
+    )
 
     source = distribution(args.source)
     gammas = [focusing_parameter(g) for g in args.gammas.split(",")]
@@ -49,6 +52,7 @@ def _run(args: argparse.Namespace) -> int:
         ns = sorted({positive_integer(v, "n-values") for v in args.n_values.split(",")})
     else:
         ns = curves.log_grid(positive_integer(args.n_max or "10000", "n-max"))
+    out = prepare_output_directory(args.out)  # before the work, not after it
     live = sys.stderr.isatty()
 
     def progress(done: int, n: int) -> None:
@@ -59,7 +63,6 @@ def _run(args: argparse.Namespace) -> int:
 
     header = curves.columns(gammas)
     rows = curves.curve_table(source, gammas, ns, rate, eps, args.bits, dps, progress)
-    out = Path(args.out)
     csv_path = write_text_atomic(out / "curves.csv", curves.csv_text(header, rows))
     print(csv_path)
     if plots.matplotlib_available():

@@ -52,8 +52,9 @@ def _run(args: argparse.Namespace) -> int:
 
         return write_reference_values([str(args.reference_values)])
     document, path = load_report(args.source)
-    out_dir = args.out if args.out is not None else path.parent
-    from focalrd.verify.files import write_bytes_atomic
+    from focalrd.verify.files import prepare_output_directory, write_bytes_atomic
+
+    out_dir = prepare_output_directory(args.out if args.out is not None else path.parent)
     from focalrd.verify.reporting import render_reports
 
     written = []

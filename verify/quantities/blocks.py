@@ -18,7 +18,6 @@ from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.exact import (
     distortion_level,
     distribution,
-    exact_number,
     focusing_parameter,
     open_unit_interval,
     positive_integer,
@@ -95,7 +94,7 @@ def _normal_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _normal_parse(args: argparse.Namespace) -> dict[str, Any]:
     return {"source": distribution(args.source), "n": positive_integer(args.n, "n"),
-            "rate": exact_number(args.rate, "rate"), "eps": open_unit_interval(args.eps, "eps")}
+            "rate": distortion_level(args.rate, "rate"), "eps": open_unit_interval(args.eps, "eps")}
 
 
 def _normal(inputs: dict[str, Any], bits: bool) -> dict[str, Any]:

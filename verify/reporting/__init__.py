@@ -10,7 +10,8 @@ the same directory
   figures as data URIs, no scripts, no network references);
 * ``figures/*.png`` — the figures (when matplotlib is installed);
 * ``reference_values.json`` — the high-precision reference values with how each
-  was checked;
+  was checked (top-level ``"agreed": false``, and a warning in both reports,
+  when a value is unavailable or a cross-check disagreed);
 
 and returns the paths it wrote.  Every file is written atomically.
 """

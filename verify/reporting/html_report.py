@@ -219,6 +219,10 @@ def _reference(table: ReferenceTable | None) -> str:
         out.append("<p>Not computed:</p><ul>" + "".join(
             f"<li>{_e(m.get('quantity'))}: {_e(m.get('why'))}</li>" for m in table.unavailable)
             + "</ul>")
+    if not table.trustworthy:
+        out.append('<div class="warning"><p><strong>This table is incomplete or a cross-check '
+                   "disagreed; <code>reference_values.json</code> is marked "
+                   "<code>\"agreed\": false</code>.</strong></p></div>")
     out.append("</section>")
     return "".join(out)
 

@@ -52,7 +52,8 @@ def _header(document: Mapping[str, Any]) -> list[str]:
     failures = model.load_errors(document)
     if failures:
         lines += ["**Warning: these claims modules failed to import; their checks did not "
-                  "run, so this run does not meet its expectation:**", ""] + [f"- {line}" for line in failures] + [""]
+                  "run, so this run does not meet its expectation:**", ""]
+        lines += [f"- {line}" for line in failures] + [""]
     return lines
 
 
@@ -182,6 +183,9 @@ def _reference(table: ReferenceTable | None) -> list[str]:
     lines += _table(["quantity", "inputs", "value", "independent check"], rows)
     for missing in table.unavailable:
         lines.append(f"- not computed: {missing.get('quantity')}: {missing.get('why')}")
+    if not table.trustworthy:
+        lines += ["", "**Warning: this table is incomplete or a cross-check disagreed; "
+                  '`reference_values.json` is marked `"agreed": false`.**']
     return lines + [""]
 
 

@@ -8,8 +8,9 @@ independent evaluation written here: a closed form where one exists (c_1 = 1/e,
 finder of mpmath, first-order optimality conditions, brute-force enumeration).
 The table records, for each value, its digits and how they were checked.
 
-Values that depend on parts of the numeric layer that are not installed are
-listed as unavailable, with the reason.
+Values that depend on parts of the numeric layer that are not installed (or
+whose evaluation fails) are listed as unavailable, with the reason; such a
+table is marked ``"agreed": false`` and is never written as the committed one.
 
 Regenerate the committed table with::
 
@@ -102,10 +103,24 @@ class ReferenceTable:
 
     @property
     def agreed(self) -> bool:
+        """Every computed value agreed with its cross-checks (see :attr:`complete`)."""
         return all(v.agreed for v in self.values)
 
+    @property
+    def complete(self) -> bool:
+        """Every value of the table was computed (none is unavailable)."""
+        return not self.unavailable
+
+    @property
+    def trustworthy(self) -> bool:
+        """Complete and agreed: the only state in which the table may be committed."""
+        return self.agreed and self.complete
+
     def as_dict(self) -> dict[str, Any]:
+        # Top-level "agreed" is False when a value disagreed *or* is missing, so a
+        # reader of the file alone can tell a partial table from a full one.
         return {"schema": SCHEMA, "digits": DIGITS, "regenerate": REGENERATE,
+                "agreed": self.trustworthy,
                 "values": [v.as_dict() for v in self.values],
                 "unavailable": self.unavailable}
 
@@ -403,16 +418,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``python -m focalrd.verify.reporting.reference [PATH]``: regenerate the table."""
     args = list(sys.argv[1:] if argv is None else argv)
     path = Path(args[0] if args else "reports/reference_values.json")
+    from focalrd.verify.files import prepare_output_directory
+
+    prepare_output_directory(path.parent)  # an unwritable target fails before the work
     table = compute_table()
-    if not table.agreed:
+    if not table.trustworthy:
         failed = [v.key for v in table.values if not v.agreed]
-        print(f"reference values NOT written: cross-checks disagree for {', '.join(failed)}",
-              file=sys.stderr)
+        reasons = ([f"cross-checks disagree for {', '.join(failed)}"] if failed else []) + [
+            f"{missing['quantity']} is unavailable ({missing['why']})"
+            for missing in table.unavailable]
+        # A table missing an entry would silently drop it from the committed file.
+        print(f"reference values NOT written: {'; '.join(reasons)}", file=sys.stderr)
         return 1
     write_table(path, table)
     print(f"wrote {len(table.values)} reference values ({DIGITS} digits) to {path}")
-    for missing in table.unavailable:
-        print(f"  unavailable: {missing['quantity']}: {missing['why']}")
     return 0
 
 
