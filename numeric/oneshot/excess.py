@@ -37,8 +37,7 @@ from focalrd.numeric.exact import (
     positive_integer,
 )
 from focalrd.numeric.oneshot.codes import ExcessCode
-from focalrd.numeric.oneshot.floors import list_size, list_size_at_most
-from focalrd.numeric.oneshot.weighted import _threshold
+from focalrd.numeric.oneshot.floors import list_size, list_size_at_most, threshold_level
 from focalrd.numeric.precision import to_mpf
 
 __all__ = [
@@ -117,7 +116,7 @@ def tilted_converse(source, gamma, codewords, d,
     """
     p, g, m, dd = _validated(source, gamma, codewords, d)
     with mp.workprec(mp.prec + 20):
-        t, exact_t = _threshold(g, dd, bits)
+        t, exact_t = threshold_level(g, dd, bits)
         best, best_beta = mp.zero, None
         for x in set(v for v in p if v > 0):
             mass = sum((v for v in p if v <= x), Fraction(0))

@@ -26,11 +26,13 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import mpmath
 from mpmath import iv, mp
 
 from focalrd.numeric.errors import InvalidInputError, PrecisionError
 from focalrd.numeric.exact import distortion_level, focusing_parameter, positive_integer
-from focalrd.numeric.tau import log_inverse_tau
+from focalrd.numeric.precision import to_mpf
+from focalrd.numeric.tau import log_inverse_tau, tau
 
 #: Interval precision is doubled up to this many bits before giving up.
 _MAX_INTERVAL_BITS = 1 << 22
@@ -170,3 +172,22 @@ def codewords_for_rate(rate, n: int = 1, bits: bool = False) -> int:
     while exponent_minus_log(k + 1) > 0:
         k += 1
     return k
+
+
+def threshold_level(
+    gamma: Fraction, level: Fraction, bits: bool
+) -> tuple[mpmath.mpf, Fraction | None]:
+    """τ_γ(level) at the working precision, and exactly when it is rational.
+
+    τ is rational only for level 0 (τ = 1) or, in bits, when τ = 2^−m exactly
+    (see the module docstring); that case is detected by an exact comparison.
+    """
+    if level == 0:
+        return mp.one, Fraction(1)
+    with mp.workprec(mp.prec + 20):
+        size = tau(gamma, level * mp.ln2 if bits else level)
+    if bits:
+        k = int(mp.nint(1 / size))
+        if k >= 1 and compare_level(gamma, k, level, bits) == 0:
+            return to_mpf(Fraction(1, k)), Fraction(1, k)
+    return +size, None

@@ -182,7 +182,8 @@ def _log_loss_solution(values: list[Fraction], counts: list[int]) -> FocalEntrop
     """γ = 0: q = a/Σa exactly and F_0(a) = Σ a ln(Σa/a)."""
     total = sum((v * c for v, c in zip(values, counts, strict=True)), Fraction(0))
     with mp.workprec(mp.prec + _GUARD_BITS + len(values).bit_length()):
-        value = mp.fsum(c * to_mpf(v) * mp.log(to_mpf(total / v))
+        # ln(Σa/a) = log1p((Σa − a)/a) with the argument exact: no loss for a dominant entry
+        value = mp.fsum(c * to_mpf(v) * mp.log1p(to_mpf((total - v) / v))
                         for v, c in zip(values, counts, strict=True))
     minimizer = tuple(to_mpf(v / total) for v in values)
     multiplier = to_mpf(total)

@@ -30,7 +30,7 @@ from focalrd.numeric.exact import (
     weighting,
 )
 from focalrd.numeric.oneshot.codes import ExcessCode
-from focalrd.numeric.oneshot.floors import compare_level
+from focalrd.numeric.oneshot.floors import threshold_level
 from focalrd.numeric.oneshot.packing import (
     Items,
     Packing,
@@ -40,7 +40,6 @@ from focalrd.numeric.oneshot.packing import (
 )
 from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.source import class_weights
-from focalrd.numeric.tau import tau
 
 #: Branch-and-bound nodes explored before the exact value is given up (reported as None).
 NODE_LIMIT = 300_000
@@ -57,28 +56,11 @@ class WeightedExcessResult:
     exact: Fraction | None
 
 
-def _threshold(gamma: Fraction, level: Fraction, bits: bool) -> tuple[mpmath.mpf, Fraction | None]:
-    """τ_γ(level) at the working precision, and exactly when it is rational.
-
-    τ is rational only for level 0 (τ = 1) or, in bits, when τ = 2^−m exactly
-    (see :mod:`.floors`); that case is detected by an exact comparison.
-    """
-    if level == 0:
-        return mp.one, Fraction(1)
-    with mp.workprec(mp.prec + 20):
-        size = tau(gamma, level * mp.ln2 if bits else level)
-    if bits:
-        k = int(mp.nint(1 / size))
-        if k >= 1 and compare_level(gamma, k, level, bits) == 0:
-            return to_mpf(Fraction(1, k)), Fraction(1, k)
-    return +size, None
-
-
 def packing_items(p, omega, gamma: Fraction, d: Fraction, bits: bool):
     """The items (symbols with P > 0 and ω > 0) and the always-satisfied symbols (ω = 0)."""
     symbols = [x for x in range(len(p)) if p[x] > 0 and omega[x] > 0]
     free = [x for x in range(len(p)) if p[x] > 0 and omega[x] == 0]
-    thresholds = [_threshold(gamma, d / omega[x], bits) for x in symbols]
+    thresholds = [threshold_level(gamma, d / omega[x], bits) for x in symbols]
     items = Items(tuple(p[x] for x in symbols), tuple(t[0] for t in thresholds),
                   tuple(t[1] for t in thresholds), tuple(omega[x] for x in symbols))
     return items, symbols, free
