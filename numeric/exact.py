@@ -108,11 +108,15 @@ def distortion_level(d: Number, parameter: str = "distortion") -> Fraction:
     return q
 
 
-def positive_integer(value: Number, parameter: str, minimum: int = 1) -> int:
-    """Validate an integer ≥ ``minimum`` (exact strings such as ``"1000"`` accepted)."""
+def positive_integer(value: Number, parameter: str, minimum: int | None = 1) -> int:
+    """Validate an integer ≥ ``minimum`` (exact strings such as ``"1000"`` accepted).
+
+    ``minimum=None`` accepts any integer (a random seed, say).
+    """
     q = exact_number(value, parameter)
-    if q.denominator != 1 or q < minimum:
-        raise InvalidInputError(parameter, f"an integer >= {minimum}", value)
+    if q.denominator != 1 or (minimum is not None and q < minimum):
+        accepted = "an integer" + ("" if minimum is None else f" >= {minimum}")
+        raise InvalidInputError(parameter, accepted, value)
     return int(q)
 
 

@@ -31,7 +31,6 @@ import importlib.util
 import json
 import multiprocessing
 import os
-import pkgutil
 import random
 import sys
 import time
@@ -48,6 +47,7 @@ from mpmath import iv, mp
 
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.verify import __version__
+from focalrd.verify.claims import load_all
 from focalrd.verify.environment import describe_environment
 from focalrd.verify.files import (  # noqa: F401 - prepare_output_directory re-exported
     prepare_output_directory,
@@ -88,8 +88,6 @@ class RunSettings:
 
 # -- loading and selecting claims ---------------------------------------------------------
 
-
-_CLAIMS_PACKAGE = "focalrd.verify.claims"
 #: Check modules of the suite that failed to import: {module name: error}.
 _LOAD_ERRORS: dict[str, str] = {}
 
@@ -97,22 +95,16 @@ _LOAD_ERRORS: dict[str, str] = {}
 def load_claims(modules: Iterable[str] = ()) -> list[dict[str, str]]:
     """Load the THEORY.md claims and every user claims module (each only once).
 
-    Like :func:`focalrd.verify.claims.load_all` (the catalogue, then every check
-    module in name order), except that a check module that fails to import does
-    not stop the run: it is reported (the returned list, also under
+    Uses :func:`focalrd.verify.claims.load_all` (the catalogue, then every check
+    module in name order) with an error handler: a check module that fails to
+    import does not stop the run: it is reported (the returned list, also under
     ``"load_errors"`` in the report) and not retried, and its claims lack its
     checks.  A user module that fails to import is a usage error.
     """
-    package = importlib.import_module(_CLAIMS_PACKAGE)
-    importlib.import_module(f"{_CLAIMS_PACKAGE}.catalogue")
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        name = f"{_CLAIMS_PACKAGE}.{info.name}"
-        if info.name == "catalogue" or info.name.startswith("_") or name in _LOAD_ERRORS:
-            continue
-        try:
-            importlib.import_module(name)
-        except Exception as error:
-            _LOAD_ERRORS[name] = " ".join(f"{type(error).__name__}: {error}".split())
+    def record(name: str, error: Exception) -> None:
+        _LOAD_ERRORS[name] = " ".join(f"{type(error).__name__}: {error}".split())
+
+    load_all(on_error=record, skip=_LOAD_ERRORS)
     for module in modules:
         load_user_module(module)
     return [{"module": name, "error": error} for name, error in sorted(_LOAD_ERRORS.items())]

@@ -10,11 +10,25 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable, Container
 
 
-def load_all() -> None:
-    """Import the catalogue and every check module of this package (idempotent)."""
+def load_all(on_error: Callable[[str, Exception], None] | None = None,
+             skip: Container[str] = ()) -> None:
+    """Import the catalogue and every check module of this package (idempotent).
+
+    Modules whose dotted name is in ``skip`` are not imported.  A check module
+    that fails to import raises, unless ``on_error`` is given: then
+    ``on_error(dotted name, error)`` is called and the other modules still load.
+    """
     importlib.import_module(f"{__name__}.catalogue")
     for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if module.name != "catalogue" and not module.name.startswith("_"):
-            importlib.import_module(f"{__name__}.{module.name}")
+        name = f"{__name__}.{module.name}"
+        if module.name == "catalogue" or module.name.startswith("_") or name in skip:
+            continue
+        try:
+            importlib.import_module(name)
+        except Exception as error:
+            if on_error is None:
+                raise
+            on_error(name, error)

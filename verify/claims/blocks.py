@@ -22,6 +22,7 @@ from focalrd.numeric.phi import phi
 from focalrd.numeric.precision import significant
 from focalrd.numeric.source import entropy
 from focalrd.numeric.tau import tau
+from focalrd.verify.claims._common import random_source
 from focalrd.verify.registry import CheckContext, Evidence, check
 
 _SOURCES = [(F(9, 10), F(1, 10)), (F(1, 2), F(3, 10), F(1, 5)), (F(1, 2), F(1, 4), F(1, 4)),
@@ -31,11 +32,6 @@ _SOURCES = [(F(9, 10), F(1, 10)), (F(1, 2), F(3, 10), F(1, 5)), (F(1, 2), F(1, 4
 def _sorted_probabilities(source, n):
     probs = (math.prod(seq, start=F(1)) for seq in itertools.product(source, repeat=n))
     return sorted((p for p in probs if p > 0), reverse=True)
-
-
-def _random_source(rng, k: int) -> tuple[F, ...]:
-    weights = [rng.randint(1, 30) for _ in range(k)]
-    return tuple(F(w, sum(weights)) for w in weights)
 
 
 @check("n.excess-exact")
@@ -71,7 +67,7 @@ def dstar_brute_force(ctx: CheckContext) -> Evidence:
     rng = ctx.rng
     samples = ctx.effort(30, 150)
     for i in range(samples):
-        source = _random_source(rng, rng.choice((2, 3)))
+        source = random_source(rng, rng.choice((2, 3)), 30)
         n = rng.randint(1, 5)
         eps = F(rng.randint(1, 99), 100)
         m = rng.randint(1, 20)
@@ -135,7 +131,7 @@ def excess_probability_sandwich_sampled(ctx: CheckContext) -> Evidence:
     counts = {"lower_strict": 0, "upper_strict": 0, "all_equal": 0}
     for i in range(samples):
         k = rng.choice((2, 3))
-        source = _random_source(rng, k)
+        source = random_source(rng, k, 30)
         n = rng.randint(1, 24 if k == 2 else 10)
         m = rng.randint(1, 8)
         gamma = F(rng.randint(1, 40), 4)

@@ -10,6 +10,7 @@ from focalrd.numeric.blocks.excess import excess_distortion_exact
 from focalrd.numeric.blocks.grouping import codebook_size
 from focalrd.numeric.blocks.simulation import simulate_list_code
 from focalrd.numeric.precision import significant
+from focalrd.verify.claims._common import symbolic
 from focalrd.verify.registry import CheckContext, Evidence, check
 
 #: (source, n, rate in nats, per-symbol D, gamma): eps* well inside (0, 1) for each.
@@ -57,30 +58,26 @@ def simulation_interval_contains_eps_star(ctx: CheckContext) -> Evidence:
                             counterexample=next(r for r in rows if not r["inside"]), runs=rows)
 
 
-def _symbolic(method: str, *builders) -> Evidence:
-    return Evidence.symbolic(method, [build() for build in builders])
-
-
 @check("n.second-order", level="symbolic")
 def second_order_symbolic(ctx: CheckContext) -> Evidence:
     from focalrd.proofs import blocks
 
-    return _symbolic("binary dispersion from Var[i(X)] and the normal approximation of D* from "
-                     "the expansion of ln K* (sympy-checked algebra and limits)",
-                     blocks.binary_dispersion, blocks.normal_approximation)
+    return symbolic("binary dispersion from Var[i(X)] and the normal approximation of D* from "
+                    "the expansion of ln K* (sympy-checked algebra and limits)",
+                    blocks.binary_dispersion, blocks.normal_approximation)
 
 
 @check("n.excess-sandwich", level="symbolic")
 def excess_sandwich_symbolic(ctx: CheckContext) -> Evidence:
     from focalrd.proofs import blocks
 
-    return _symbolic("D*_0 - c/n <= D*_gamma <= D*_0 from D* = phi(1/L*)/n and the phi gap",
-                     blocks.excess_sandwich)
+    return symbolic("D*_0 - c/n <= D*_gamma <= D*_0 from D* = phi(1/L*)/n and the phi gap",
+                    blocks.excess_sandwich)
 
 
 @check("asymptotic.equivalence", level="symbolic")
 def asymptotic_symbolic(ctx: CheckContext) -> Evidence:
     from focalrd.proofs import blocks
 
-    return _symbolic("limits of both sides of the sandwiches computed by sympy",
-                     blocks.asymptotic_limits)
+    return symbolic("limits of both sides of the sandwiches computed by sympy",
+                    blocks.asymptotic_limits)

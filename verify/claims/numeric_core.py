@@ -22,6 +22,7 @@ from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.tau import log_inverse_tau, tau
 from focalrd.numeric.tilted import tilted_information
 from focalrd.verify.claims import catalogue  # noqa: F401  (defines the claims checked here)
+from focalrd.verify.claims._common import normalised_source
 from focalrd.verify.registry import CheckContext, Evidence, check, falsify
 
 # -- strategies (exact inputs) ------------------------------------------------------------
@@ -352,8 +353,7 @@ def tilted_zero_is_log_loss(ctx: CheckContext) -> Evidence:
     @st.composite
     def cases(draw: st.DrawFn) -> dict[str, Any]:
         weights = draw(st.lists(st.integers(1, 1000), min_size=1, max_size=8))
-        total = sum(weights)
-        source = tuple(Fraction(w, total) for w in weights)
+        source = normalised_source(weights)
         return {"source": source, "x": draw(st.integers(0, len(source) - 1)),
                 "d": draw(_distortions)}
 

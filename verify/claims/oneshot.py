@@ -35,6 +35,7 @@ from focalrd.numeric.oneshot.weighted import weighted_excess_distortion
 from focalrd.numeric.precision import to_mpf
 from focalrd.proofs import oneshot as proofs
 from focalrd.verify.claims import catalogue  # noqa: F401  (defines the claims checked here)
+from focalrd.verify.claims._common import random_source, symbolic
 from focalrd.verify.registry import CheckContext, Evidence, check
 
 GAMMAS = (Fraction(0), Fraction(1, 2), Fraction(1), Fraction(2), Fraction(5))
@@ -51,21 +52,12 @@ def _grid_sources(max_k: int, denominator: int) -> list[tuple[Fraction, ...]]:
     return out
 
 
-def _random_source(rng, k: int) -> tuple[Fraction, ...]:
-    raw = [rng.randint(1, 1000) for _ in range(k)]
-    return tuple(Fraction(v, sum(raw)) for v in raw)
-
-
 def _random_gamma(rng) -> Fraction:
     return Fraction(rng.randint(0, 400), rng.choice((1, 4, 40)))
 
 
 def _text(x: Any) -> str:
     return mpmath.nstr(x, 20) if isinstance(x, mpmath.mpf) else str(x)
-
-
-def _symbolic(method: str, *builders) -> Evidence:
-    return Evidence.symbolic(method, [build() for build in builders])
 
 
 # -- [excess.exact] ------------------------------------------------------------------------
@@ -113,7 +105,7 @@ def excess_exact_exhaustive(ctx: CheckContext) -> Evidence:
 
 @check("excess.exact")
 def excess_exact_symbolic(ctx: CheckContext) -> Evidence:
-    return _symbolic("list-size argument", proofs.list_size_argument)
+    return symbolic("list-size argument", proofs.list_size_argument)
 
 
 # -- [excess.log-loss] -----------------------------------------------------------------------
@@ -125,7 +117,7 @@ def excess_log_loss_reference(ctx: CheckContext) -> Evidence:
         d = Fraction(rng.randint(0, 3000), rng.choice((1, 10, 100)))
         with mp.workdps(int(d / 2) + 40):       # e^d has about d/2.3 digits before the point
             expected = int(mp.floor(mp.exp(to_mpf(d))))
-        p = _random_source(rng, rng.randint(1, 8))
+        p = random_source(rng, rng.randint(1, 8), 1000)
         m = rng.randint(1, 4)
         reference = 1 - sum(sorted(p, reverse=True)[: m * expected], Fraction(0))
         got_l, got = list_size(0, d), excess_exact(p, Fraction(0), m, d)
@@ -144,7 +136,7 @@ def excess_log_loss_reference(ctx: CheckContext) -> Evidence:
 
 @check("excess.log-loss")
 def excess_log_loss_symbolic(ctx: CheckContext) -> Evidence:
-    return _symbolic("tau_0(d) = e^{-d} in the list-size argument", proofs.list_size_argument)
+    return symbolic("tau_0(d) = e^{-d} in the list-size argument", proofs.list_size_argument)
 
 
 # -- [excess.tilted-bounds] ------------------------------------------------------------------
@@ -155,7 +147,7 @@ def tilted_bounds_sampled(ctx: CheckContext) -> Evidence:
     worst = None
     with mp.workdps(max(30, ctx.dps)):
         for index in range(count):
-            p = _random_source(rng, rng.randint(1, 10))
+            p = random_source(rng, rng.randint(1, 10), 1000)
             gamma, m = _random_gamma(rng), rng.randint(1, 5)
             d = Fraction(rng.randint(0, 400), 100)
             exact = excess_exact(p, gamma, m, d)
@@ -177,7 +169,7 @@ def tilted_bounds_sampled(ctx: CheckContext) -> Evidence:
 
 @check("excess.tilted-bounds")
 def tilted_bounds_symbolic(ctx: CheckContext) -> Evidence:
-    return _symbolic("events as thresholds on P(X), list-size budget", proofs.tilted_bound_chain)
+    return symbolic("events as thresholds on P(X), list-size budget", proofs.tilted_bound_chain)
 
 
 # -- [excess.weighted] -----------------------------------------------------------------------
@@ -233,7 +225,7 @@ def weighted_sampled_large(ctx: CheckContext) -> Evidence:
     with mp.workdps(max(30, ctx.dps)):
         for index in range(count):
             k = rng.randint(12, 16)
-            p, q = _random_source(rng, k), _random_source(rng, k)
+            p, q = random_source(rng, k, 1000), random_source(rng, k, 1000)
             gamma, m = _random_gamma(rng), rng.randint(2, 4)
             d = Fraction(rng.randint(20, 150), 100)
             result = weighted_excess_distortion(p, gamma, m, d, weights=q)
@@ -264,9 +256,9 @@ def weight_absorption_sampled(ctx: CheckContext) -> Evidence:
         tolerance = mp.mpf(10) ** (-(max(30, ctx.dps) - 5))
         for index in range(count):
             k = rng.randint(1, 6)
-            p, q = _random_source(rng, k), _random_source(rng, k)
+            p, q = random_source(rng, k, 1000), random_source(rng, k, 1000)
             gamma = _random_gamma(rng)
-            decoder = _random_source(rng, k)
+            decoder = random_source(rng, k, 1000)
             omega, r = class_weights(p, q), reweighted_source(p, q)
             left = mp.fsum(to_mpf(p[x]) * to_mpf(omega[x]) * phi(gamma, decoder[x])
                            for x in range(k))
@@ -291,7 +283,7 @@ def weight_absorption_sampled(ctx: CheckContext) -> Evidence:
 
 @check("avg.weight-absorption")
 def weight_absorption_symbolic(ctx: CheckContext) -> Evidence:
-    return _symbolic("term-by-term identity", proofs.weight_absorption)
+    return symbolic("term-by-term identity", proofs.weight_absorption)
 
 
 # -- [focal-entropy.unique] ------------------------------------------------------------------
@@ -303,7 +295,7 @@ def focal_entropy_sampled(ctx: CheckContext) -> Evidence:
     worst = mp.zero
     with mp.workdps(dps):
         for index in range(count):
-            a = _random_source(rng, rng.randint(2, 12))
+            a = random_source(rng, rng.randint(2, 12), 1000)
             gamma = _random_gamma(rng)
             solution = focal_entropy_solution(a, gamma)
             worst = max(worst, solution.kkt_residual)
@@ -336,7 +328,7 @@ def focal_entropy_log_loss_reference(ctx: CheckContext) -> Evidence:
     count = ctx.effort(20, 100)
     with mp.workdps(max(30, ctx.dps)):
         for _ in range(count):
-            a = _random_source(rng, rng.randint(1, 12))
+            a = random_source(rng, rng.randint(1, 12), 1000)
             solution = focal_entropy_solution(a, 0)
             expected = mp.fsum(-to_mpf(v) * mp.log(to_mpf(v)) for v in a)
             close = abs(solution.value - expected) < mp.mpf(10) ** -(max(30, ctx.dps) - 3)
@@ -350,7 +342,7 @@ def focal_entropy_log_loss_reference(ctx: CheckContext) -> Evidence:
 
 @check("focal-entropy.unique")
 def focal_entropy_symbolic(ctx: CheckContext) -> Evidence:
-    return _symbolic("KKT conditions of the cell problem", proofs.cell_kkt)
+    return symbolic("KKT conditions of the cell problem", proofs.cell_kkt)
 
 
 # -- [avg.exact] ------------------------------------------------------------------------------
@@ -438,7 +430,7 @@ def avg_exact_log_loss_reference(ctx: CheckContext) -> Evidence:
 
 @check("avg.exact")
 def avg_exact_symbolic(ctx: CheckContext) -> Evidence:
-    return _symbolic("log-loss cost of a partition", proofs.log_loss_partition_cost)
+    return symbolic("log-loss cost of a partition", proofs.log_loss_partition_cost)
 
 
 # -- [avg.sandwich] ----------------------------------------------------------------------------
@@ -449,7 +441,7 @@ def avg_sandwich_sampled(ctx: CheckContext) -> Evidence:
     with mp.workdps(30):
         tolerance = mp.mpf(10) ** -25
         for index in range(count):
-            p = _random_source(rng, rng.randint(1, 8))
+            p = random_source(rng, rng.randint(1, 8), 1000)
             gamma, m = _random_gamma(rng), rng.randint(1, 4)
             exact = optimal_code(p, gamma, m).value
             log_loss = optimal_code(p, Fraction(0), m)
@@ -480,4 +472,4 @@ def avg_sandwich_sampled(ctx: CheckContext) -> Evidence:
 
 @check("avg.sandwich")
 def avg_sandwich_symbolic(ctx: CheckContext) -> Evidence:
-    return _symbolic("converse chain, uniform decoder and round robin", proofs.average_sandwich)
+    return symbolic("converse chain, uniform decoder and round robin", proofs.average_sandwich)

@@ -40,6 +40,7 @@ from focalrd.numeric.oneshot.focal_entropy import focal_entropy_solution
 from focalrd.numeric.precision import significant
 from focalrd.proofs.hgamma import minimizer_ratio
 from focalrd.verify.claims import catalogue  # noqa: F401  (defines the claims checked here)
+from focalrd.verify.claims._common import normalised_source
 from focalrd.verify.registry import CheckContext, Evidence, check, falsify
 
 CLAIM = "focal-entropy.structure"
@@ -56,8 +57,7 @@ def _random_sources(ctx: CheckContext, count: int, max_k: int = 9) -> list[tuple
         weights = [rng.randint(1, spread * 10) for _ in range(k)]
         if len(set(weights)) == 1:
             weights[0] += 1
-        total = sum(weights)
-        out.append(tuple(Fraction(w, total) for w in weights))
+        out.append(normalised_source(weights))
     return out
 
 
@@ -167,19 +167,14 @@ def phrases(ctx: CheckContext) -> Evidence:
                 "the two extremes is always suppressed")
 
 
-def _weights_source(weights: list[int]) -> tuple[Fraction, ...]:
-    total = sum(weights)
-    return tuple(Fraction(w, total) for w in weights)
-
-
 def _largest_suppressed(v: dict[str, Any], dps: int) -> bool:
     with mp.workdps(dps):
-        return structure_of(_weights_source(v["weights"]), v["gamma"]).largest_suppressed
+        return structure_of(normalised_source(v["weights"]), v["gamma"]).largest_suppressed
 
 
 def _describe(v: dict[str, Any], dps: int) -> dict[str, Any]:
     with mp.workdps(dps):
-        s = structure_of(_weights_source(v["weights"]), v["gamma"])
+        s = structure_of(normalised_source(v["weights"]), v["gamma"])
     return {"source": _show(s.source), "q_star": [significant(x, 8) for x in s.minimizer],
             "multiplier": significant(s.multiplier, 8)}
 

@@ -30,6 +30,7 @@ from focalrd.numeric.entropies.hgamma import hgamma, hgamma_max_formula, hgamma_
 from focalrd.numeric.precision import significant
 from focalrd.proofs.hgamma import kkt_structure, s_gamma_decreasing
 from focalrd.verify.claims import catalogue  # noqa: F401  (defines the claims checked here)
+from focalrd.verify.claims._common import normalised_source
 from focalrd.verify.registry import CheckContext, Evidence, check, falsify
 
 _READINGS = {
@@ -46,12 +47,7 @@ _SINGLE_READING = ("no: only the opposite sign makes the first two hold, and it 
                    "into +infinity = +infinity")
 
 
-def _source(weights: list[int]) -> tuple[Fraction, ...]:
-    total = sum(weights)
-    return tuple(Fraction(w, total) for w in weights)
-
-
-_sources = st.lists(st.integers(1, 50), min_size=2, max_size=6).map(_source)
+_sources = st.lists(st.integers(1, 50), min_size=2, max_size=6).map(normalised_source)
 _gammas = st.one_of(st.integers(0, 50).map(Fraction),
                     st.fractions(min_value=0, max_value=50, max_denominator=100))
 

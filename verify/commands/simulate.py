@@ -41,18 +41,6 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="show progress on stderr even when it is not a terminal")
 
 
-def _nonnegative_integer(text: str, name: str) -> int:
-    from focalrd.numeric.errors import InvalidInputError
-
-    try:
-        value = int(str(text).strip())
-    except ValueError:
-        raise InvalidInputError(name, "an integer >= 0", text) from None
-    if value < 0:
-        raise InvalidInputError(name, "an integer >= 0", text)
-    return value
-
-
 def simulate_document(args: argparse.Namespace) -> dict[str, Any]:
     """Parse, simulate and compare with the exact ε*; the JSON document of the command."""
     import numpy as np
@@ -62,15 +50,13 @@ def simulate_document(args: argparse.Namespace) -> dict[str, Any]:
     from focalrd.numeric.blocks.simulation import simulate_list_code
     from focalrd.numeric.errors import InvalidInputError
     from focalrd.numeric.phi import phi
+    from focalrd.verify.quantities._args import codebook_arguments
 
     source = distribution(args.source)
     n = positive_integer(args.n, "n")
-    if (args.codewords is None) == (args.rate is None):
-        raise InvalidInputError("codewords", "exactly one of --codewords M and --rate R", None)
-    if args.codewords is not None:
-        m = positive_integer(args.codewords, "codewords")
-    else:
-        size = codebook_size(n, rate=distortion_level(args.rate, "rate"))
+    m, rate = codebook_arguments(args)
+    if m is None:
+        size = codebook_size(n, rate=rate)
         if size.exact is None:
             raise InvalidInputError("rate", "a rate with n*R small enough for M to be listed",
                                     args.rate)
@@ -78,7 +64,7 @@ def simulate_document(args: argparse.Namespace) -> dict[str, Any]:
     d = distortion_level(args.distortion, "distortion")
     gamma = focusing_parameter(args.gamma)
     trials = positive_integer(args.trials, "trials")
-    seed = _nonnegative_integer(args.seed, "seed")
+    seed = positive_integer(args.seed, "seed", minimum=0)
     confidence = float(open_unit_interval(args.confidence, "confidence"))
     show = args.progress or sys.stderr.isatty()
 

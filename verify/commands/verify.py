@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from focalrd.numeric.errors import InvalidInputError
+from focalrd.numeric.exact import positive_integer
 from focalrd.numeric.precision import DEFAULT_DPS, MAX_DPS, check_dps
 from focalrd.verify.commands import Command
 from focalrd.verify.runner import (
@@ -45,20 +45,10 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
                              "else there)")
 
 
-def _integer(text: str, parameter: str, minimum: int | None = None) -> int:
-    accepted = "an integer" + (f" >= {minimum}" if minimum is not None else "")
-    try:
-        value = int(str(text).strip())
-    except ValueError:
-        raise InvalidInputError(parameter, accepted, text) from None
-    if minimum is not None and value < minimum:
-        raise InvalidInputError(parameter, accepted, text)
-    return value
-
-
 def settings_from_arguments(args: argparse.Namespace) -> RunSettings:
     return RunSettings(dps=check_dps(args.dps), quick=bool(args.quick),
-                       seed=_integer(args.seed, "seed"), jobs=_integer(args.jobs, "jobs", 1),
+                       seed=positive_integer(args.seed, "seed", minimum=None),
+                       jobs=positive_integer(args.jobs, "jobs"),
                        only=split_patterns(args.only), claims_modules=tuple(args.claims))
 
 

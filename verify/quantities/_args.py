@@ -10,6 +10,9 @@ import argparse
 from fractions import Fraction
 from typing import Any
 
+from focalrd.numeric.errors import InvalidInputError
+from focalrd.numeric.exact import distortion_level, positive_integer
+
 EXACT = "an exact decimal (0.25, 1e-3) or fraction (7/3)"
 
 
@@ -39,6 +42,18 @@ def add_distortion(parser: argparse.ArgumentParser, help_text: str = "") -> None
 def add_codewords(parser: argparse.ArgumentParser, required: bool = True) -> None:
     parser.add_argument("--codewords", required=required, metavar="M",
                         help="number of codewords M, an integer >= 1")
+
+
+def codebook_arguments(args: argparse.Namespace) -> tuple[int | None, Fraction | None]:
+    """The codebook as (M, None) from ``--codewords`` or (None, R) from ``--rate``.
+
+    Exactly one of the two must be given; M is an integer >= 1 and R a rate >= 0.
+    """
+    if (args.codewords is None) == (args.rate is None):
+        raise InvalidInputError("codewords", "exactly one of --codewords M and --rate R")
+    if args.codewords is not None:
+        return positive_integer(args.codewords, "codewords"), None
+    return None, distortion_level(args.rate, "rate")
 
 
 def _multiplicity(n: int, prime: int) -> int:

@@ -14,7 +14,6 @@ from typing import Any
 from mpmath import mp
 
 from focalrd.numeric.blocks.normal import normal_approximation
-from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.exact import (
     distortion_level,
     distribution,
@@ -25,7 +24,12 @@ from focalrd.numeric.exact import (
 from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.source import dispersion
 from focalrd.verify.quantities import Quantity
-from focalrd.verify.quantities._args import add_codewords, add_gamma, add_source
+from focalrd.verify.quantities._args import (
+    add_codewords,
+    add_gamma,
+    add_source,
+    codebook_arguments,
+)
 from focalrd.verify.quantities._blocks_eval import d_star_blocks
 
 
@@ -44,14 +48,6 @@ def add_eps(parser: argparse.ArgumentParser) -> None:
                         help="excess-distortion probability epsilon, in (0, 1)")
 
 
-def _codebook_inputs(args: argparse.Namespace) -> dict[str, Any]:
-    if (args.codewords is None) == (args.rate is None):
-        raise InvalidInputError("codewords", "exactly one of --codewords M and --rate R", None)
-    return {"codewords": positive_integer(args.codewords, "codewords")
-            if args.codewords is not None else None,
-            "rate": distortion_level(args.rate, "rate") if args.rate is not None else None}
-
-
 def _d_star_arguments(parser: argparse.ArgumentParser) -> None:
     add_source(parser)
     add_blocklength(parser)
@@ -63,7 +59,7 @@ def _d_star_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _d_star_parse(args: argparse.Namespace) -> dict[str, Any]:
     inputs = {"source": distribution(args.source), "n": positive_integer(args.n, "n")}
-    inputs.update(_codebook_inputs(args))
+    inputs["codewords"], inputs["rate"] = codebook_arguments(args)
     inputs["eps"] = open_unit_interval(args.eps, "eps")
     inputs["gamma"] = focusing_parameter(args.gamma)
     return inputs

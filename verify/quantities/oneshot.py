@@ -34,6 +34,7 @@ from focalrd.numeric.oneshot.excess import (
 from focalrd.numeric.oneshot.floors import codewords_for_rate
 from focalrd.numeric.oneshot.focal_entropy import focal_entropy_solution
 from focalrd.numeric.oneshot.weighted import weighted_excess_distortion
+from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.source import reweighted_source
 from focalrd.numeric.tau import log_inverse_tau
 from focalrd.verify.quantities import Quantity
@@ -43,6 +44,7 @@ from focalrd.verify.quantities._args import (
     add_gamma,
     add_source,
     add_weights,
+    codebook_arguments,
 )
 
 
@@ -67,16 +69,14 @@ def _add_code_arguments(parser: argparse.ArgumentParser) -> None:
 def _parse_code(args: argparse.Namespace) -> _Inputs:
     source = distribution(args.source)
     weights = None if args.weights is None else weighting(source, args.weights)
-    if (args.codewords is None) == (args.rate is None):
-        raise InvalidInputError("codewords", "exactly one of --codewords M and --rate R")
+    codewords, rate = codebook_arguments(args)
     inputs = _Inputs(
         source=source,
         weights=weights,
         gamma=focusing_parameter(args.gamma),
         n=positive_integer(args.n, "n"),
-        codewords=None if args.codewords is None else positive_integer(args.codewords,
-                                                                      "codewords"),
-        rate=None if args.rate is None else distortion_level(args.rate, "rate"),
+        codewords=codewords,
+        rate=rate,
     )
     inputs.dps = int(args.dps)
     return inputs
@@ -180,16 +180,12 @@ def _printed_residual(source, gamma, minimizer, multiplier, digits: int) -> str:
     with mp.workdps(digits + 40):
         shown = [mp.mpf(mp.nstr(q, digits)) if q else mp.zero for q in minimizer]
         shown_multiplier = mp.mpf(mp.nstr(multiplier, digits))
-        gaps = [abs(to_exact_mpf(a) * abs(phi_prime(gamma, q)) / shown_multiplier - 1)
+        gaps = [abs(to_mpf(a) * abs(phi_prime(gamma, q)) / shown_multiplier - 1)
                 for a, q in zip(source, shown, strict=True) if a > 0]
         residual = max(max(gaps), abs(mp.fsum(shown) - 1))
         if residual < mp.mpf(10) ** -floor_exponent:
             return f"<1e-{floor_exponent}"
         return mp.nstr(residual, 2)
-
-
-def to_exact_mpf(a: Fraction):
-    return mp.mpf(a.numerator) / a.denominator
 
 
 def _focal_entropy(inputs: dict[str, Any], bits: bool) -> dict[str, Any]:
