@@ -97,10 +97,7 @@ def run(dps: int = 30, budget: float = 60.0,
                 "fast_seconds_cached": round(warm_seconds, 4),
                 "types": type_count(len(source), n),
             }
-            if estimate > budget:
-                row["baseline_seconds"] = None
-                row["baseline_skipped"] = f"estimated {estimate:.0f} s > {budget:.0f} s budget"
-            else:
+            if not skipped_over_budget(row, estimate, budget):
                 start = time.perf_counter()
                 base = full_summation_log_k(source, n, EPS)
                 row["baseline_seconds"] = round(time.perf_counter() - start, 4)
@@ -111,18 +108,34 @@ def run(dps: int = 30, budget: float = 60.0,
             "mpmath_backend": mpmath.libmp.BACKEND, "rows": rows}
 
 
+def skipped_over_budget(row: dict[str, Any], estimate: float, budget: float) -> bool:
+    """Mark ``row`` as a skipped baseline when its estimated time exceeds the budget."""
+    if estimate <= budget:
+        return False
+    row["baseline_seconds"] = None
+    row["baseline_skipped"] = f"estimated {estimate:.0f} s > {budget:.0f} s budget"
+    return True
+
+
+def baseline_cell(row: dict[str, Any]) -> str:
+    """The baseline column of a benchmark table: its time, or why it was skipped."""
+    if row["baseline_seconds"] is None:
+        return f"skipped ({row['baseline_skipped']})"
+    return str(row["baseline_seconds"])
+
+
 def markdown(document: dict[str, Any]) -> str:
     lines = [f"# {document['benchmark']}", "",
              f"mpmath backend: `{document['mpmath_backend']}`; eps = 1/10; "
              "baseline = every type class at full precision. \"fast\" is one evaluation at "
-             f"30 + 10 digits (`focalrd eval` adds a second, confirming evaluation at a "
+             f"{document['rows'][0]['dps'] if document['rows'] else 30} + 10 digits "
+             "(`focalrd eval` adds a second, confirming evaluation at a "
              "higher precision). Timings are from one run on the machine that wrote this file.",
              "",
              "| source | n | types | fast (s) | baseline (s) | agree | ln K* |",
              "|---|---|---|---|---|---|---|"]
     for row in document["rows"]:
-        base = (row["baseline_seconds"] if row["baseline_seconds"] is not None
-                else f"skipped ({row['baseline_skipped']})")
+        base = baseline_cell(row)
         agree = row.get("baseline_agrees", "—")
         lines.append(f"| ({', '.join(row['source'])}) | {row['n']} | {row['types']} | "
                      f"{row['fast_seconds']} | {base} | {agree} | {row['log_K']} |")

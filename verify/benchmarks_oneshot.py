@@ -18,6 +18,7 @@ import mpmath
 from mpmath import mp
 
 from focalrd.numeric.precision import significant
+from focalrd.verify.benchmarks import baseline_cell, skipped_over_budget
 
 # -- one-shot exact searches (THEORY.md §4–5) ------------------------------------------
 #
@@ -124,10 +125,7 @@ def _average_rows(dps: int, budget: float, progress) -> list[dict[str, Any]]:
                 "fast_seconds": round(time.perf_counter() - start, 4),
                 "D_star": significant(fast, dps)}
             estimate = _estimate_brute_average(source, ONESHOT_GAMMA, ONESHOT_CELLS)
-            if estimate > budget:
-                row["baseline_seconds"] = None
-                row["baseline_skipped"] = f"estimated {estimate:.0f} s > {budget:.0f} s budget"
-            else:
+            if not skipped_over_budget(row, estimate, budget):
                 start = time.perf_counter()
                 base = brute_force_average(source, ONESHOT_GAMMA, ONESHOT_CELLS)
                 row["baseline_seconds"] = round(time.perf_counter() - start, 4)
@@ -212,10 +210,7 @@ def _weighted_rows(dps: int, budget: float, progress) -> list[dict[str, Any]]:
                 "eps_star": str(fast.exact) if fast.exact is not None else None,
                 "subsets": 2**k}
             estimate = per_subset * 2**k
-            if estimate > budget:
-                row["baseline_seconds"] = None
-                row["baseline_skipped"] = f"estimated {estimate:.0f} s > {budget:.0f} s budget"
-            else:
+            if not skipped_over_budget(row, estimate, budget):
                 start = time.perf_counter()   # both timings include the thresholds tau
                 items, _, _ = packing_items(source, class_weights(source, weights),
                                             ONESHOT_GAMMA, level, False)
@@ -296,11 +291,6 @@ def run_oneshot(dps: int = 30, budget: float = 60.0,
 
 
 def markdown_oneshot(document: dict[str, Any]) -> str:
-    def base(row):
-        if row["baseline_seconds"] is None:
-            return f"skipped ({row['baseline_skipped']})"
-        return row["baseline_seconds"]
-
     g = document["gamma"]
     lines = [f"# {document['benchmark']}", "",
              f"mpmath backend: `{document['mpmath_backend']}`; gamma = {g}. \"fast\" is one "
@@ -320,7 +310,8 @@ def markdown_oneshot(document: dict[str, Any]) -> str:
              "|---|---|---|---|---|---|"]
     for row in document["average"]:
         lines.append(f"| {row['case']} | {row['partitions']} | {row['fast_seconds']} | "
-                     f"{base(row)} | {row.get('baseline_agrees', '—')} | {row['D_star']} |")
+                     f"{baseline_cell(row)} | {row.get('baseline_agrees', '—')} | "
+                     f"{row['D_star']} |")
     lines += ["", "## Weighted eps*, one codeword (M = 1)", "",
               "Fast: branch and bound (`weighted_excess_distortion`). Baseline: all 2^k "
               "subsets of symbols, enumerated in numpy blocks, float64 loads with every load "
@@ -331,7 +322,8 @@ def markdown_oneshot(document: dict[str, Any]) -> str:
               "|---|---|---|---|---|---|---|"]
     for row in document["weighted"]:
         lines.append(f"| {row['k']} | {row['d']} | {row.get('threshold_total', '—')} | "
-                     f"{row['fast_seconds']} | {base(row)} | {row.get('baseline_agrees', '—')} "
+                     f"{row['fast_seconds']} | {baseline_cell(row)} | "
+                     f"{row.get('baseline_agrees', '—')} "
                      f"| {row['eps_star']} |")
     lines += ["", "## Focal entropy F_gamma(a), a_i = 1/(i+1)", "",
               "Fast: KKT double monotone search at full precision. Baseline: scipy L-BFGS-B "
