@@ -29,6 +29,7 @@ __all__ = [
     "Derivation",
     "DerivationError",
     "Step",
+    "tex_text",
 ]
 
 
@@ -365,6 +366,18 @@ class Derivation:
         return self
 
     # -- rendering -------------------------------------------------------------
+    def __repr__(self) -> str:
+        claim = f", claim={self.claim_id!r}" if self.claim_id else ""
+        return f"Derivation({self.title!r}{claim}, {len(self.steps)} checked steps)"
+
+    def _repr_latex_(self) -> str:
+        """Jupyter: the title, then one aligned line per checked step."""
+        lines = [rf"\textbf{{{tex_text(self.title)}}} &"]
+        lines += [rf"\text{{{tex_text(s.description)}}}: \quad & {s.to_latex()}"
+                  for s in self.steps]
+        body = r" \\" "\n".join(lines)
+        return "$$\\begin{aligned}\n" + body + "\n\\end{aligned}$$"
+
     def to_latex(self) -> str:
         """The derivation as a LaTeX ``align*`` environment with one line per step."""
         lines = [rf"\text{{{_tex_escape(s.description)}}}: \quad & {s.to_latex()}"
@@ -405,6 +418,18 @@ _TEX_SPECIALS = {
     "{": r"\{", "}": r"\}", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
     "<": r"\textless{}", ">": r"\textgreater{}",
 }
+
+
+def tex_text(text: str) -> str:
+    """``text`` safe inside ``\\text{...}`` as MathJax and KaTeX read it (Jupyter).
+
+    Their text mode shows ``_ ^ & % #`` as they are but not a backslash, braces or
+    dollars, which are replaced by look-alikes.
+
+    >>> tex_text("(1-p)^(gamma-2) {A} $x$")
+    '(1-p)^(gamma-2) (A) x'
+    """
+    return text.replace("\\", "/").replace("{", "(").replace("}", ")").replace("$", "")
 
 
 def _tex_escape(text: str) -> str:

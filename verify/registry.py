@@ -267,6 +267,20 @@ class Claim:
     section: str = ""
     notes: str = ""
 
+    def __repr__(self) -> str:
+        return (f"Claim({self.id!r}, expected={self.expected!r}, "
+                f"{len(self.checks)} check{'s' if len(self.checks) != 1 else ''})")
+
+    def _repr_latex_(self) -> str:
+        """Jupyter: the id and the statement, as mathematics when ``latex`` was given,
+        else as plain text (a statement in words is not typeset as italic maths)."""
+        from focalrd.proofs.derivation import tex_text
+
+        head = rf"\text{{[{tex_text(self.id)}]}}\quad "
+        if self.latex:
+            return f"$${head}{self.latex}$$"
+        return rf"$${head}\text{{{tex_text(self.statement)}}}$$"
+
 
 class ClaimRegistryError(InvalidInputError):
     """A claim was defined twice, or a check names an unknown claim."""

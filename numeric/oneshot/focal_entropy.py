@@ -31,6 +31,7 @@ import mpmath
 import numpy as np
 from mpmath import mp
 
+from focalrd.numeric.display import ShortDisplay
 from focalrd.numeric.errors import InvalidInputError, PrecisionError
 from focalrd.numeric.exact import exact_number, focusing_parameter
 from focalrd.numeric.oneshot._focal_float import solve_cells
@@ -50,8 +51,8 @@ _MINUS_LN2 = mpmath.mpf(-0.6931471805599453)
 _MAX_STEPS_AT_TARGET = 12
 
 
-@dataclass(frozen=True)
-class FocalEntropySolution:
+@dataclass(frozen=True, repr=False)
+class FocalEntropySolution(ShortDisplay):
     """F_γ(a), its minimiser q (0 where a_x = 0), the multiplier λ and the KKT residual."""
 
     value: mpmath.mpf
