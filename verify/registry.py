@@ -303,7 +303,8 @@ def define(claim_id: str, *, statement: str, latex: str = "", provenance: str = 
         raise ClaimRegistryError("expected", f"one of {', '.join(EXPECTATIONS)}", expected)
     if claim_id in _REGISTRY:
         raise ClaimRegistryError("claim id", "an id not registered already", claim_id)
-    _REGISTRY[claim_id] = Claim(claim_id, statement, latex or statement, provenance, expected,
+    # No latex= means a statement in words: it is shown as text, never typeset as maths.
+    _REGISTRY[claim_id] = Claim(claim_id, statement, latex, provenance, expected,
                                 [], section, notes)
     return _REGISTRY[claim_id]
 

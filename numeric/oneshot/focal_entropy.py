@@ -214,7 +214,7 @@ def focal_entropy_solution(a: Sequence, gamma) -> FocalEntropySolution:
 
     >>> mp.dps = 15
     >>> s = focal_entropy_solution([Fraction(1, 2), Fraction(1, 2)], 2)
-    >>> print(s.value, s.minimizer)     # by symmetry q = (1/2, 1/2): 2 φ_2(1/2) = ln 2 / 4
+    >>> print(s.value, s.minimizer)   # q = (1/2, 1/2): F = 2·(1/2)·φ_2(1/2) = φ_2(1/2) = ln 2 / 4
     0.173286795139986 (mpf('0.5'), mpf('0.5'))
     """
     entries = nonnegative_vector(a)
