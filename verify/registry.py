@@ -290,7 +290,11 @@ _REGISTRY: dict[str, Claim] = {}
 
 
 def registered_claims() -> dict[str, Claim]:
-    """Every claim defined so far, by id, in definition order."""
+    """Every claim defined so far, by id, in definition order.
+
+    The suite's own claims are defined when their modules are imported:
+    :func:`focalrd.claims` loads them first and returns this registry.
+    """
     return dict(_REGISTRY)
 
 
