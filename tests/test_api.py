@@ -118,6 +118,13 @@ def test_sources_as_strings_sequences_and_decimals_agree_with_the_closed_form():
         assert abs(focalrd.entropy("0.89, 0.11") - h) < mp.mpf(10) ** -28
         assert abs(focalrd.focal_entropy("1/4,3/4", "0")
                    - focalrd.entropy([Fraction(1, 4), Fraction(3, 4)])) < mp.mpf(10) ** -28
+        # ı(x) = ln(1/P(x)) and ω = Q / Σ P Q, from strings
+        assert abs(focalrd.numeric.information("0.89,0.11", 1) + mp.log(p)) < mp.mpf(10) ** -28
+        assert focalrd.numeric.class_weights("1/4,3/4", "1/2,1/2") == (1, 1)
+        assert focalrd.numeric.reweighted_source("0.25,0.75", ["3/4", "1/4"]) == (
+            Fraction(1, 2), Fraction(1, 2))                     # (3/16, 3/16) / (3/8)
+        # the one-shot ε*_0(M = 1, d = 1): L = ⌊e⌋ = 2 symbols covered, ε* = 0.2
+        assert _one_shot_excess("0.5,0.3,0.2", Decimal("0"), "1", "1") == mp.mpf("0.2")
 
 
 BAD_INPUTS = [
@@ -147,7 +154,16 @@ BAD_INPUTS = [
     (lambda: focalrd.excess_distortion_limit("0.9,0.1", 2, 10, 4, "nan"), "distortion"),
     (lambda: focalrd.normal_approximation("0.9,0.1", 10, "0.1", "0"), "eps"),
     (lambda: focalrd.normal_approximation("0.9,0.1", 10, "-0.1", "0.5"), "rate"),
+    (lambda: focalrd.numeric.information("0.5,0.5", 2), "x"),
+    (lambda: focalrd.numeric.class_weights("0.5,0.5", "1,0,0"), "weights"),
+    (lambda: _one_shot_excess("0.5,0.5", Decimal("NaN"), 1, 1), "gamma"),
 ]
+
+
+def _one_shot_excess(*args):
+    from focalrd.numeric.oneshot.excess import excess_distortion_limit
+
+    return excess_distortion_limit(*args)
 
 
 @pytest.mark.parametrize("index", range(len(BAD_INPUTS)))
