@@ -52,6 +52,14 @@ class Step:
     #: ``method`` for plain text (no ``$…$`` LaTeX); None when ``method`` has no LaTeX
     method_text: str | None = None
 
+    def __repr__(self) -> str:
+        shown = f"{sp.sstr(self.lhs)} {self.relation} {sp.sstr(self.rhs)}"
+        shown = shown if len(shown) <= 70 else shown[:69] + "…"
+        return f"Step({self.description!r}: {shown})"
+
+    def _repr_latex_(self) -> str:
+        return f"$${self.to_latex()}$$"
+
     @property
     def plain_method(self) -> str:
         """How the step was checked, as plain text."""

@@ -100,6 +100,11 @@ class Evidence:
     counterexample: dict[str, Any] | None = None
     derivation: dict[str, Any] | None = None
 
+    def __repr__(self) -> str:
+        verdict = {True: "passed", False: "refuted", None: "inconclusive"}.get(self.passed,
+                                                                              self.passed)
+        return f"Evidence({self.level}, {self.method!r}: {verdict})"
+
     def __post_init__(self) -> None:
         if self.level not in LEVELS:
             raise ValueError(f"unknown evidence level {self.level!r}; expected one of {LEVELS}")
