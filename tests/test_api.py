@@ -76,7 +76,9 @@ PUBLIC_MODULES = [
     "focalrd.numeric.tau", "focalrd.numeric.c_gamma", "focalrd.numeric.errors",
     "focalrd.numeric.exact", "focalrd.numeric.precision", "focalrd.numeric.units",
     "focalrd.numeric.oneshot.excess", "focalrd.numeric.oneshot.focal_entropy",
-    "focalrd.verify", "focalrd.verify.registry",
+    "focalrd.verify", "focalrd.verify.registry", "focalrd.verify.plots", "focalrd.verify.curves",
+    "focalrd.verify.progress", "focalrd.verify.environment", "focalrd.verify.certify",
+    "focalrd.proofs", "focalrd.proofs.derivation", "focalrd.proofs.index",
 ]
 
 

@@ -5,6 +5,13 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
+__all__ = [
+    "curves_png",
+    "matplotlib_available",
+    "plotted_columns",
+    "series_label",
+]
+
 
 def matplotlib_available() -> bool:
     try:
