@@ -261,3 +261,20 @@ def test_strategies_are_exported_and_generate_distributions():
         assert math.isfinite(float(focalrd.dispersion(p)))
 
     sums_to_one()
+
+
+def test_a_source_checkout_imports_without_an_editable_install():
+    # `python -m pytest` at the repository root with a regular (non-editable) install
+    # finds this focalrd/ first: its subpackages must then come from the checkout.
+    import os
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    code = ("import sys; sys.meta_path[:] = [f for f in sys.meta_path "
+            "if 'editable' not in repr(f).lower()]; "
+            f"sys.path.insert(0, {root!r}); import focalrd.numeric, focalrd.verify.cli; "
+            "print(focalrd.numeric.__file__); print(focalrd.tau(0, '1'))")
+    out = _run("-c", code)
+    assert out.returncode == 0, out.stderr
+    path, value = out.stdout.split()
+    assert path == os.path.join(root, "numeric", "__init__.py")
+    assert value.startswith("0.36787944117144")                      # e^(-1)
