@@ -81,7 +81,8 @@ def _run(args: argparse.Namespace) -> int:
                        for k, v in document["inputs"].items() if v is not None)
     print(f"{document['quantity']} ({inputs})")
     unit = f" {document['unit']}" if document["unit"] else ""
-    print(f"  value = {document['value']}{unit if document['value'] is not None else ''}")
+    print(f"  value = {_plain(document['value'])}"
+          f"{unit if document['value'] is not None else ''}")
     for key, value in document.items():
         if key not in ("quantity", "value", "dps", "unit", "inputs"):
             print(f"  {key} = {_plain(value)}")
@@ -93,7 +94,7 @@ def _plain(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_plain(v) for v in value) + "]"
     if value is None:
-        return "none"
+        return "not available"
     return str(value)
 
 
