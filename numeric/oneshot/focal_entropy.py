@@ -209,8 +209,9 @@ def _log_loss_solution(values: list[Fraction], counts: list[int]) -> FocalEntrop
 def focal_entropy_solution(a: Sequence, gamma) -> FocalEntropySolution:
     """F_γ(a) with its minimiser, multiplier λ and KKT residual, at the working precision.
 
-    ``a`` is a non-negative vector (exact entries: Fractions, ints, decimal
-    strings); it need not sum to 1 (F_γ is homogeneous of degree one).
+    ``a`` is a non-negative vector (exact entries: Fractions, ints, decimal or
+    fraction strings, mpf; a float entry is taken at its exact binary value) or a
+    comma-separated string; it need not sum to 1 (F_γ is homogeneous of degree one).
 
     >>> mp.dps = 15
     >>> s = focal_entropy_solution([Fraction(1, 2), Fraction(1, 2)], 2)
