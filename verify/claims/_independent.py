@@ -260,3 +260,63 @@ def inverse_q(eps: Fraction) -> mpmath.mpf:
         target = number(eps)
         root = mp.findroot(lambda x: mp.erfc(x / mp.sqrt(2)) / 2 - target, mp.zero)
     return +root
+
+
+# -- the focal entropy by a nested root search ------------------------------------------------
+
+
+def _log_slope(gamma: mpmath.mpf, y: mpmath.mpf) -> mpmath.mpf:
+    """ln|φ_γ'(q)| at q = e^y < 1: (γ − 1) ln(1 − q) + ln(γ ln(1/q) + (1 − q)/q)."""
+    q = mp.exp(y)
+    one_minus = -mp.expm1(y)
+    return (gamma - 1) * mp.log(one_minus) + mp.log(gamma * -y + one_minus / q)
+
+
+def _cell_log_q(log_a: mpmath.mpf, gamma: mpmath.mpf, ell: mpmath.mpf) -> mpmath.mpf:
+    """y = ln q solving ln a + ln|φ_γ'(e^y)| = ℓ (decreasing in y), by findroot on a bracket."""
+    def equation(y: mpmath.mpf) -> mpmath.mpf:
+        return log_a + _log_slope(gamma, y) - ell
+
+    lo, hi = mp.mpf(-1), mp.mpf(-0.5)
+    while equation(lo) < 0:
+        lo *= 2
+    while equation(hi) > 0:
+        if hi > -mp.mpf(2) ** -(mp.prec - 8):
+            return mp.zero       # q rounds to 1: only with γ = 0 and λ ≤ a
+        hi /= 2
+    if hi < lo:  # pragma: no cover - the equation decreases
+        raise ArithmeticError("no bracket for the cell equation")
+    lo = min(lo, hi)
+    return mp.findroot(equation, (lo, hi), solver="anderson", verify=False)
+
+
+def focal_entropy_minimizer(a: Sequence[Fraction], gamma) -> tuple[list[mpmath.mpf],
+                                                                    mpmath.mpf]:
+    """(q, λ) minimising Σ a_x φ_γ(q_x) over distributions q, a > 0 with ≥ 2 entries.
+
+    A second algorithm: for each λ, q_x(λ) solves a_x |φ_γ'(q_x)| = λ (findroot
+    in ln q); λ solves Σ_x q_x(λ) = 1 (findroot in ln λ on a bracket, Σ q
+    decreasing in λ).  Slow (nested searches) but written from the KKT
+    conditions alone.
+    """
+    with mp.workdps(mp.dps + _GUARD_DPS):
+        g = number(gamma)
+        log_a = [mp.log(number(v)) for v in a]
+
+        def excess(ell: mpmath.mpf) -> mpmath.mpf:
+            return mp.fsum(mp.exp(_cell_log_q(la, g, ell)) for la in log_a) - 1
+
+        lo = hi = max(log_a) + _log_slope(g, -mp.log(len(a)))
+        step = mp.one
+        while excess(lo) < 0:
+            lo -= step
+            step *= 2
+        step = mp.one
+        while excess(hi) > 0:
+            hi += step
+            step *= 2
+        ell = lo if lo == hi else mp.findroot(excess, (lo, hi), solver="anderson",
+                                              verify=False)
+        q = [mp.exp(_cell_log_q(la, g, ell)) for la in log_a]
+        multiplier = mp.exp(ell)
+    return [+x for x in q], +multiplier
