@@ -267,3 +267,68 @@ def test_no_true_claim_is_refuted_over_20_seeds():
 @pytest.mark.slow
 def test_no_true_claim_is_refuted_over_200_seeds():
     _sweep(range(21, 221), range(4, 44))
+
+
+# -- symbolic and certified checks read the numeric code ---------------------------------------
+
+
+def test_symbolic_check_refutes_a_numeric_function_that_differs_from_its_derivation(monkeypatch):
+    from focalrd.verify.claims import _symbolic_numeric, symbolic_core
+
+    context = _context("phi.decreasing")
+    assert symbolic_core.symbolic_evidence("phi.decreasing", context).passed is True
+    real = _symbolic_numeric.phi_prime
+    monkeypatch.setattr(_symbolic_numeric, "phi_prime",
+                        lambda g, p: real(g, p) * (1 + mp.mpf(10) ** -25))
+    evidence = symbolic_core.symbolic_evidence("phi.decreasing", context)
+    assert evidence.passed is False and evidence.counterexample
+
+
+def test_tau_bracket_has_symbolic_evidence_that_reads_the_numeric_tau(monkeypatch):
+    from focalrd.verify.claims import _symbolic_numeric, symbolic_core
+
+    context = _context("tau.bracket")
+    evidence = symbolic_core.symbolic_tau_bracket(context)
+    assert evidence.passed is True and evidence.level == "symbolic"
+    assert symbolic_core.symbolic_tau_bracket in registered_claims()["tau.bracket"].checks
+    real = _symbolic_numeric.tau
+    monkeypatch.setattr(_symbolic_numeric, "tau",
+                        lambda g, d: real(g, d) * (1 + mp.mpf(10) ** -22))
+    assert symbolic_core.symbolic_tau_bracket(context).passed is False
+
+
+def test_a_step_that_does_not_simplify_to_zero_refutes(monkeypatch):
+    from focalrd.proofs.derivation import Derivation, DerivationError
+    from focalrd.verify.claims._common import symbolic
+
+    def wrong() -> Derivation:
+        import sympy as sp
+
+        x = sp.Symbol("x", positive=True)
+        return Derivation("wrong", "phi.gap").identity("x + 1 = x", x + 1, x)
+
+    with pytest.raises(DerivationError):
+        wrong()
+    evidence = symbolic("a wrong identity", wrong)
+    assert evidence.passed is False and "identity failed" in evidence.details["failed_step"]
+
+
+def test_certified_checks_refute_a_wrong_numeric_tau_and_phi_second(monkeypatch):
+    import importlib
+
+    from focalrd.verify.claims import certified
+
+    # the modules (``focalrd.numeric.tau`` the attribute is the function of that name)
+    tau_module = importlib.import_module("focalrd.numeric.tau")
+    phi_module = importlib.import_module("focalrd.numeric.phi")
+
+    tau_context, convex_context = _context("tau.bracket"), _context("phi.convex")
+    assert certified.tau_numeric_in_certified_enclosure(tau_context).passed is True
+    assert certified.phi_second_in_certified_enclosure(convex_context).passed is True
+    real_t, real_second = tau_module.log_inverse_tau, phi_module.phi_second
+    monkeypatch.setattr(tau_module, "log_inverse_tau",
+                        lambda g, d: real_t(g, d) * (1 + mp.mpf(10) ** -25))
+    monkeypatch.setattr(phi_module, "phi_second",
+                        lambda g, p: real_second(g, p) * (1 + mp.mpf(10) ** -25))
+    assert certified.tau_numeric_in_certified_enclosure(tau_context).passed is False
+    assert certified.phi_second_in_certified_enclosure(convex_context).passed is False
