@@ -258,8 +258,14 @@ def _seeded_checks():
 SWEEP_EFFORT = 4
 
 
+#: Sampled or reference checks whose instances do not depend on the seed (a fixed grid).
+SEED_FREE = {"avg_exact_log_loss_reference"}
+
+
 def _sweep(seeds: range, heavy_seeds: range) -> None:
     for claim_id, func in _seeded_checks():
+        if func.__name__ in SEED_FREE:
+            continue
         for seed in heavy_seeds if func.__name__ in HEAVY else seeds:
             entry = run_check(func, CheckContext(quick=True, seed=seed, claim_id=claim_id,
                                                  effort_cap=SWEEP_EFFORT))
@@ -272,8 +278,8 @@ def test_no_true_claim_is_refuted_over_20_seeds():
 
 @pytest.mark.slow
 def test_no_true_claim_is_refuted_over_200_seeds():
-    # The heavy checks (engine values to n = 10^7, nested searches) get 20 seeds here.
-    _sweep(range(22, 222), range(3, 23))
+    # The heavy checks (engine values to n = 10^7, nested searches) get 10 seeds here.
+    _sweep(range(22, 222), range(3, 13))
 
 
 # -- symbolic and certified checks read the numeric code ---------------------------------------
