@@ -2,7 +2,9 @@
 
 No network references of any kind: the style sheet is inlined, mathematics is
 MathML produced in Python (:mod:`.mathml`), figures are PNG data URIs, and
-there are no scripts.  A table of contents links every section and claim.
+there are no scripts.  Every text taken from the document is escaped, and the
+finished page is audited against fixed allow-lists (:mod:`.sanitize`) before
+it is returned.  A table of contents links every section and claim.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from focalrd.verify.reporting import model
 from focalrd.verify.reporting.figures import Figure
 from focalrd.verify.reporting.mathml import math_html, text_with_math_html
 from focalrd.verify.reporting.reference import ReferenceTable
+from focalrd.verify.reporting.sanitize import audit_html
 
 
 def stylesheet() -> str:
@@ -259,7 +262,7 @@ def render_html(document: Mapping[str, Any], figures: Sequence[Figure],
                ) if failures else ""
     claims = "".join(_claim(c, a) for c, a in zip(model.claims(document),
                                                     model.anchors(document), strict=True))
-    return (
+    page = (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>focalrd verification report</title>"
@@ -270,3 +273,12 @@ def render_html(document: Mapping[str, Any], figures: Sequence[Figure],
         f"{_figures(figures)}{_reference(reference)}{_environment(document)}"
         "</main></div></body></html>\n"
     )
+    problems = audit_html(page)
+    if problems:  # a bug in the templates or the MathML cleaner: never ship such a page
+        raise UnsafePage(f"report.html would contain markup outside the allow-list: "
+                         f"{'; '.join(problems[:3])}")
+    return page
+
+
+class UnsafePage(RuntimeError):
+    """The rendered page failed :func:`.sanitize.audit_html` (a bug, not bad input)."""
