@@ -173,11 +173,19 @@ def _import_failure(spec: str, error: BaseException) -> InvalidInputError:
 
 
 def split_patterns(text: str | Sequence[str] | None) -> tuple[str, ...]:
-    """``--only`` patterns: comma-separated glob patterns (empty: every claim)."""
+    """``--only`` patterns: comma-separated glob patterns (None: every claim).
+
+    Given but empty (``--only ''``, ``--only ','``) is a usage error, not "every claim".
+    """
     if text is None:
         return ()
     items = [text] if isinstance(text, str) else list(text)
-    return tuple(p.strip() for item in items for p in item.split(",") if p.strip())
+    patterns = tuple(p.strip() for item in items for p in item.split(",") if p.strip())
+    if not patterns:
+        raise InvalidInputError("only", "a non-empty comma-separated list of glob patterns "
+                                "(e.g. 'phi.*,tau.bracket'; omit --only to run every claim)",
+                                ",".join(items))
+    return patterns
 
 
 def select_claims(patterns: Sequence[str] = ()) -> list[Claim]:

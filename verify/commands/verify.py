@@ -8,14 +8,8 @@ import sys
 from focalrd.numeric.exact import positive_integer
 from focalrd.numeric.precision import DEFAULT_DPS, MAX_DPS, check_dps
 from focalrd.verify.commands import Command
-from focalrd.verify.runner import (
-    RunSettings,
-    document_json,
-    prepare_output_directory,
-    run,
-    split_patterns,
-    write_report,
-)
+from focalrd.verify.files import check_output_directory
+from focalrd.verify.runner import RunSettings, document_json, run, split_patterns
 
 EXIT_NOT_MET = 1
 
@@ -54,21 +48,19 @@ def settings_from_arguments(args: argparse.Namespace) -> RunSettings:
 
 def _run(args: argparse.Namespace) -> int:
     settings = settings_from_arguments(args)
-    out_dir = prepare_output_directory(args.out)
+    out_dir = check_output_directory(args.out)  # creates nothing: a refused run leaves no trace
     document = run(settings, progress=True)
     for failure in document["load_errors"]:
         print(f"focalrd: warning: claims module {failure['module']} failed to import "
               f"({failure['error']}); its checks did not run, so the run does not meet "
               f"its expectation", file=sys.stderr)
-    report = write_report(document, out_dir)
-    written = [report]
     from focalrd.verify.reporting import render_reports
 
-    try:
-        written += list(render_reports(document, out_dir))
-    except Exception as error:  # report.json is written; say what else failed
-        print(f"focalrd: warning: rendering the reports failed: {type(error).__name__}: "
-              f"{' '.join(str(error).split())}", file=sys.stderr)
+    # report.json and the rendered reports are installed as one set, or not at all: a
+    # failure (exit 2 for an unusable directory, 4 for a bug) leaves the previous set.
+    written = render_reports(document, out_dir,
+                             report_json=document_json(document).encode("ascii"))
+    written = [written[-1], *written[:-1]]  # report.json first in the list shown
     summary = document["summary"]
     lines = [
         f"{summary['claims']} claims: {summary['verified']} verified, {summary['refuted']} "
