@@ -41,7 +41,7 @@ def load_report(source: Path) -> tuple[dict[str, Any], Path]:
                                 f"{path}: {' '.join(str(error).split())[:80]}") from None
     problem = _structure_problem(document)
     if problem:
-        raise InvalidInputError(_PARAMETER, _ACCEPTED, f"{path}: {problem}")
+        raise InvalidInputError(_PARAMETER, f"{_ACCEPTED}; this one has {problem}", str(path))
     from focalrd.verify.reporting.model import SCHEMA
 
     if not isinstance(document, dict) or document.get("schema") != SCHEMA:
@@ -61,7 +61,7 @@ def _structure_problem(document: Any) -> str | None:
                 return f"a string with a lone surrogate at {where}"
         elif isinstance(value, dict | list):
             if depth >= MAX_DEPTH:
-                return f"nested more than {MAX_DEPTH} deep at {where[:60]}"
+                return f"arrays or objects nested more than {MAX_DEPTH} deep"
             pairs = value.items() if isinstance(value, dict) else enumerate(value)
             for key, item in pairs:
                 if isinstance(key, str) and _has_lone_surrogate(key):

@@ -10,6 +10,7 @@ it is returned.  A table of contents links every section and claim.
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Mapping, Sequence
 from html import escape
 from importlib import resources
@@ -37,7 +38,8 @@ def _e(value: Any) -> str:
 
 
 def _badge(word: str, kind: str | None = None) -> str:
-    css = (kind or word).lower().replace(" ", "-")
+    # A CSS class from a fixed alphabet, whatever the document says the status is.
+    css = re.sub(r"[^a-z0-9-]+", "-", (kind or word).lower())[:40].strip("-") or "unknown"
     return f'<span class="badge {escape(css)}">{escape(word)}</span>'
 
 

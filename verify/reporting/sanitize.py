@@ -30,7 +30,7 @@ _COLOR = re.compile(r"^(?:#[0-9A-Fa-f]{3,8}|[A-Za-z]{1,20})$")
 _WORDS = re.compile(r"^[a-z-]{1,40}(?: [a-z-]{1,40}){0,10}$")
 _BOOLEAN = re.compile(r"^(?:true|false)$")
 _SMALL_INTEGER = re.compile(r"^-?\d{1,3}$")
-_ANCHOR = re.compile(r"^#[A-Za-z][A-Za-z0-9_.:-]{0,200}$")
+_ANCHOR = re.compile(r"^#[A-Za-z][A-Za-z0-9_.:-]{0,300}$")
 _LENGTH_LIST = re.compile(rf"^{_LENGTH}(?: {_LENGTH}){{0,50}}$")
 _WORD_LIST = re.compile(r"^[a-z]{1,10}(?: [a-z]{1,10}){0,50}$")
 
@@ -102,6 +102,8 @@ HTML_ATTRIBUTES = frozenset({
 #: The only non-anchor URL the page may contain: an embedded PNG figure.
 _PNG_DATA_URI = re.compile(r"^data:image/png;base64,[A-Za-z0-9+/]+={0,2}$")
 
+_TOKENS = re.compile(r"^[A-Za-z0-9_.:-]{1,300}(?: [A-Za-z0-9_.:-]{1,300}){0,10}$")
+
 #: Deepest formula accepted (deeper ones are shown as LaTeX source).
 MAX_MATHML_DEPTH = 200
 
@@ -148,7 +150,7 @@ def clean_mathml(mathml: str, alttext: str) -> str:
     """
     try:
         root = ElementTree.fromstring(mathml)
-    except ElementTree.ParseError as error:
+    except (ElementTree.ParseError, UnicodeError) as error:  # UnicodeError: lone surrogate
         raise UnsafeMarkup(f"not well-formed: {error}") from None
     out: list[str] = []
     # Iterative walk (a formula may nest deeply): (element, depth) to open it, or the
@@ -217,6 +219,9 @@ class _Auditor(HTMLParser):
                 continue
             if key in ("href", "src"):
                 self._url(tag, key, value or "")
+            elif key in ("class", "id") and not _TOKENS.match(value or ""):
+                self.problems.append(f"attribute {key}={value[:60]!r} on <{tag}> is not a "
+                                     "plain name")
             elif tag in MATHML_ELEMENTS and tag not in HTML_ELEMENTS:
                 pattern = MATHML_ATTRIBUTES.get(key)
                 if key == "xmlns" and value == MATHML_NAMESPACE and tag == "math":
