@@ -210,10 +210,15 @@ def _table() -> reference.ReferenceTable:
 
 @pytest.fixture
 def fast_reference(monkeypatch):
-    """One computed reference table and no figures: the page's text is under test here."""
+    """One computed reference table and one tiny figure (a 1x1 PNG) with hostile texts."""
     table = _table()
     monkeypatch.setattr(reference, "compute_table", lambda *args, **kwargs: table)
-    monkeypatch.setattr(figures, "make_figures", lambda: [])
+    png = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                        "1f15c4890000000d49444154789c6360f8cf00000301010018dd8db00000"
+                        "000049454e44ae426082")
+    monkeypatch.setattr(figures, "make_figures", lambda: [
+        figures.Figure("phi-gamma", _payloads()[1], _payloads()[0], png=png),
+        figures.Figure("skipped", _payloads()[2], "", skipped=_payloads()[3])])
     return table
 
 
@@ -231,6 +236,7 @@ def test_the_corpus_reaches_every_shown_field(hostile_page) -> None:
     # The payloads are there, as text: the escaped script tags and the converted formulas.
     assert page.count("&lt;script&gt;") > 100
     assert page.count("<math") > 50
+    assert page.count('src="data:image/png;base64,') == 1
     # \text{...} contents are text inside <mtext>, not markup.
     assert re.search(r"<mtext>&lt;script&gt;document\.documentElement", page)
     # Lemma and derivation-step formulas were reached too.
