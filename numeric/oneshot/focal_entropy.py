@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import mpmath
-import numpy as np
 from mpmath import mp
 
+from focalrd.numeric._lazy import numpy as np
 from focalrd.numeric.errors import InvalidInputError, PrecisionError
 from focalrd.numeric.exact import exact_number, focusing_parameter
 from focalrd.numeric.oneshot._focal_float import solve_cells

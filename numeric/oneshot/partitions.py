@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
+from focalrd.numeric._lazy import numpy as np
 
 #: Largest number of (S, T) pairs the search builds (≈ 3^14 for 14 distinct probabilities).
 MAX_PAIRS = 5_000_000
