@@ -122,3 +122,26 @@ def test_binary_window_holds_the_classes_that_matter_and_no_more():
     assert not logs and 2 * 12 * sd < width < 2 * 14 * sd
     assert abs(s_lo + width / 2 - 0.89 * n) < 2 * sd
     assert abs(up[0] - 1) < 1e-12 and abs(down[-1] - 1) < 1e-12 and up[-1] == down[0] == 0.0
+
+
+@pytest.mark.parametrize("gamma, d", [(F(2), F(1)), (F(1, 3), F(7, 3)), (F(50), F(1, 10**6)),
+                                      (F(2), F(10**300)), (F(3), F(1, 10**300)),
+                                      (F(1, 2), F(1, 10**1000))])
+@pytest.mark.parametrize("dps", [30, 1000])
+def test_tau_precision_doubling_against_findroot(gamma, d, dps):
+    """t = ln(1/τ_γ(d)) from the float start and the precision ladder (or, with d outside
+    the float range, from the closed-form start) against mpmath.findroot (secant) on
+    ln t + γ ln(1 − e^(−t)) = ln d in the variable ln t, at 40 more digits."""
+    from mpmath import mp
+
+    from focalrd.numeric.tau import log_inverse_tau
+
+    with mp.workdps(dps):
+        t = log_inverse_tau(gamma, d)
+    with mp.workdps(dps + 40):
+        g, dd = mp.mpf(gamma.numerator) / gamma.denominator, mp.mpf(d.numerator) / d.denominator
+        # in x = ln t, so that the secant's absolute tolerance is relative in t
+        x = mp.findroot(lambda x: x + g * mp.log(-mp.expm1(-mp.exp(x))) - mp.log(dd), mp.log(t),
+                        tol=mp.mpf(10) ** (-2 * dps - 60), verify=False)
+        reference = mp.exp(x)
+        assert abs(t - reference) <= abs(reference) * mp.mpf(10) ** -(dps - 1)
