@@ -145,3 +145,37 @@ def test_tau_precision_doubling_against_findroot(gamma, d, dps):
                         tol=mp.mpf(10) ** (-2 * dps - 60), verify=False)
         reference = mp.exp(x)
         assert abs(t - reference) <= abs(reference) * mp.mpf(10) ** -(dps - 1)
+
+
+_FOCAL_CASES = [([F(1, i + 1) for i in range(40)], F(2)),
+                ([F(1, 3), F(1, 3), F(1, 6), F(1, 6)], F(5, 2)),
+                ([F(999, 1000), F(1, 10**6), F(1, 10**6), F(7, 10**4)], F(7)),
+                ([F(1, 2), F(1, 3), F(1, 6)], F(1, 3))]
+
+
+@pytest.mark.parametrize("arithmetic", ["_Mpfr", "_Mpmath"])
+@pytest.mark.parametrize("dps", [30, 300])
+@pytest.mark.parametrize("a, gamma", _FOCAL_CASES)
+def test_focal_entropy_polish_meets_kkt_at_the_working_precision(monkeypatch, arithmetic, dps,
+                                                                  a, gamma):
+    """The polished minimiser satisfies a_x |φ'(q_x)| = λ and Σ q = 1 to the working precision,
+    and the value is Σ a_x φ(q_x), all re-evaluated with φ, φ' at 30 more digits (independent
+    of the polish), in both arithmetics (MPFR and mpmath)."""
+    from mpmath import mp
+
+    from focalrd.numeric.oneshot import focal_entropy as fe
+    from focalrd.numeric.phi import phi, phi_prime
+
+    monkeypatch.setattr(fe, "_ARITHMETIC", getattr(fe, arithmetic))
+    with mp.workdps(dps):
+        solution = fe.focal_entropy_solution(a, gamma)
+    with mp.workdps(dps + 30):
+        q, lam = solution.minimizer, solution.multiplier
+        gaps = [abs(mp.mpf(x.numerator) / x.denominator * abs(phi_prime(gamma, qx)) / lam - 1)
+                for x, qx in zip(a, q, strict=True)]
+        tolerance = mp.mpf(10) ** -(dps - 2)
+        assert max(gaps) < tolerance and abs(mp.fsum(q) - 1) < tolerance
+        value = mp.fsum(mp.mpf(x.numerator) / x.denominator * phi(gamma, qx)
+                        for x, qx in zip(a, q, strict=True))
+        assert abs(solution.value - value) <= tolerance * value
+        assert solution.kkt_residual < tolerance
