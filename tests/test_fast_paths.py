@@ -179,3 +179,29 @@ def test_focal_entropy_polish_meets_kkt_at_the_working_precision(monkeypatch, ar
                         for x, qx in zip(a, q, strict=True))
         assert abs(solution.value - value) <= tolerance * value
         assert solution.kkt_residual < tolerance
+
+
+@pytest.mark.parametrize("m, p", [(60, F(3, 5)), (400, F(1, 20)), (1000, F(1, 2))])
+def test_rowed_prescreen_binomial_tails_against_exact_sums(m, p):
+    """The float64 binomial log-tails of the three-value pre-screen (scipy.special, no
+    scipy.stats) against exact rational sums, including both ends of the support."""
+    from focalrd.numeric.blocks import lattice
+
+    ks = [-1, 0, 1, m // 3, m // 2, int(m * p), m - 2, m - 1, m]
+    sf = lattice._binom_logsf([float(k) for k in ks], [float(m)] * len(ks), float(p))
+    cdf = lattice._binom_logcdf([float(k) for k in ks], [float(m)] * len(ks), float(p))
+    pmf = lattice._binom_logpmf(__import__("numpy").array(ks[1:], dtype=float), m, float(p))
+    for i, k in enumerate(ks):
+        upper = _exact_tail(m, p, k + 1)   # P[X > k]
+        lower = 1 - upper                  # P[X <= k]
+        for got, exact in ((sf[i], upper), (cdf[i], lower)):
+            if exact == 0:
+                assert got == -math.inf
+            elif exact < F(1, 2**1000):  # below the float64 range: -inf, as documented
+                assert got == -math.inf or got < -690
+            else:
+                expected = math.log(exact.numerator) - math.log(exact.denominator)
+                assert abs(got - expected) <= 1e-9 * max(1.0, abs(expected))
+    for k, got in zip(ks[1:], pmf, strict=True):
+        exact = math.comb(m, k) * p**k * (1 - p) ** (m - k)
+        assert abs(got - (math.log(exact.numerator) - math.log(exact.denominator))) <= 1e-9 * m
