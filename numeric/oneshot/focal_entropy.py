@@ -136,11 +136,12 @@ else:  # pragma: no cover - gmpy2 is in the ``fast`` extra
     _ARITHMETIC, _RANGE_ERRORS = _Mpmath, ()
 
 
-def _h_parts(A, z, g, la, ell, whole: int = 0):
-    """At one entry: KKT gap h(z) + ln a − ln λ, dh/dz, y, q, ln(1 − q), 1 − q, q > 1/2.
+def _h_parts(A, z, g, a, ell, whole: int = 0):
+    """At one entry of value ``a``: KKT gap h(z) + ln a − ln λ, dh/dz, y, q, ln(1 − q),
+    1 − q and whether q > 1/2.
 
     ``whole`` is γ when γ is a whole number ≥ 1 (else 0); then ln(1 − q) is not
-    needed elsewhere and (γ − 1) ln(1 − q) + ln B is one logarithm (None is
+    needed elsewhere and (γ − 1) ln(1 − q) + ln B + ln a is one logarithm (None is
     returned for ln(1 − q)), unless the power leaves the exponent range.
     """
     y = -A.exp(z)
@@ -155,11 +156,11 @@ def _h_parts(A, z, g, la, ell, whole: int = 0):
     b = one_minus_q - g * y * q
     slope = -(g - 1) * q * y / one_minus_q - y - q * (1 + g + g * y) * y / b
     if whole:
-        product = one_minus_q ** (whole - 1) * b
+        product = one_minus_q ** (whole - 1) * b * a
         if 0 < product < math.inf:
-            return A.log(product) - y + la - ell, slope, y, q, None, one_minus_q, big
+            return A.log(product) - y - ell, slope, y, q, None, one_minus_q, big
     log_a = A.log(one_minus_q)
-    gap = (g - 1) * log_a - y + A.log(b) + la - ell
+    gap = (g - 1) * log_a - y + A.log(b * a) - ell
     return gap, slope, y, q, log_a, one_minus_q, big
 
 
@@ -188,9 +189,9 @@ def _outer(A, weights: list[int], parts: list):
     return A.log(total), [w * p[3] * p[2] / total for w, p in zip(weights, parts, strict=True)]
 
 
-def _newton(A, weights: list[int], log_a: list, g, z: list, ell, whole: int):
+def _newton(A, weights: list[int], a: list, g, z: list, ell, whole: int):
     """The parts at (z, ln λ) and the Newton step (δz, δ ln λ) of the KKT system there."""
-    parts = [_h_parts(A, zx, g, lx, ell, whole) for zx, lx in zip(z, log_a, strict=True)]
+    parts = [_h_parts(A, zx, g, ax, ell, whole) for zx, ax in zip(z, a, strict=True)]
     # Newton on (z, ln λ): δz_x = (δℓ − gap_x)/h'_x and G + Σ G_x δz_x = 0
     outer, outer_z = _outer(A, weights, parts)
     num = A.fsum(gz * p[0] / p[1] for gz, p in zip(outer_z, parts, strict=True))
@@ -218,16 +219,16 @@ def _polish(A, weights: list[int], values: list[Fraction], g: Fraction, z: list,
     whole = int(g) if g.denominator == 1 and g >= 1 else 0
     with A.precision(target_prec):  # once, at the full precision (they are exact inputs)
         g_b = A.exact(g)
-        log_a = [A.log(A.exact(v)) for v in values]
+        a = [A.exact(v) for v in values]
     for prec in ladder[:-1]:
         with A.precision(prec):
-            _, steps, d_ell = _newton(A, weights, log_a, g_b, z, ell, whole)
+            _, steps, d_ell = _newton(A, weights, a, g_b, z, ell, whole)
             z = [zx + s for zx, s in zip(z, steps, strict=True)]
             ell = ell + d_ell
     with A.precision(target_prec):
         tolerance = A.ldexp(1, 20 - target_prec)
         for _ in range(_MAX_STEPS_AT_TARGET):
-            parts, steps, d_ell = _newton(A, weights, log_a, g_b, z, ell, whole)
+            parts, steps, d_ell = _newton(A, weights, a, g_b, z, ell, whole)
             if abs(d_ell) <= tolerance * (1 + abs(ell)) and all(
                     abs(s) <= tolerance * (1 + abs(zx)) for s, zx in zip(steps, z, strict=True)):
                 return parts, ell, g_b
