@@ -104,9 +104,8 @@ class _Mpfr:
     def precision(bits: int):
         # the widest exponent range, and any result beyond it raises (the caller then
         # redoes the solve in mpmath, whose exponents are unbounded)
-        return gmpy2.context(gmpy2.get_context(), precision=bits, emin=gmpy2.get_emin_min(),
-                             emax=gmpy2.get_emax_max(), trap_underflow=True,
-                             trap_overflow=True)
+        return gmpy2.context(precision=bits, emin=gmpy2.get_emin_min(),
+                             emax=gmpy2.get_emax_max(), trap_underflow=True, trap_overflow=True)
 
     @staticmethod
     def exact(x: Fraction):
@@ -126,7 +125,18 @@ class _Mpfr:
         return gmpy2.mul_2exp(gmpy2.mpfr(x), k)
 
 
-if gmpy2 is not None and hasattr(gmpy2, "mpfr"):
+def _mpfr_usable() -> bool:
+    """gmpy2 ≥ 2.2 (its contexts are context managers with these keywords)."""
+    if gmpy2 is None or not hasattr(gmpy2, "mpfr"):
+        return False
+    try:
+        major, minor = (int(part) for part in gmpy2.version().split(".")[:2])
+    except ValueError:  # pragma: no cover - an unusual version string
+        return False
+    return (major, minor) >= (2, 2)
+
+
+if _mpfr_usable():
     _Mpfr.exp, _Mpfr.expm1, _Mpfr.log = gmpy2.exp, gmpy2.expm1, gmpy2.log
     _Mpfr.fsum = gmpy2.fsum  # correctly rounded sum
     #: The arithmetic of the Newton polish (tests switch it to compare the two).
