@@ -26,23 +26,27 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from typing import Any
 
 import mpmath
 from mpmath import mp
 
-from focalrd.numeric.errors import InvalidInputError
+from focalrd.numeric import inputs
 from focalrd.numeric.precision import to_mpf
+
+__all__ = [
+    "log_inverse_tau",
+    "tau",
+]
 
 Real = Fraction | int | mpmath.mpf
 
 _MAX_NEWTON_STEPS = 10_000
 
 
-def _check(gamma: Real, d: Real) -> None:
-    if gamma < 0:
-        raise InvalidInputError("gamma", "a finite number >= 0", gamma)
-    if d < 0:
-        raise InvalidInputError("distortion", "a finite number >= 0", d)
+def _check(gamma: Any, d: Any) -> tuple[Real, Real]:
+    """γ and d read and checked by :mod:`focalrd.numeric.inputs` (as on the command line)."""
+    return inputs.focusing(gamma), inputs.distortion(d)
 
 
 def log_inverse_tau(gamma: Real, d: Real) -> mpmath.mpf:
@@ -54,7 +58,7 @@ def log_inverse_tau(gamma: Real, d: Real) -> mpmath.mpf:
     >>> print(log_inverse_tau(1, 1))      # t (1 - e^-t) = 1
     1.34997648540113
     """
-    _check(gamma, d)
+    gamma, d = _check(gamma, d)
     if d == 0:
         return mp.zero
     if gamma == 0:
@@ -153,13 +157,17 @@ def _float_root(g: mpmath.mpf, d: mpmath.mpf) -> float | None:
 def tau(gamma: Real, d: Real) -> mpmath.mpf:
     """τ_γ(d) ∈ (0, 1], the unique p with φ_γ(p) = d.
 
+    Arguments: ints, Fractions, Decimals, decimal or fraction strings (``"0.1"``,
+    ``"1/3"``) or mpf; a float is taken at its exact binary value (see
+    :mod:`focalrd.numeric.inputs`).
+
     >>> mp.dps = 15
     >>> print(tau(0, 1))                  # e^(-1)
     0.367879441171442
     >>> print(tau(3, 0))
     1.0
     """
-    _check(gamma, d)
+    gamma, d = _check(gamma, d)
     with mp.workprec(mp.prec + 10):
         value = mp.exp(-log_inverse_tau(gamma, d))
     return +value

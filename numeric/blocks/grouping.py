@@ -28,9 +28,19 @@ from fractions import Fraction
 import mpmath
 from mpmath import mp
 
+from focalrd.numeric.display import ShortDisplay
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.oneshot.floors import codewords_for_rate
 from focalrd.numeric.precision import to_mpf
+
+__all__ = [
+    "CodebookSize",
+    "EXACT_CODEBOOK_BITS",
+    "GroupedSource",
+    "check_blocklength",
+    "codebook_size",
+    "group_source",
+]
 
 #: Codebook sizes with more bits than this are carried as ln M only.
 EXACT_CODEBOOK_BITS = 1 << 16
@@ -93,8 +103,8 @@ def check_blocklength(n: object) -> int:
     return n
 
 
-@dataclass(frozen=True)
-class CodebookSize:
+@dataclass(frozen=True, repr=False)
+class CodebookSize(ShortDisplay):
     """The number of codewords M: ``exact`` when known as an integer, and ``log`` = ln M."""
 
     exact: int | None

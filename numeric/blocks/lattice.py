@@ -44,6 +44,12 @@ from focalrd.numeric._lazy import scipy_special
 from focalrd.numeric.blocks.grouping import GroupedSource
 from focalrd.numeric.precision import to_mpf
 
+__all__ = [
+    "CountScan",
+    "Lattice",
+    "MassScan",
+]
+
 #: ``scipy.special`` costs ~0.1 s at start-up and is needed only by the rowed (three-value)
 #: pre-screen; binary sources never import it.  ``scipy.stats`` is never imported here.
 special = scipy_special

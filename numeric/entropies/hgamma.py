@@ -36,10 +36,23 @@ import mpmath
 from mpmath import mp
 
 from focalrd.numeric._lazy import numpy as np
+from focalrd.numeric.display import ShortDisplay
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.exact import distribution, focusing_parameter, positive_integer
 from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.roots import bracketed_root
+
+__all__ = [
+    "HgammaMax",
+    "MAX_SEARCH_ALPHABET",
+    "hgamma",
+    "hgamma_max",
+    "hgamma_max_formula",
+    "hgamma_max_search",
+    "inner_two_level_max",
+    "s_gamma",
+    "two_level_sum",
+]
 
 Real = Fraction | int | mpmath.mpf
 
@@ -106,8 +119,8 @@ def two_level_sum(d: int, q: Real, gamma: Real) -> mpmath.mpf:
 
 
 # -- results --------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class HgammaMax:
+@dataclass(frozen=True, repr=False)
+class HgammaMax(ShortDisplay):
     """h_γ(k) = ln max S_γ with where it is attained.
 
     ``maximizer`` is sorted in decreasing order (None at γ = 0, where every P

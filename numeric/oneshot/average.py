@@ -40,6 +40,7 @@ import mpmath
 from mpmath import mp
 
 from focalrd.numeric._lazy import numpy as np
+from focalrd.numeric.display import ShortDisplay
 from focalrd.numeric.errors import InvalidInputError, PrecisionError
 from focalrd.numeric.exact import distribution, focusing_parameter, positive_integer, weighting
 from focalrd.numeric.oneshot._focal_float import solve_cells
@@ -52,6 +53,15 @@ from focalrd.numeric.oneshot.partitions import (
 )
 from focalrd.numeric.source import reweighted_source
 
+__all__ = [
+    "AverageDistortionResult",
+    "FLOAT_MARGIN",
+    "average_distortion_limit",
+    "exact_search_feasible",
+    "float_cell_costs",
+    "optimal_code",
+]
+
 #: Initial relative margin of the float pre-screen (its error is usually about 1e-13).
 FLOAT_MARGIN = 1e-9
 #: Absolute floor of the margin: float costs below the float range read as 0.
@@ -62,8 +72,8 @@ _WIDENING = 4.0
 _MAX_WIDENINGS = 6
 
 
-@dataclass(frozen=True)
-class AverageDistortionResult:
+@dataclass(frozen=True, repr=False)
+class AverageDistortionResult(ShortDisplay):
     """A code for average distortion and its cost Σ_m F_γ(R|A_m).
 
     ``partition[m]`` lists the symbols of cell m (the encoder sends them to

@@ -28,6 +28,7 @@ from mpmath import mp
 
 from focalrd.numeric._lazy import numpy as np
 from focalrd.numeric.c_gamma import c_gamma
+from focalrd.numeric.display import ShortDisplay
 from focalrd.numeric.oneshot.average import (
     AverageDistortionResult,
     _Classes,
@@ -38,9 +39,16 @@ from focalrd.numeric.phi import phi
 from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.source import entropy
 
+__all__ = [
+    "AverageDistortionBounds",
+    "average_distortion_bounds",
+    "greedy_balance",
+    "round_robin",
+]
 
-@dataclass(frozen=True)
-class AverageDistortionBounds:
+
+@dataclass(frozen=True, repr=False)
+class AverageDistortionBounds(ShortDisplay):
     """The bounds of [avg.sandwich] and the code attaining the achievability."""
 
     converse: mpmath.mpf

@@ -7,9 +7,15 @@ from fractions import Fraction
 
 import mpmath
 
+from focalrd.numeric.display import ShortDisplay
 
-@dataclass(frozen=True)
-class ExcessCode:
+__all__ = [
+    "ExcessCode",
+]
+
+
+@dataclass(frozen=True, repr=False)
+class ExcessCode(ShortDisplay):
     """An (M, d, ε) code, spelled out so that it can be checked by hand.
 
     ``encoder[x]`` is the codeword (0-based) of symbol x; ``decoders[m]`` is the

@@ -22,6 +22,7 @@ from fractions import Fraction
 import mpmath
 from mpmath import mp
 
+from focalrd.numeric.display import ShortDisplay
 from focalrd.numeric.exact import (
     distortion_level,
     distribution,
@@ -41,12 +42,19 @@ from focalrd.numeric.oneshot.packing import (
 from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.source import class_weights
 
+__all__ = [
+    "NODE_LIMIT",
+    "WeightedExcessResult",
+    "packing_items",
+    "weighted_excess_distortion",
+]
+
 #: Branch-and-bound nodes explored before the exact value is given up (reported as None).
 NODE_LIMIT = 300_000
 
 
-@dataclass(frozen=True)
-class WeightedExcessResult:
+@dataclass(frozen=True, repr=False)
+class WeightedExcessResult(ShortDisplay):
     """ε* (None when the search stopped at its node limit), its bounds, and the best code."""
 
     value: mpmath.mpf | None
