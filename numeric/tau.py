@@ -14,10 +14,17 @@ and t = d^(1/(γ+1)) (because 1 − e^(−t) ≤ t gives d ≤ t^(γ+1)); Newton
 from the larger.  This converges for every γ ≥ 0 and d > 0, including d → 0
 and d → ∞, at any precision.  d = 0 gives τ = 1, and γ = 0 gives τ = e^(−d)
 directly.
+
+Precision.  The root is first found in float64, then polished by Newton steps at
+doubling precisions (about 106, 212, … bits): each step doubles the correct
+bits, so only the last step, and the step that confirms convergence, run at the
+full working precision.  d or t outside the float64 range start from the
+closed-form point instead.
 """
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Any
 
@@ -59,32 +66,92 @@ def log_inverse_tau(gamma: Real, d: Real) -> mpmath.mpf:
     # Guard bits cover the size of t (τ = e^(−t) needs ~log2(t) extra bits) and
     # the absolute rounding error of the terms of g, which grows with |ln d| and γ.
     dd0, g0 = to_mpf(d), to_mpf(gamma)
-    guard = 30 + int(mp.mag(abs(mp.log(dd0)) + 1)) + int(mp.mag(g0 + 1)) + int(mp.mag(dd0 + 1))
-    with mp.workprec(mp.prec + guard):
+    start = _float_root(g0, dd0)
+    if start is None:
+        guard = (30 + int(mp.mag(abs(mp.log(dd0)) + 1)) + int(mp.mag(g0 + 1))
+                 + int(mp.mag(dd0 + 1)))
+    else:  # the same guard from float64 values (d is within the float range)
+        fd = float(dd0)
+        guard = 30 + _mag(abs(math.log(fd)) + 1) + _mag(float(g0) + 1) + _mag(fd + 1)
+    target = mp.prec + guard
+    with mp.workprec(target):
         g, dd = to_mpf(gamma), to_mpf(d)
         log_d = mp.log(dd)
-        t = max(dd, mp.exp(log_d / (g + 1)))
-        previous = mp.inf
-        for _ in range(_MAX_NEWTON_STEPS):
-            # ln(1 − e^(−t)) with full relative accuracy on both sides of t = ln 2.
-            log_t = mp.log(t)
-            log_one_minus_e = mp.log1p(-mp.exp(-t)) if t > 0.5 else mp.log(-mp.expm1(-t))
-            value = log_t + g * log_one_minus_e - log_d
-            slope = 1 / t + g / mp.expm1(t)
-            step = value / slope
-            t -= step
-            # Stop once the step is at the level of the rounding error of g / g'.
-            noise = (abs(log_t) + abs(g * log_one_minus_e) + abs(log_d)) / slope + t
-            if abs(step) <= mp.ldexp(noise, -(mp.prec - 8)):
-                break
-            # Near the root the steps shrink quadratically; a step that stops shrinking
-            # while already below half the working precision is rounding noise.
-            if abs(step) >= previous and abs(step) <= mp.ldexp(t, -(mp.prec // 2)):
-                break
-            previous = abs(step)
-        else:  # pragma: no cover - the iteration is monotone and quadratic
-            raise ArithmeticError("Newton iteration for tau did not converge")
+        if start is None:  # d or t outside the float64 range: Newton from the closed form
+            return +_newton(g, log_d, max(dd, mp.exp(log_d / (g + 1))), None)
+    # Precision doubling: each Newton step doubles the correct bits, so the steps run at
+    # about 106, 212, … bits and only the last one (and its check) at the full precision.
+    ladder = [target]
+    while ladder[0] > 120:
+        ladder.insert(0, ladder[0] // 2 + 12)
+    t = mp.mpf(start)
+    for prec in ladder[:-1]:
+        with mp.workprec(prec):
+            t = _newton(g, log_d, t, 1)
+    with mp.workprec(target):
+        t = _newton(g, log_d, t, None)
     return +t
+
+
+def _mag(x: float) -> int:
+    """mpmath's mag (an integer ≥ log2|x|, at most one above it) for a positive float."""
+    return math.frexp(x)[1]
+
+
+def _newton(g: mpmath.mpf, log_d: mpmath.mpf, t: mpmath.mpf, steps: int | None) -> mpmath.mpf:
+    """Newton on g(t) = ln t + γ ln(1 − e^(−t)) − ln d at the current precision.
+
+    ``steps`` Newton steps, or (None) until the step is below the rounding noise
+    or, once below half the precision, stops shrinking quadratically.
+    """
+    previous = mp.inf
+    for _ in range(steps or _MAX_NEWTON_STEPS):
+        # ln(1 − e^(−t)) with full relative accuracy on both sides of t = ln 2.
+        log_t = mp.log(t)
+        log_one_minus_e = mp.log1p(-mp.exp(-t)) if t > 0.5 else mp.log(-mp.expm1(-t))
+        value = log_t + g * log_one_minus_e - log_d
+        slope = 1 / t + g / mp.expm1(t)
+        step = value / slope
+        t -= step
+        if steps is not None:
+            continue
+        # Stop once the step is at the level of the rounding error of g / g'.
+        noise = (abs(log_t) + abs(g * log_one_minus_e) + abs(log_d)) / slope + t
+        if abs(step) <= mp.ldexp(noise, -(mp.prec - 8)):
+            break
+        # Near the root the steps shrink quadratically: a step below 2^(−p/2 − 8)·t
+        # leaves an error far below 2^(−p)·t (the quadratic term of g is of order
+        # (step/t)² here), and a step that stops shrinking while already below half
+        # the working precision is rounding noise.
+        if abs(step) <= mp.ldexp(t, -(mp.prec // 2 + 8)) or (
+                abs(step) >= previous and abs(step) <= mp.ldexp(t, -(mp.prec // 2))):
+            break
+        previous = abs(step)
+    else:
+        if steps is None:  # pragma: no cover - the iteration is monotone and quadratic
+            raise ArithmeticError("Newton iteration for tau did not converge")
+    return t
+
+
+def _float_root(g: mpmath.mpf, d: mpmath.mpf) -> float | None:
+    """t = ln(1/τ_γ(d)) to about float64 accuracy (the start of the precision ladder), or
+    None when d or t is outside the range where float64 is reliable."""
+    dd = float(d)
+    if not 1e-250 < dd < 1e250 or g > 1e6:
+        return None
+    g = float(g)
+    log_d = math.log(dd)
+    t = max(dd, math.exp(log_d / (g + 1)))
+    for _ in range(100):
+        one_minus = math.log1p(-math.exp(-t)) if t > 0.5 else math.log(-math.expm1(-t))
+        # 1/(e^t − 1) = e^(−t)/(1 − e^(−t)), which does not overflow for large t
+        step = (math.log(t) + g * one_minus - log_d) / (1 / t + g * math.exp(-t) / -math.expm1(-t))
+        t -= step
+        if not (math.isfinite(t) and t > 0):
+            return None
+        if abs(step) <= 1e-15 * t:
+            return t
+    return None  # pragma: no cover - float Newton converges in a few steps
 
 
 def tau(gamma: Real, d: Real) -> mpmath.mpf:

@@ -77,6 +77,36 @@ class ExactClasses:
         self.source = source
         self.n = n
         self.total = source.denominator**n  # every probability is an integer over this
+        self._classes: list[ExactClass] | None = None
+
+    @property
+    def classes(self) -> list[ExactClass]:
+        """Every (merged) class, most probable first (built on first use)."""
+        if self._classes is None:
+            self._classes = list(self._ordered())
+        return self._classes
+
+    def _ordered(self) -> Iterator[ExactClass]:
+        """The classes most probable first; lazily for two values, where the order is known.
+
+        With two distinct values v_1 > v_2 the classes are s = n, n − 1, …, 0 (s
+        symbols of v_1), so a walk that stops at the class it needs touches only
+        the classes before it: weights and sizes follow by exact integer ratios.
+        """
+        if self._classes is not None:
+            yield from self._classes
+            return
+        source, n = self.source, self.n
+        if source.groups == 2:
+            (a1, a2), (m1, m2) = source.numerators, source.multiplicities
+            weight, size = a1**n, m1**n
+            for s in range(n, -1, -1):
+                yield ExactClass(weight, size, ((s, n - s),))
+                if s:
+                    weight = weight // a1 * a2
+                    # C(n, s−1) = C(n, s)·s/(n − s + 1); every division is exact
+                    size = size * s // (n - s + 1) // m1 * m2
+            return
         powers = [_powers(a, n) for a in source.numerators]
         mult_powers = [_powers(m, n) for m in source.multiplicities]
         merged: dict[int, list] = {}
@@ -92,9 +122,10 @@ class ExactClasses:
             else:
                 entry[0] += size
                 entry[1].append(counts)
-        self.classes: list[ExactClass] = [
+        self._classes = [
             ExactClass(w, merged[w][0], tuple(merged[w][1])) for w in sorted(merged, reverse=True)
         ]
+        yield from self._classes
 
     @property
     def sequences(self) -> int:
@@ -107,7 +138,7 @@ class ExactClasses:
         scale = eps.denominator
         mass = 0  # in units of 1 / (D^n · den(ε))
         count = 0
-        for cls in self.classes:
+        for cls in self._ordered():
             unit = cls.weight * scale
             if mass + cls.size * unit >= target:
                 return count + -(-(target - mass) // unit)
@@ -119,7 +150,7 @@ class ExactClasses:
         """Exact probability of the ``count`` most likely sequences."""
         mass = 0
         left = count
-        for cls in self.classes:
+        for cls in self._ordered():
             if left <= cls.size:
                 mass += left * cls.weight
                 break

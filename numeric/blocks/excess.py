@@ -239,6 +239,46 @@ def _mass_bracket(lat: Lattice, eps: Fraction) -> tuple[float, float]:
     return hi, lo
 
 
+def _binary_mass_bracket(lat: Lattice, eps: Fraction) -> tuple[float, float]:
+    """:func:`_mass_bracket` for a binary source, by bisection on the integer class index.
+
+    The classes above a threshold are s ≥ a, so the bracket is two class indices
+    a_hi > a_lo (about log2 n integer steps each, on tails tabulated once over the
+    classes that can matter); the thresholds returned lie halfway between classes.
+    """
+    target = 1 - eps
+    eta = 1e-6
+    small_side = target <= Fraction(1, 2)
+    log_t = _log_fraction(target if small_side else eps)
+    # classes lighter than e^-depth times the largest carry far less than min(eps, 1 - eps)
+    depth = -_log_fraction(min(eps, target)) + math.log(lat.n + 1) + 60
+
+    def beyond(a: int, upper: bool) -> bool:
+        log_above, log_below = lat.binary_log_mass_split(a, depth)
+        if small_side:
+            return (log_above <= log_t + math.log1p(-eta) if upper
+                    else log_above >= log_t + math.log1p(eta))
+        return (log_below >= log_t + math.log1p(eta) if upper
+                else log_below <= log_t + math.log1p(-eta))
+
+    a_hi = _integer_bisect(lambda a: beyond(a, True), 0, lat.n + 1, True)
+    a_lo = _integer_bisect(lambda a: beyond(a, False), 0, lat.n + 1, False)
+    return lat.class_threshold(a_hi), lat.class_threshold(a_lo)
+
+
+def _integer_bisect(predicate, low: int, high: int, true_above: bool) -> int:
+    """The least integer in [low, high] where a monotone predicate holds (``true_above``;
+    it must hold at ``high``), or the largest (it must hold at ``low``)."""
+    while low < high:
+        if true_above:
+            mid = (low + high) // 2
+            low, high = (low, mid) if predicate(mid) else (mid + 1, high)
+        else:
+            mid = (low + high + 1) // 2
+            low, high = (mid, high) if predicate(mid) else (low, mid - 1)
+    return low
+
+
 def _bisect(predicate, low: float, high: float, true_above: bool) -> float:
     """The boundary of a monotone predicate on [low, high], on its true side."""
     for _ in range(200):
@@ -290,7 +330,7 @@ def _scan_count(lat: Lattice, hi: mpmath.mpf, bits: int):
 def _lattice_least_count(lat: Lattice, eps: Fraction) -> Count:
     """K* for a large n, from fixed-point scans verified against the float bracket."""
     wp = mp.prec
-    hi_f, lo_f = _mass_bracket(lat, eps)
+    hi_f, lo_f = _mass_bracket(lat, eps) if lat.rowed else _binary_mass_bracket(lat, eps)
     bits = wp + 64 + max(0, -math.floor(_log_fraction(min(eps, 1 - eps)) / math.log(2)))
     width = max(hi_f - lo_f, 1.0)
     for _ in range(12):

@@ -30,15 +30,17 @@ are returned individually; the caller sorts them with exact comparisons.
 
 from __future__ import annotations
 
-import importlib
+import itertools
 import math
+import operator
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 import mpmath
-import numpy as np
 from mpmath import mp
 
+from focalrd.numeric._lazy import numpy as np
+from focalrd.numeric._lazy import scipy_special
 from focalrd.numeric.blocks.grouping import GroupedSource
 from focalrd.numeric.precision import to_mpf
 
@@ -48,19 +50,35 @@ __all__ = [
     "MassScan",
 ]
 
-
-class _LazyModule:
-    """Import a module on first attribute access (scipy.stats costs ~0.5 s at start-up)."""
-
-    def __init__(self, name: str) -> None:
-        self._name = name
-
-    def __getattr__(self, attr: str):
-        return getattr(importlib.import_module(self._name), attr)
+#: ``scipy.special`` costs ~0.1 s at start-up and is needed only by the rowed (three-value)
+#: pre-screen; binary sources never import it.  ``scipy.stats`` is never imported here.
+special = scipy_special
 
 
-special = _LazyModule("scipy.special")
-stats = _LazyModule("scipy.stats")
+def _binom_logpmf(k: np.ndarray, n: int, p: float) -> np.ndarray:
+    """ln P[Bin(n, p) = k] in float64 (log-gamma form, no underflow)."""
+    return (special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
+            + special.xlogy(k, p) + special.xlog1py(n - k, -p))
+
+
+def _binom_logsf(k: np.ndarray, n: np.ndarray, p: float) -> np.ndarray:
+    """ln P[Bin(n, p) > k] in float64 (−inf where it underflows)."""
+    k, n = np.broadcast_arrays(np.asarray(k, dtype=float), np.asarray(n, dtype=float))
+    inside = (k >= 0) & (k < n)
+    with np.errstate(divide="ignore"):
+        kk, nn = np.where(inside, k, 0), np.where(inside, n, 1)
+        value = np.log(special.betainc(kk + 1, nn - kk, p))  # the regularised incomplete beta
+    return np.where(k < 0, 0.0, np.where(k >= n, -np.inf, value))
+
+
+def _binom_logcdf(k: np.ndarray, n: np.ndarray, p: float) -> np.ndarray:
+    """ln P[Bin(n, p) ≤ k] in float64 (−inf where it underflows)."""
+    k, n = np.broadcast_arrays(np.asarray(k, dtype=float), np.asarray(n, dtype=float))
+    inside = (k >= 0) & (k < n)
+    with np.errstate(divide="ignore"):
+        kk, nn = np.where(inside, k, 0), np.where(inside, n, 1)
+        value = np.log(special.betainc(nn - kk, kk + 1, 1 - p))
+    return np.where(k < 0, -np.inf, np.where(k >= n, 0.0, value))
 
 
 class _Ambiguous(Exception):
@@ -156,7 +174,8 @@ class Lattice:
                       mp.log(to_mpf(a_r)) if a_r else mp.zero, mp.log(to_mpf(1 - a_r)),
                       mp.log(to_mpf(self.q)), mp.log(to_mpf(1 - self.q)),
                       mp.log(self.m_r), mp.log(self.m_h), mp.log(self.m_l))
-            self._prec_cache = {mp.prec: cached}
+            self._prec_cache = {k: v for k, v in self._prec_cache.items() if isinstance(k, tuple)}
+            self._prec_cache[mp.prec] = cached
         return cached
 
     def ell(self, key: tuple[int, int]) -> mpmath.mpf:
@@ -260,6 +279,73 @@ class Lattice:
         return starts
 
     # -- float64 pre-screening (locating thresholds only) ------------------------------
+    def class_threshold(self, a: int) -> float:
+        """Binary source: a float θ halfway between ℓ(a − 1) and ℓ(a), so that the
+        classes with ℓ > θ are exactly s ≥ a (0 ≤ a ≤ n + 1)."""
+        lam_h, lam_l = self._flog[-2], self._flog[-1]
+        return (a - 0.5) * lam_h + (self.n - a + 0.5) * lam_l
+
+    def binary_log_tails(self, depth: float) -> tuple[int, list[float], list[float], bool]:
+        """Binary source: the class-mass tails over the classes that can matter, in float64.
+
+        With S ~ Bin(n, q) the number of symbols of the larger value, the classes
+        whose mass is at least e^(−depth) times the largest form a window s_lo … s_hi
+        (the pmf is unimodal); the classes left out weigh less than (n + 1)·e^(−depth)
+        in total.  Returns (s_lo, up, down, logs): for a = s_lo + i (i = 0 … W + 1),
+        up[i] ∝ P[S ≥ a] and down[i] ∝ P[S < a], normalised so that the window
+        holds mass 1 — as plain numbers, or as their logarithms when ``logs``
+        (depth beyond the float64 range).  Terms are walked from the mode outward
+        by the exact neighbour ratio, one multiplication each; no special functions.
+        """
+        key = ("tails", math.ceil(depth))
+        cached = self._prec_cache.get(key)
+        if cached is not None:
+            return cached
+        n = self.n
+        ratio = float(self.q / (1 - self.q))  # pmf(s + 1)/pmf(s) = (n − s)/(s + 1)·ratio
+        mode = min(n, int((n + 1) * self.q))
+        logs = depth > 700
+        floor = -depth if logs else math.exp(-depth)
+        log_ratio = math.log(ratio)
+        walks = []
+        for step in (+1, -1):
+            out: list[float] = []
+            t, s = (0.0 if logs else 1.0), mode
+            while (s < n) if step > 0 else (s > 0):
+                if step > 0:
+                    factor = (n - s) / (s + 1)
+                    t = t + math.log(factor) + log_ratio if logs else t * factor * ratio
+                else:
+                    factor = s / (n - s + 1)
+                    t = t + math.log(factor) - log_ratio if logs else t * factor / ratio
+                if t < floor:
+                    break
+                s += step
+                out.append(t)
+            walks.append(out)
+        terms = walks[1][::-1] + [0.0 if logs else 1.0] + walks[0]
+        add = _log_add if logs else operator.add
+        down = [(-math.inf if logs else 0.0), *itertools.accumulate(terms, add)]
+        up = [*itertools.accumulate(reversed(terms), add)][::-1] + [-math.inf if logs else 0.0]
+        total = down[-1]
+        if logs:
+            up, down = [x - total for x in up], [x - total for x in down]
+        else:
+            up, down = [x / total for x in up], [x / total for x in down]
+        cached = (mode - len(walks[1]), up, down, logs)
+        self._prec_cache[key] = cached
+        return cached
+
+    def binary_log_mass_split(self, a: int, depth: float) -> tuple[float, float]:
+        """Binary source: (ln P[S ≥ a], ln P[S < a]) in float64, a = 0 … n + 1 (see
+        :meth:`binary_log_tails`; outside the window the tails are taken as 0 or 1)."""
+        s_lo, up, down, logs = self.binary_log_tails(depth)
+        i = min(max(a - s_lo, 0), len(up) - 1)
+        if logs:
+            return up[i], down[i]
+        return (math.log(up[i]) if up[i] > 0 else -math.inf,
+                math.log(down[i]) if down[i] > 0 else -math.inf)
+
     def float_ell_range(self) -> tuple[float, float]:
         lam = self._flog
         return self.n * min(lam), self.n * max(lam)
@@ -269,7 +355,7 @@ class Lattice:
         if not self.rowed:
             return np.array([0]), np.array([0.0])
         u = np.arange(self.n + 1)
-        logw = stats.binom.logpmf(u, self.n, float(self.a_r))
+        logw = _binom_logpmf(u, self.n, float(self.a_r))
         return u, logw
 
     def _float_first_above(self, u: np.ndarray, theta: float) -> np.ndarray:
@@ -288,8 +374,8 @@ class Lattice:
         m = self.n - u
         q = float(self.q)
         with np.errstate(divide="ignore"):
-            upper = logw + stats.binom.logsf(a - 1, m, q)
-            lower = logw + stats.binom.logcdf(a - 1, m, q)
+            upper = logw + _binom_logsf(a - 1, m, q)
+            lower = logw + _binom_logcdf(a - 1, m, q)
         return float(special.logsumexp(upper)), float(special.logsumexp(lower))
 
     def float_log_count_above(self, theta: float) -> float:
@@ -306,7 +392,7 @@ class Lattice:
         log_row = log_row + u * math.log(mr) if self.rowed else np.zeros_like(a, dtype=float)
         # Σ_{s ≥ a} C(m,s) m_H^s m_L^(m−s) = (m_H + m_L)^m P[Bin(m, m_H/(m_H+m_L)) ≥ a]
         with np.errstate(divide="ignore"):
-            tail = m * math.log(mh + ml) + stats.binom.logsf(a - 1, m, mh / (mh + ml))
+            tail = m * math.log(mh + ml) + _binom_logsf(a - 1, m, mh / (mh + ml))
         first = (special.gammaln(m + 1) - special.gammaln(a + 1) - special.gammaln(m - a + 1)
                  + a * math.log(mh) + (m - a) * math.log(ml))
         ratio = (m - a) / (a + 1) * mh / ml
@@ -380,9 +466,12 @@ class Lattice:
         scale = bits + guard
         with mp.workprec(scale + 2 * n.bit_length() + 40):
             starts = []  # (u, s0, ln c(u, s0)) with s0 the largest class of the row above hi
-            u_all = np.arange(n + 1) if self.rowed else np.array([0])
-            a_float = self._float_first_above(u_all, float(hi))
-            candidates = self._count_rows(u_all, a_float, scale)
+            if self.rowed:
+                u_all = np.arange(n + 1)
+                a_float = self._float_first_above(u_all, float(hi))
+                candidates = self._count_rows(u_all, a_float, scale)
+            else:  # one row: nothing to pre-screen (and no numpy at start-up)
+                u_all, candidates = [0], [0]
             for u, a in zip(candidates, self.first_above_rows(candidates, hi), strict=True):
                 m = n - u
                 if a > m:
@@ -463,6 +552,13 @@ def _geometric_tail(ratio: Fraction, remaining: int) -> int:
     if ratio < 1:
         return min(math.ceil(ratio / (1 - ratio)), remaining) + 1
     return remaining + 1  # pragma: no cover - walks leave the mode only downhill
+
+
+def _log_add(x: float, y: float) -> float:
+    """ln(e^x + e^y) in float64."""
+    if x < y:
+        x, y = y, x
+    return x + math.log1p(math.exp(y - x)) if y > -math.inf else x
 
 
 def _log_comb(m: int, s: int) -> mpmath.mpf:

@@ -33,9 +33,9 @@ from fractions import Fraction
 from functools import lru_cache
 
 import mpmath
-import numpy as np
 from mpmath import mp
 
+from focalrd.numeric._lazy import numpy as np
 from focalrd.numeric.display import ShortDisplay
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.exact import distribution, focusing_parameter, positive_integer

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
+from focalrd.numeric._lazy import numpy as np
 
 # |φ'| bounds used for the brackets: h ≥ −y − _LOG_BOUND·max(1, γ) for y ≤ −1,
 # with _LOG_BOUND ≥ −ln(1 − e^{−1}) = 0.4587; and h ≤ γ·z + 2 + ln(1 + γ) for z ≤ 0.

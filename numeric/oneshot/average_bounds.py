@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import mpmath
-import numpy as np
 from mpmath import mp
 
+from focalrd.numeric._lazy import numpy as np
 from focalrd.numeric.c_gamma import c_gamma
 from focalrd.numeric.display import ShortDisplay
 from focalrd.numeric.oneshot.average import (

@@ -28,15 +28,19 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import mpmath
-import numpy as np
 from mpmath import mp
 
+from focalrd.numeric._lazy import numpy as np
 from focalrd.numeric.display import ShortDisplay
 from focalrd.numeric.errors import InvalidInputError, PrecisionError
 from focalrd.numeric.exact import exact_number, focusing_parameter
 from focalrd.numeric.oneshot._focal_float import solve_cells
 from focalrd.numeric.precision import to_mpf
 
+try:  # the `fast` extra: MPFR arithmetic for the polish
+    import gmpy2
+except ImportError:  # pragma: no cover
+    gmpy2 = None
 __all__ = [
     "FocalEntropySolution",
     "focal_entropy",
@@ -47,7 +51,7 @@ __all__ = [
 ]
 
 _GUARD_BITS = 24
-_MINUS_LN2 = mpmath.mpf(-0.6931471805599453)
+_MINUS_LN2 = -0.6931471805599453  # a float: compared with mpmath and MPFR numbers alike
 _MAX_STEPS_AT_TARGET = 12
 
 
@@ -75,32 +79,118 @@ def _log_float(x: Fraction) -> float:
     return math.log(x.numerator) - math.log(x.denominator)
 
 
-def _h_parts(z, g, la, ell):
-    """At one entry: KKT gap h(z) + ln a − ln λ, dh/dz, y, q, ln(1 − q), 1 − q, q > 1/2."""
-    y = -mp.exp(z)
+class _Mpmath:
+    """Arithmetic of the polish: mpmath numbers (always available)."""
+
+    exp, expm1, log, fsum = mp.exp, mp.expm1, mp.log, mp.fsum
+
+    @staticmethod
+    def precision(bits: int):
+        return mp.workprec(bits)
+
+    @staticmethod
+    def exact(x: Fraction) -> mpmath.mpf:
+        return to_mpf(x)
+
+    @staticmethod
+    def number(x: float) -> mpmath.mpf:
+        return mp.mpf(x)
+
+    @staticmethod
+    def to_mpf(x: mpmath.mpf) -> mpmath.mpf:
+        return x
+
+    @staticmethod
+    def ldexp(x: int, k: int) -> mpmath.mpf:
+        return mp.ldexp(x, k)
+
+
+class _Mpfr:
+    """The same arithmetic on gmpy2's MPFR numbers (the ``fast`` extra): the polish does
+    only elementary operations, and MPFR does them without Python-level overhead."""
+
+    @staticmethod
+    def precision(bits: int):
+        # the widest exponent range, and any result beyond it raises (the caller then
+        # redoes the solve in mpmath, whose exponents are unbounded)
+        return gmpy2.context(precision=bits, emin=gmpy2.get_emin_min(),
+                             emax=gmpy2.get_emax_max(), trap_underflow=True, trap_overflow=True)
+
+    @staticmethod
+    def exact(x: Fraction):
+        return gmpy2.mpfr(gmpy2.mpq(x.numerator, x.denominator))  # correctly rounded
+
+    @staticmethod
+    def number(x: float):
+        return gmpy2.mpfr(x)
+
+    @staticmethod
+    def to_mpf(x) -> mpmath.mpf:
+        man, exp = x.as_mantissa_exp()  # exact: x = man · 2^exp
+        return mp.mpf((int(man), int(exp)))
+
+    @staticmethod
+    def ldexp(x: int, k: int):
+        return gmpy2.mul_2exp(gmpy2.mpfr(x), k)
+
+
+def _mpfr_usable() -> bool:
+    """gmpy2 ≥ 2.2 (its contexts are context managers with these keywords)."""
+    if gmpy2 is None or not hasattr(gmpy2, "mpfr"):
+        return False
+    try:
+        major, minor = (int(part) for part in gmpy2.version().split(".")[:2])
+    except ValueError:  # pragma: no cover - an unusual version string
+        return False
+    return (major, minor) >= (2, 2)
+
+
+if _mpfr_usable():
+    _Mpfr.exp, _Mpfr.expm1, _Mpfr.log = gmpy2.exp, gmpy2.expm1, gmpy2.log
+    _Mpfr.fsum = gmpy2.fsum  # correctly rounded sum
+    #: The arithmetic of the Newton polish (tests switch it to compare the two).
+    _ARITHMETIC: type = _Mpfr
+    _RANGE_ERRORS: tuple = (gmpy2.UnderflowResultError, gmpy2.OverflowResultError)
+else:  # pragma: no cover - gmpy2 is in the ``fast`` extra
+    _ARITHMETIC, _RANGE_ERRORS = _Mpmath, ()
+
+
+def _h_parts(A, z, g, a, ell, whole: int = 0):
+    """At one entry of value ``a``: KKT gap h(z) + ln a − ln λ, dh/dz, y, q, ln(1 − q),
+    1 − q and whether q > 1/2.
+
+    ``whole`` is γ when γ is a whole number ≥ 1 (else 0); then ln(1 − q) is not
+    needed elsewhere and (γ − 1) ln(1 − q) + ln B + ln a is one logarithm (None is
+    returned for ln(1 − q)), unless the power leaves the exponent range.
+    """
+    y = -A.exp(z)
     # q and 1 − q from one exponential, each taken from the side where it is accurate
     big = y > _MINUS_LN2
     if big:
-        one_minus_q = -mp.expm1(y)
+        one_minus_q = -A.expm1(y)
         q = 1 - one_minus_q
     else:
-        q = mp.exp(y)
+        q = A.exp(y)
         one_minus_q = 1 - q
     b = one_minus_q - g * y * q
-    log_a = mp.log(one_minus_q)
-    gap = (g - 1) * log_a - y + mp.log(b) + la - ell
     slope = -(g - 1) * q * y / one_minus_q - y - q * (1 + g + g * y) * y / b
+    if whole:
+        product = one_minus_q ** (whole - 1) * b * a
+        if 0 < product < math.inf:
+            return A.log(product) - y - ell, slope, y, q, None, one_minus_q, big
+    log_a = A.log(one_minus_q)
+    gap = (g - 1) * log_a - y + A.log(b * a) - ell
     return gap, slope, y, q, log_a, one_minus_q, big
 
 
-def _mass_gap(weights: list[int], parts: list) -> mpmath.mpf:
+def _mass_gap(A, weights: list[int], parts: list):
     """Σ w·q − 1 without cancellation: entries with q > 1/2 enter as w − w·(1 − q)."""
     terms = [-w * p[5] if p[6] else w * p[3] for w, p in zip(weights, parts, strict=True)]
-    terms.append(sum(w for w, p in zip(weights, parts, strict=True) if p[6]) - 1)
-    return mp.fsum(terms)
+    terms.append(A.exact(Fraction(sum(w for w, p in zip(weights, parts, strict=True) if p[6]) - 1)))
+    return A.fsum(terms)
 
 
-def _outer(weights: list[int], parts: list) -> tuple[mpmath.mpf, list]:
+def _outer(A, weights: list[int], parts: list):
     """The outer equation G = 0 (⇔ Σ w·q = 1) and dG/dz_x, scaled as in the float search.
 
     With one entry q_big > 1/2 (multiplicity 1), G = ln Σ_others w·q − ln(1 − q_big);
@@ -109,59 +199,61 @@ def _outer(weights: list[int], parts: list) -> tuple[mpmath.mpf, list]:
     big = [i for i, p in enumerate(parts) if p[6]]
     if len(big) == 1 and weights[big[0]] == 1:
         b = big[0]
-        others = mp.fsum(w * p[3] for i, (w, p) in enumerate(zip(weights, parts, strict=True))
-                         if i != b)
+        others = A.fsum(w * p[3] for i, (w, p) in enumerate(zip(weights, parts, strict=True))
+                        if i != b)
         slopes = [p[3] * p[2] / p[5] if i == b else w * p[3] * p[2] / others
                   for i, (w, p) in enumerate(zip(weights, parts, strict=True))]
-        return mp.log(others) - mp.log(parts[b][5]), slopes
-    total = 1 + _mass_gap(weights, parts)
-    return mp.log(total), [w * p[3] * p[2] / total for w, p in zip(weights, parts, strict=True)]
+        return A.log(others) - A.log(parts[b][5]), slopes
+    total = 1 + _mass_gap(A, weights, parts)
+    return A.log(total), [w * p[3] * p[2] / total for w, p in zip(weights, parts, strict=True)]
 
 
-def _polish(weights: list[int], log_a: list, g, z: list, ell, target_prec: int):
-    """Newton steps on the KKT system from the float64 start; returns the polished (z, ln λ).
+def _newton(A, weights: list[int], a: list, g, z: list, ell, whole: int):
+    """The parts at (z, ln λ) and the Newton step (δz, δ ln λ) of the KKT system there."""
+    parts = [_h_parts(A, zx, g, ax, ell, whole) for zx, ax in zip(z, a, strict=True)]
+    # Newton on (z, ln λ): δz_x = (δℓ − gap_x)/h'_x and G + Σ G_x δz_x = 0
+    outer, outer_z = _outer(A, weights, parts)
+    num = A.fsum(gz * p[0] / p[1] for gz, p in zip(outer_z, parts, strict=True))
+    den = A.fsum(gz / p[1] for gz, p in zip(outer_z, parts, strict=True))
+    d_ell = (num - outer) / den
+    return parts, [(d_ell - p[0]) / p[1] for p in parts], d_ell
 
-    Newton converges quadratically here, so a step of size below 2^(−p/2 − 10)
-    leaves an error far below 2^(−p): the iteration at precision p stops after
-    such a step.  Early levels run at half the precision of the next one, so
-    only the last two or three sweeps run at the full working precision.
+
+def _polish(A, weights: list[int], values: list[Fraction], g: Fraction, z: list, ell,
+            target_prec: int):
+    """Newton on the KKT system from the float64 start, at doubling precisions.
+
+    The float start is good to about 40 bits and Newton doubles the correct bits
+    with each step, so one step runs at each rung of a ladder of precisions
+    (about 96, 180, … bits) up to ``target_prec``.  The pass at ``target_prec``
+    that follows is also the evaluation: it returns the parts at the current
+    point once its own Newton correction lies below 2^(20 − target_prec) — so
+    the point is accurate to the target precision and the parts (hence the
+    value and the KKT residual) are those *at the returned point*; otherwise the
+    correction is applied and the pass repeated.
     """
     ladder = [target_prec]
-    while ladder[0] > 400:
+    while ladder[0] > 96:
         ladder.insert(0, ladder[0] // 2 + 8)
-    for prec in ladder:
-        with mp.workprec(prec):
-            tolerance = mp.ldexp(1, -(prec // 2 + 10))
-            for _ in range(_MAX_STEPS_AT_TARGET):
-                parts = [_h_parts(zx, g, lx, ell) for zx, lx in zip(z, log_a, strict=True)]
-                # Newton on (z, ln λ): δz_x = (δℓ − gap_x)/h'_x and G + Σ G_x δz_x = 0
-                outer, outer_z = _outer(weights, parts)
-                num = mp.fsum(gz * p[0] / p[1] for gz, p in zip(outer_z, parts, strict=True))
-                den = mp.fsum(gz / p[1] for gz, p in zip(outer_z, parts, strict=True))
-                d_ell = (num - outer) / den
-                steps = [(d_ell - p[0]) / p[1] for p in parts]
-                small = abs(d_ell) <= tolerance * (1 + abs(ell)) and all(
-                    abs(s) <= tolerance * (1 + abs(zx)) for s, zx in zip(steps, z, strict=True))
-                z = [zx + s for zx, s in zip(z, steps, strict=True)]
-                ell = ell + d_ell
-                if small:
-                    break
-            else:
-                raise PrecisionError("the focal-entropy Newton polish did not converge")
-    return z, ell
-
-
-def _solve_grouped(values: list[Fraction], weights: list[int], g: Fraction):
-    """Polished (z, ln λ) for distinct positive values with multiplicities (≥ 2 entries total)."""
-    la_float = np.array([_log_float(v) for v in values])
-    z0, ell0, _ = solve_cells(la_float, np.array(weights, dtype=float),
-                              np.zeros(len(values), dtype=int), 1, float(g))
-    target = mp.prec + _GUARD_BITS
-    with mp.workprec(target):
-        g_mp = to_mpf(g)
-        log_a = [mp.log(to_mpf(v)) for v in values]
-    z = [mp.mpf(float(v)) for v in z0]
-    return _polish(weights, log_a, g_mp, z, mp.mpf(float(ell0[0])), target), g_mp, log_a
+    whole = int(g) if g.denominator == 1 and g >= 1 else 0
+    with A.precision(target_prec):  # once, at the full precision (they are exact inputs)
+        g_b = A.exact(g)
+        a = [A.exact(v) for v in values]
+    for prec in ladder[:-1]:
+        with A.precision(prec):
+            _, steps, d_ell = _newton(A, weights, a, g_b, z, ell, whole)
+            z = [zx + s for zx, s in zip(z, steps, strict=True)]
+            ell = ell + d_ell
+    with A.precision(target_prec):
+        tolerance = A.ldexp(1, 20 - target_prec)
+        for _ in range(_MAX_STEPS_AT_TARGET):
+            parts, steps, d_ell = _newton(A, weights, a, g_b, z, ell, whole)
+            if abs(d_ell) <= tolerance * (1 + abs(ell)) and all(
+                    abs(s) <= tolerance * (1 + abs(zx)) for s, zx in zip(steps, z, strict=True)):
+                return parts, ell, g_b
+            z = [zx + s for zx, s in zip(z, steps, strict=True)]
+            ell = ell + d_ell
+    raise PrecisionError("the focal-entropy Newton polish did not converge")
 
 
 def grouped_solution(values: Sequence[Fraction], counts: Sequence[int],
@@ -177,15 +269,33 @@ def grouped_solution(values: Sequence[Fraction], counts: Sequence[int],
         return FocalEntropySolution(mp.zero, (mp.one,), multiplier, mp.zero)
     if gamma == 0:
         return _log_loss_solution(values, counts)
-    (z, ell), g_mp, log_a = _solve_grouped(values, counts, gamma)
-    with mp.workprec(mp.prec + _GUARD_BITS):
-        parts = [_h_parts(zx, g_mp, lx, ell) for zx, lx in zip(z, log_a, strict=True)]
-        # φ_γ(q) = (1 − q)^γ · ln(1/q) = exp(γ ln(1 − q)) · (−y)
-        value = mp.fsum(w * to_mpf(v) * mp.exp(g_mp * p[4]) * -p[2]
-                        for v, w, p in zip(values, counts, parts, strict=True))
-        residual = max(max(abs(p[0]) for p in parts), abs(_mass_gap(counts, parts)))
-        multiplier = mp.exp(ell)
-    return FocalEntropySolution(+value, tuple(+p[3] for p in parts), +multiplier, +residual)
+    la_float = np.array([_log_float(v) for v in values])
+    z0, ell0, _ = solve_cells(la_float, np.array(counts, dtype=float),
+                              np.zeros(len(values), dtype=int), 1, float(gamma))
+    target = mp.prec + _GUARD_BITS
+    try:
+        return _polished_solution(_ARITHMETIC, values, counts, gamma, z0, ell0[0], target)
+    except _RANGE_ERRORS:  # pragma: no cover - only with γ near 10^15 and extreme entries
+        return _polished_solution(_Mpmath, values, counts, gamma, z0, ell0[0], target)
+
+
+def _polished_solution(A, values: list[Fraction], counts: list[int], gamma: Fraction,
+                       z0, ell0: float, target: int) -> FocalEntropySolution:
+    """The solution from the float64 start (z0, ln λ0), polished in arithmetic ``A``."""
+    z = [A.number(float(v)) for v in z0]
+    with A.precision(target):
+        parts, ell, g_b = _polish(A, counts, values, gamma, z, A.number(float(ell0)), target)
+        # φ_γ(q) = (1 − q)^γ · ln(1/q); (1 − q)^γ by multiplication for a whole γ
+        whole = gamma.denominator == 1
+        powers = [p[5] ** int(gamma) if whole else A.exp(g_b * p[4]) for p in parts]
+        value = A.fsum(w * A.exact(v) * power * -p[2]
+                       for v, w, power, p in zip(values, counts, powers, parts, strict=True))
+        residual = max(max(abs(p[0]) for p in parts), abs(_mass_gap(A, counts, parts)))
+        multiplier = A.exp(ell)
+    with mp.workprec(target):
+        value, residual, multiplier = A.to_mpf(value), A.to_mpf(residual), A.to_mpf(multiplier)
+        minimizer = tuple(+A.to_mpf(p[3]) for p in parts)
+    return FocalEntropySolution(+value, minimizer, +multiplier, +residual)
 
 
 def _log_loss_solution(values: list[Fraction], counts: list[int]) -> FocalEntropySolution:

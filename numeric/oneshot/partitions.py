@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
+from focalrd.numeric._lazy import numpy as np
 
 __all__ = [
     "MAX_PAIRS",

@@ -15,18 +15,19 @@ from focalrd.verify.files import prepare_output_directory, write_text_atomic
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="reports/benchmarks", metavar="DIR",
-                        help="directory for blocks.{json,md} and oneshot.{json,md} "
+                        help="directory for {blocks,oneshot,speed}.{json,md} "
                              "(default reports/benchmarks)")
     parser.add_argument("--dps", default="30", metavar="N", help="digits (default 30)")
     parser.add_argument("--budget", default="60", metavar="S",
                         help="skip a baseline estimated to take longer than S seconds (default 60)")
-    parser.add_argument("--suite", choices=("blocks", "oneshot", "all"), default="all",
+    parser.add_argument("--suite", choices=("blocks", "oneshot", "speed", "all"), default="all",
                         help="blocks: the n-letter K*; oneshot: D*(M), weighted eps* and the "
-                             "focal entropy; all: both (default)")
+                             "focal entropy; speed: start-up, binary K*, tau, focal entropy and "
+                             "ternary K* against their speed targets; all: every suite (default)")
 
 
 def _run(args: argparse.Namespace) -> int:
-    from focalrd.verify import benchmarks, benchmarks_oneshot
+    from focalrd.verify import benchmarks, benchmarks_oneshot, benchmarks_speed
 
     dps = check_dps(args.dps)
     budget = exact_number(args.budget, "--budget")
@@ -38,7 +39,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"benchmark: {text}", file=sys.stderr)
 
     suites = {"blocks": (benchmarks.run, benchmarks.markdown),
-              "oneshot": (benchmarks_oneshot.run_oneshot, benchmarks_oneshot.markdown_oneshot)}
+              "oneshot": (benchmarks_oneshot.run_oneshot, benchmarks_oneshot.markdown_oneshot),
+              "speed": (benchmarks_speed.run_speed, benchmarks_speed.markdown_speed)}
     agree = True
     for name in (suites if args.suite == "all" else (args.suite,)):
         run, render = suites[name]
