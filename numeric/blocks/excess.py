@@ -338,7 +338,16 @@ def list_size_from_count(k: Count, m: CodebookSize) -> Count:
     if log_ratio < -mp.ldexp(1, -(wp // 2)):
         return Count(1, mp.zero, enumerated=k.enumerated)  # K* < M: one sequence per codeword
     ratio = mp.exp(log_ratio)
-    slack = mp.ldexp(ratio + 1, -(wp - 2 * int(mp.mag(ratio + 2)) - 16))
+    # ln K* and ln M each carry a relative error of a few units of 2^-wp, so the absolute
+    # error of ln(K*/M) is below (|ln K*| + |ln M| + 1)·2^-(wp-4) and that of the ratio is
+    # the ratio times that (plus one unit for the exponential): a *relative* slack.
+    log_error = mp.ldexp(abs(k.log) + abs(m.log) + 1, -(wp - 8))
+    slack = ratio * 4 * log_error + mp.ldexp(ratio + 1, -(wp - 8))
+    if slack >= mp.mpf(1) / 8:
+        # The ratio is too large for its integer part to be known at this precision.  Then
+        # 1/ratio <= 8·slack/ratio <= 40·log_error, so ln(K*/M) equals ln L* = ln(K*/M) +
+        # ln(1 + (L* − K*/M)/(K*/M)) to within a few times the error ln K* already carries.
+        return Count(None, log_ratio)
     nearest = mp.nint(ratio)
     if abs(ratio - nearest) <= slack:
         raise PrecisionError("K*/M lies too close to an integer to decide L* = ceil(K*/M)")
