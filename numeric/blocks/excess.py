@@ -42,6 +42,8 @@ from focalrd.numeric.blocks.grouping import (
     group_source,
 )
 from focalrd.numeric.blocks.lattice import Lattice, _Ambiguous
+from focalrd.numeric.blocks.manygroups import REACH
+from focalrd.numeric.blocks.manygroups_limits import many_least_count, many_uncovered_mass
 from focalrd.numeric.errors import InvalidInputError, PrecisionError
 from focalrd.numeric.exact import distortion_level, focusing_parameter, open_unit_interval
 from focalrd.numeric.oneshot.floors import list_size as exact_list_size
@@ -123,6 +125,8 @@ def least_count(source: Sequence[Fraction], n: int, eps: Fraction) -> Count:
     if exact_feasible(grouped, n):
         k = _exact_classes(grouped, n).least_count(eps)
         return Count(k, _log_int(k), enumerated=True)
+    if 3 < grouped.groups <= 8:  # four to eight distinct probabilities (issue 13)
+        return many_least_count(grouped, n, eps)
     return _lattice_least_count(_lattice(grouped, n), eps)
 
 
@@ -135,7 +139,8 @@ def _lattice(grouped: GroupedSource, n: int) -> Lattice:
     if grouped.groups > 3:
         raise InvalidInputError(
             "n", "a blocklength small enough to enumerate every type class (sources with more "
-                 "than three distinct probabilities are summed exactly, type by type)", n)
+                 f"than eight distinct probabilities are summed exactly, type by type); "
+                 f"exact block limits reach {REACH}", n)
     return _cached_lattice(grouped, n)
 
 
@@ -480,6 +485,11 @@ def _uncovered_mass(grouped: GroupedSource, n: int, s: Count) -> Fraction | mpma
         if s.exact >= classes.sequences:
             return Fraction(0)
         return 1 - classes.top_mass(s.exact)
+    if 3 < grouped.groups <= 8:  # four to eight distinct probabilities (issue 13)
+        if s.exact is not None and n * math.log2(grouped.support) < 1 << 20 \
+                and s.exact >= grouped.support**n:
+            return Fraction(0)
+        return many_uncovered_mass(grouped, n, s.log, s.exact)
     # S known only as ln S (below the number of sequences): the log-mode scan
     return _lattice_uncovered(_lattice(grouped, n), s)
 
