@@ -20,8 +20,9 @@ count-weighted tail G.
 
 Only prefixes whose mass exceeds a few units of 2^-bits are visited: the
 rows' own windows stop at entries below one unit (geometric tail bounds), and a
-prefix whose partial product falls below :data:`PRUNE_UNITS` units is dropped with
-its whole mass (at most that product plus its error) added to the error bound.
+prefix whose partial product falls below 2^-depth (``depth`` chosen by the caller
+from the precision it needs, :data:`PRUNE_GUARD` bits past it) is dropped with its
+whole mass (at most that product plus its error) added to the error bound.
 So the work is the number of *significant* prefixes (a (g − 2)-dimensional
 window around the typical type), not the number of types.
 
@@ -45,8 +46,8 @@ from focalrd.numeric.blocks.binomial_tables import RowTable, binomial_row
 from focalrd.numeric.blocks.grouping import GroupedSource
 from focalrd.numeric.errors import InvalidInputError
 
-#: A prefix whose partial mass falls below this many units is dropped (and bounded).
-PRUNE_UNITS = 1 << 6
+#: Prefixes lighter than 2^-(wp + PRUNE_GUARD) are dropped (their mass is bounded).
+PRUNE_GUARD = 50
 #: Most significant prefixes (rows) the engine visits; past it the input is refused.
 MAX_ROWS = 6_000_000
 #: Most classes listed in a band between two thresholds.
@@ -160,12 +161,14 @@ class ManyGroups:
             self._tables = {bits: cached}
         return cached
 
-    def scan(self, hi: mpmath.mpf, lo: mpmath.mpf, bits: int) -> Scan:
+    def scan(self, hi: mpmath.mpf, lo: mpmath.mpf, bits: int, depth: int | None = None) -> Scan:
         """One pass over the significant rows for thresholds hi ≥ lo (see :class:`Scan`).
 
-        Raises :class:`Ambiguous` when a threshold is within rounding distance
-        of a class value in a row where it matters.
+        Prefixes lighter than 2^-``depth`` (default: ``bits`` − 6) are dropped and
+        bounded.  Raises :class:`Ambiguous` when a threshold is within rounding
+        distance of a class value in a row where it matters.
         """
+        prune = 1 << max(6, bits - (bits - 6 if depth is None else depth))
         n = self.n
         levels, table = self._tables_for(bits)
         frac = bits + 2 * n.bit_length() + 40  # fractional bits of the row boundaries
@@ -182,41 +185,113 @@ class ManyGroups:
             scale = 1 << bits
             band_ratio = int(mp.ceil(mp.exp(hi - lo))) + 1
             out = Scan(bits)
-            depth = len(self.prefix)
+            levels_count = len(self.prefix)
             stack: list[int] = []
 
-            def boundary(x: int, m: int) -> int:
-                floor, rest = divmod(x, one)
-                if -1 <= floor <= m and (rest < margin or one - rest < margin):
-                    raise Ambiguous
-                return min(max(floor + 1, 0), m + 1)
+            last = levels_count - 1
+            j_last = self.prefix[last]
+            a_hi_num, a_lo_num = self.rho
+            a_last = self.source.numerators[j_last]
+            # one more symbol of the last prefix group: x falls by δ = ln(v_j/v_lo)/Δ, so
+            # f = ρ^(x − a) is multiplied by v_lo/v_j·ρ^k when a falls by k (k = ⌊δ⌋ or ⌈δ⌉)
+            k_low = steps[last] >> frac
 
-            def row(m: int, weight: int, weight_error: int, x: int) -> None:
-                pmf, suffix, prefix_sums, weighted, sum_error, g_error = table.row(m)
-                out.rows += 1
-                a_hi = boundary(x, m)
-                a_lo = boundary(x - shift, m)
-                out.above += weight * table.above(m, a_hi) >> bits
-                out.below += weight * table.below(m, a_lo) >> bits
-                out.error += weight_error + sum_error + 2
-                unlisted = 0
-                for s in range(a_lo, a_hi):
-                    units = weight * pmf.at(s) >> bits
-                    if units:
-                        out.band.append((tuple(stack) + (s,), units))
+            def carried(k: int) -> tuple[int, int]:
+                if k >= 0:
+                    return a_lo_num * a_hi_num**k, a_last * a_lo_num**k
+                return a_lo_num * a_lo_num**-k, a_last * a_hi_num**-k
+
+            multipliers = {k_low: carried(k_low), k_low + 1: carried(k_low + 1)}
+            rows_cache = table._rows
+
+            def innermost(m0: int, weight: int, weight_error: int, x: int) -> None:
+                entries = levels[last].get(m0)
+                if entries is None:
+                    entries = binomial_row(m0, *self.conditional[last], bits)
+                    if len(levels[last]) < 50_000:
+                        levels[last][m0] = entries
+                out.error += (weight * entries.tail >> bits) + 1
+                error = weight_error + entries.error + 1
+                step = steps[last]
+                c = entries.lo
+                x -= c * step
+                f = None  # f·2^bits, carried from row to row by exact rational factors
+                prev_a = None
+                above = below = error_sum = count = count_error = 0
+                rows = 0
+                for value in entries.values:
+                    m = m0 - c
+                    w = weight * value >> bits
+                    if w < prune:
+                        out.error += w + error + 1
+                        f = None
+                        c += 1
+                        x -= step
+                        continue
+                    rows += 1
+                    cached = rows_cache.get(m)
+                    if cached is None:
+                        cached = table.row(m)
+                    pmf, suffix, prefix_sums, weighted, sum_error, g_error = cached
+                    floor, rest = divmod(x, one)
+                    if -1 <= floor <= m and (rest < margin or one - rest < margin):
+                        raise Ambiguous
+                    a_hi = min(max(floor + 1, 0), m + 1)
+                    lo_s = pmf.lo
+                    i = a_hi - lo_s
+                    size = len(pmf.values)
+                    above += w * (suffix[0] if i <= 0 else suffix[i] if i < size else 0) >> bits
+                    error_sum += sum_error
+                    x_lo = x - shift
+                    floor_lo = x_lo // one
+                    if floor_lo != floor:
+                        rest_lo = x_lo - floor_lo * one
+                        if -1 <= floor_lo <= m and (rest_lo < margin or one - rest_lo < margin):
+                            raise Ambiguous
+                    a_lo = min(max(floor_lo + 1, 0), m + 1)
+                    i_lo = a_lo - lo_s
+                    below += w * (0 if i_lo <= 0 else prefix_sums[min(i_lo, size)]) >> bits
+                    if a_lo < a_hi:
+                        unlisted = 0
+                        for t in range(a_lo, a_hi):
+                            units = w * pmf.at(t) >> bits
+                            if units:
+                                out.band.append((tuple(stack) + (c, t), units))
+                            else:
+                                unlisted += 1
+                        count_error += unlisted * (error + pmf.error + 2) * band_ratio
+                    tail = table.weighted_above(m, a_hi) if i < 0 else (
+                        weighted[i] if i < size else 0)
+                    if tail:
+                        if f is None or prev_a is None:
+                            f = int(mp.ldexp(mp.exp(-((a_hi << frac) - x) * unit_step), bits))
+                        else:
+                            k = prev_a - a_hi  # ⌊δ⌋ or ⌈δ⌉, or other where a is clamped
+                            factor = multipliers.get(k)
+                            if factor is None:
+                                factor = multipliers[k] = carried(k)
+                            f = f * factor[0] // factor[1]
+                        count += (w * tail >> bits) * f >> bits
+                        count_error += 4 + rows  # f drifts by < 1 unit per carried step
                     else:
-                        unlisted += 1
-                out.count_error += (unlisted * (weight_error + pmf.error + 2)) * band_ratio
-                tail = table.weighted_above(m, a_hi)
-                if tail:
-                    # f = e^{hi − ℓ(a_hi)} = ρ^{−(a_hi − x)}, in (1/ρ, 1]
-                    f = mp.exp(-((a_hi << frac) - x) * unit_step)
-                    out.count += int(mp.ldexp(f * (weight * tail >> bits), 0))
-                out.count_error += weight_error + g_error + 3
+                        f = None
+                    prev_a = a_hi
+                    count_error += error + g_error + 3
+                    c += 1
+                    x -= step
+                out.rows += rows
+                out.above += above
+                out.below += below
+                out.error += error_sum + rows * (error + 2)
+                out.count += count
+                out.count_error += count_error
+                if out.rows > MAX_ROWS:
+                    raise InvalidInputError("n", f"a smaller blocklength for this source: exact "
+                                            f"block limits reach {REACH}", n)
 
             def visit(level: int, m: int, weight: int, weight_error: int, x: int) -> None:
-                if level == depth:
-                    row(m, weight, weight_error, x)
+                if level == last:
+                    innermost(m, weight, weight_error, x)
                     return
                 entries = levels[level].get(m)
                 if entries is None:
@@ -229,12 +304,9 @@ class ManyGroups:
                 for index, value in enumerate(entries.values):
                     c = entries.lo + index
                     w = weight * value >> bits
-                    if w < PRUNE_UNITS:
+                    if w < prune:
                         out.error += w + error + 1
                         continue
-                    if out.rows > MAX_ROWS:
-                        raise InvalidInputError("n", f"a smaller blocklength for this source: "
-                                                f"exact block limits reach {REACH}", n)
                     stack.append(c)
                     visit(level + 1, m - c, w, error, x - c * step)
                     stack.pop()
@@ -256,6 +328,7 @@ class ManyGroups:
         log_w = np.zeros(1)
         part = np.zeros(1)
         rem = np.array([n])
+        top = self._float_top()
         for level, i in enumerate(self.prefix):
             num, den = self.conditional[level]
             q = num / den
@@ -264,21 +337,29 @@ class ManyGroups:
             low = np.maximum(np.floor(rem * q).astype(np.int64) - half, 0)
             high = np.minimum(np.floor(rem * q).astype(np.int64) + half, rem)
             width = high - low + 1
-            total = int(width.sum())
-            if total > 4 * MAX_ROWS:
-                raise InvalidInputError("n", f"a smaller blocklength for this source: exact "
-                                        f"block limits reach {REACH}", n)
-            parent = np.repeat(np.arange(len(rem)), width)
-            offset = np.arange(total) - np.repeat(np.cumsum(width) - width, width)
-            c = low[parent] + offset
-            m = rem[parent]
-            lw = log_w[parent] + stats.binom.logpmf(c, m, q)
-            keep = lw > lw.max() - cut
-            log_w, part, rem = lw[keep], part[parent][keep] + c[keep] * self._flog[i], \
-                m[keep] - c[keep]
-            if len(rem) > MAX_ROWS:
-                raise InvalidInputError("n", f"a smaller blocklength for this source: exact "
-                                        f"block limits reach {REACH}", n)
+            pieces = []
+            start = 0
+            # expand the parents in chunks of about a million children (bounded memory)
+            ends = np.searchsorted(np.cumsum(width), np.arange(1, 10**9, 10**6) * 1.0)
+            for stop in [*sorted(set(int(e) + 1 for e in ends if e < len(width))), len(width)]:
+                if stop <= start:
+                    continue
+                w = width[start:stop]
+                parent = start + np.repeat(np.arange(stop - start), w)
+                offset = np.arange(int(w.sum())) - np.repeat(np.cumsum(w) - w, w)
+                c = low[parent] + offset
+                m = rem[parent]
+                lw = log_w[parent] + stats.binom.logpmf(c, m, q)
+                keep = lw > top - cut
+                pieces.append((lw[keep], part[parent][keep] + c[keep] * self._flog[i],
+                               m[keep] - c[keep]))
+                start = stop
+                if sum(len(p[0]) for p in pieces) > MAX_ROWS:
+                    raise InvalidInputError("n", f"a smaller blocklength for this source: exact "
+                                            f"block limits reach {REACH}", n)
+            log_w = np.concatenate([p[0] for p in pieces])
+            part = np.concatenate([p[1] for p in pieces])
+            rem = np.concatenate([p[2] for p in pieces])
         num, den = self.q_row
         q = num / den
         ms = np.arange(n + 1)[:, None]
@@ -295,6 +376,17 @@ class ManyGroups:
         structure = (log_w, part, rem, log_sf, log_g[:, : n + 2], special)
         self._float = (cut, structure)
         return structure
+
+    def _float_top(self) -> float:
+        """ln of the largest class mass (float64), from the mode of each conditional step."""
+        from scipy import stats
+
+        m, total = self.n, 0.0
+        for num, den in self.conditional:
+            c = min(m, (m + 1) * num // den)
+            total += float(stats.binom.logpmf(c, m, num / den))
+            m -= c
+        return total
 
     def _float_first_above(self, part, rem, theta: float):
         lam_hi, lam_lo = self._flog[self.hi], self._flog[self.lo]

@@ -27,7 +27,13 @@ import mpmath
 from mpmath import mp
 
 from focalrd.numeric.blocks.grouping import GroupedSource
-from focalrd.numeric.blocks.manygroups import MAX_BAND, Ambiguous, ManyGroups, Scan
+from focalrd.numeric.blocks.manygroups import (
+    MAX_BAND,
+    PRUNE_GUARD,
+    Ambiguous,
+    ManyGroups,
+    Scan,
+)
 from focalrd.numeric.errors import PrecisionError
 
 
@@ -43,7 +49,7 @@ def _log_fraction(q: Fraction) -> float:
 def _bisect(predicate, low: float, high: float, true_above: bool) -> float:
     for _ in range(70):
         mid = (low + high) / 2
-        if mid in (low, high):
+        if mid in (low, high) or high - low < 1e-11 * (1 + abs(mid)):
             break
         if predicate(mid) == true_above:
             high = mid
@@ -52,8 +58,14 @@ def _bisect(predicate, low: float, high: float, true_above: bool) -> float:
     return high if true_above else low
 
 
-def _float_cut(bits: int) -> float:
-    return bits * math.log(2) + 30.0
+def _float_cut(eps: Fraction | None) -> float:
+    """How far below the largest class the float pre-screen looks (nats).
+
+    The pre-screen only places thresholds to a relative accuracy of about 1e-7 in
+    the mass (or the count), so classes below e^-45 of the total are irrelevant.
+    """
+    extra = 0.0 if eps is None else -_log_fraction(min(eps, 1 - eps))
+    return 45.0 + extra
 
 
 def _mass_bracket(engine: ManyGroups, eps: Fraction, cut: float) -> tuple[float, float]:
@@ -88,11 +100,12 @@ def _count_bracket(engine: ManyGroups, log_s: float, cut: float) -> tuple[float,
                     low, high, False))
 
 
-def _scan(engine: ManyGroups, hi: mpmath.mpf, lo: mpmath.mpf, bits: int):
+def _scan(engine: ManyGroups, hi: mpmath.mpf, lo: mpmath.mpf, bits: int,
+          depth: int | None = None):
     """A pass at (hi, lo), moving a threshold off a class value when needed."""
     for _ in range(40):
         try:
-            scan = engine.scan(hi, lo, bits)
+            scan = engine.scan(hi, lo, bits, depth)
         except Ambiguous:
             hi += mp.ldexp(abs(hi) + 1, -(mp.prec // 3))
             lo -= mp.ldexp(abs(lo) + 1, -(mp.prec // 3))
@@ -126,7 +139,9 @@ def _sorted_band(engine: ManyGroups, scan: Scan) -> list[list[tuple[tuple[int, .
 
 def _bits_for(eps: Fraction | None) -> int:
     extra = 0 if eps is None else max(0, -math.floor(_log_fraction(min(eps, 1 - eps)) / math.log(2)))
-    return mp.prec + 64 + extra
+    # 64 guard bits, and 40 more for the share of one type class in the total (a pass
+    # at too few bits is repeated at more, which costs a second pass)
+    return mp.prec + 104 + extra
 
 
 def many_least_count(grouped: GroupedSource, n: int, eps: Fraction):
@@ -137,11 +152,12 @@ def many_least_count(grouped: GroupedSource, n: int, eps: Fraction):
     engine = many_groups(grouped, n)
     wp = mp.prec
     bits = _bits_for(eps)
-    hi_f, lo_f = _mass_bracket(engine, eps, _float_cut(bits))
+    depth = wp + PRUNE_GUARD + max(0, bits - wp - 104)  # the prefixes the pass visits
+    hi_f, lo_f = _mass_bracket(engine, eps, _float_cut(eps))
     width = max(hi_f - lo_f, 1e-6)
     for _ in range(12):
         with mp.workprec(bits + 3 * n.bit_length() + 64):
-            scan, hi, lo = _scan(engine, mp.mpf(hi_f), mp.mpf(lo_f), bits)
+            scan, hi, lo = _scan(engine, mp.mpf(hi_f), mp.mpf(lo_f), bits, depth)
             one = 1 << bits
             target = one - (eps.numerator * one) // eps.denominator
             band_total = sum(units for _, units in scan.band)
@@ -161,18 +177,23 @@ def many_least_count(grouped: GroupedSource, n: int, eps: Fraction):
                 cum += units
             group = groups[index]
             group_units = sum(u for _, u in group)
-            if group_units < (scan.error + 1) << (wp + 24):
-                bits += max(64, scan.error.bit_length() + wp + 24 - group_units.bit_length())
+            if group_units <= 4 * (scan.error + 1):
+                bits, depth = bits + 64, depth + 64
                 continue
             before = [counts for g in groups[:index] for counts, _ in g]
             n_above = (mp.ldexp(scan.count, -bits) * mp.exp(-hi)
                        + mp.fsum(engine.size(c) for c in before))
             count_slack = mp.ldexp(scan.count_error, -bits) * mp.exp(-hi)
             size_g = sum(engine.size(counts) for counts, _ in group)
-            remainder = mp.mpf(target - cum) / group_units * size_g
+            share = mp.mpf(target - cum) / group_units  # r / |G| of the crossing class
+            remainder = share * size_g
             total = n_above + remainder
-            if count_slack > mp.ldexp(total, -(wp + 16)):
-                bits += max(64, int(mp.log(count_slack / total, 2)) + wp + 24)
+            # r and |G| (in mass units) each err by the mass error: K* errs by at most
+            # count_slack + size_G·err·(1 + share)/(|G| − err)
+            slack = count_slack + size_g * mp.mpf(scan.error + 1) * (1 + share) / (
+                group_units - scan.error - 1)
+            if slack > mp.ldexp(total, -(wp + 16)):
+                bits, depth = bits + 64, depth + 64
                 continue
             if total < mp.ldexp(1, wp + 24):
                 k = _small_least_count(engine, group, eps)
@@ -234,7 +255,7 @@ def many_uncovered_mass(grouped: GroupedSource, n: int, log_s: mpmath.mpf,
     engine = many_groups(grouped, n)
     wp = mp.prec
     bits = _bits_for(None)
-    hi_f, lo_f = _count_bracket(engine, float(log_s), _float_cut(bits))
+    hi_f, lo_f = _count_bracket(engine, float(log_s), _float_cut(None) + 40.0)
     width = max(hi_f - lo_f, 1e-6)
     for _ in range(12):
         with mp.workprec(bits + 3 * n.bit_length() + 64):
