@@ -138,7 +138,9 @@ def _sorted_band(engine: ManyGroups, scan: Scan) -> list[list[tuple[tuple[int, .
 
 
 def _bits_for(eps: Fraction | None) -> int:
-    extra = 0 if eps is None else max(0, -math.floor(_log_fraction(min(eps, 1 - eps)) / math.log(2)))
+    extra = 0
+    if eps is not None:
+        extra = max(0, -math.floor(_log_fraction(min(eps, 1 - eps)) / math.log(2)))
     # 64 guard bits, and 40 more for the share of one type class in the total (a pass
     # at too few bits is repeated at more, which costs a second pass)
     return mp.prec + 104 + extra
