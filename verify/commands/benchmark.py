@@ -20,13 +20,15 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dps", default="30", metavar="N", help="digits (default 30)")
     parser.add_argument("--budget", default="60", metavar="S",
                         help="skip a baseline estimated to take longer than S seconds (default 60)")
-    parser.add_argument("--suite", choices=("blocks", "oneshot", "all"), default="all",
+    parser.add_argument("--suite", choices=("blocks", "oneshot", "saddlepoint", "all"),
+                        default="all",
                         help="blocks: the n-letter K*; oneshot: D*(M), weighted eps* and the "
-                             "focal entropy; all: both (default)")
+                             "focal entropy; saddlepoint: error of the saddlepoint and normal "
+                             "approximations of D* (with a figure); all: every suite (default)")
 
 
 def _run(args: argparse.Namespace) -> int:
-    from focalrd.verify import benchmarks, benchmarks_oneshot
+    from focalrd.verify import benchmarks, benchmarks_oneshot, benchmarks_saddlepoint
 
     dps = check_dps(args.dps)
     budget = exact_number(args.budget, "--budget")
@@ -38,7 +40,9 @@ def _run(args: argparse.Namespace) -> int:
         print(f"benchmark: {text}", file=sys.stderr)
 
     suites = {"blocks": (benchmarks.run, benchmarks.markdown),
-              "oneshot": (benchmarks_oneshot.run_oneshot, benchmarks_oneshot.markdown_oneshot)}
+              "oneshot": (benchmarks_oneshot.run_oneshot, benchmarks_oneshot.markdown_oneshot),
+              "saddlepoint": (benchmarks_saddlepoint.run_saddlepoint,
+                              benchmarks_saddlepoint.markdown_saddlepoint)}
     agree = True
     for name in (suites if args.suite == "all" else (args.suite,)):
         run, render = suites[name]
@@ -46,8 +50,21 @@ def _run(args: argparse.Namespace) -> int:
         write_text_atomic(out / f"{name}.json", json.dumps(document, indent=2) + "\n")
         write_text_atomic(out / f"{name}.md", render(document))
         print(render(document))
+        if name == "saddlepoint":
+            _saddlepoint_figure(document, out)
         agree = agree and document.get("all_agree", True)
     return 0 if agree else 1
+
+
+def _saddlepoint_figure(document, out) -> None:
+    from focalrd.verify.benchmarks_figures import saddlepoint_figure
+    from focalrd.verify.plots import matplotlib_available
+
+    if matplotlib_available():
+        saddlepoint_figure(document, out / "saddlepoint.png")
+    else:
+        print("benchmark: matplotlib is not installed; saddlepoint.png not drawn",
+              file=sys.stderr)
 
 
 COMMAND = Command(
