@@ -146,3 +146,24 @@ def test_ties_are_merged_exactly():
     assert engine.compare(a, b) == 0
     assert math.prod(x**c for x, c in zip((4, 2, 1), a, strict=True)) == \
         math.prod(x**c for x, c in zip((4, 2, 1), b, strict=True))
+
+
+@pytest.mark.parametrize("m, q", [(40, F(1, 2)), (200, F(1, 15)), (97, F(5, 11)), (3, F(9, 10))])
+@pytest.mark.parametrize("bits", [12, 30])
+def test_binomial_rows_are_within_their_error_and_tail_bounds(m, q, bits):
+    """Each listed entry within ``error`` units of the exact term; the rest below ``tail``.
+
+    At 12 bits the walk stops early, so the unlisted tails are far from negligible:
+    a row that forgets its tail bound, or lists a window one entry short, fails.
+    """
+    from focalrd.numeric.blocks.binomial_tables import binomial_row
+
+    row = binomial_row(m, q.numerator, q.denominator, bits)
+    exact = [F(math.comb(m, s)) * q**s * (1 - q) ** (m - s) for s in range(m + 1)]
+    scale = 1 << bits
+    listed = range(row.lo, row.lo + len(row.values))
+    for s in listed:
+        assert abs(row.values[s - row.lo] - exact[s] * scale) <= row.error
+    unlisted = sum(exact[s] for s in range(m + 1) if s not in listed)
+    assert unlisted * scale <= row.tail
+    assert all(value > 0 for value in row.values)
