@@ -75,7 +75,7 @@ def test_scan_error_bound_holds_at_low_precision(source):
         for quantile in (F(1, 50), F(1, 3), F(4, 5)):
             # a threshold between two class values near the given mass quantile
             mass = 0
-            for index, (weight, size) in enumerate(classes):
+            for index, (weight, size) in enumerate(classes):  # noqa: B007 - kept
                 mass += weight * size
                 if mass >= quantile * total:
                     break
