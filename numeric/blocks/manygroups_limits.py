@@ -198,10 +198,24 @@ def many_least_count(grouped: GroupedSource, n: int, eps: Fraction):
                 bits, depth = bits + 64, depth + 64
                 continue
             if total < mp.ldexp(1, wp + 24):
-                k = _small_least_count(engine, group, eps)
+                # small enough for ⌈K*/M⌉ to need the exact integer: list the classes above
+                # the crossing one, unless there are too many (then ln K* is still exact to
+                # the working precision, and L* is decided from it where that is possible)
+                try:
+                    k = _small_least_count(engine, group, eps)
+                except _TooManyClasses:
+                    return Count(None, mp.log(total))
                 return Count(k, _log_int(k))
             return Count(None, mp.log(total))
     raise PrecisionError("could not bracket the crossing type class")
+
+
+#: Most classes listed by the exact small-K* path.
+MAX_SMALL_CLASSES = 100_000
+
+
+class _TooManyClasses(Exception):
+    """The exact small-K* path would list too many classes."""
 
 
 def _types_at_least(engine: ManyGroups, reference: tuple[int, ...]) -> list[tuple[int, ...]]:
@@ -217,8 +231,8 @@ def _types_at_least(engine: ManyGroups, reference: tuple[int, ...]) -> list[tupl
             counts = (*prefix, left)
             if engine.compare(counts, reference) > 0:
                 out.append(counts)
-                if len(out) > 2_000_000:
-                    raise PrecisionError("too many type classes above the crossing class")
+                if len(out) > MAX_SMALL_CLASSES:
+                    raise _TooManyClasses
             return
         for c in range(left, -1, -1):
             # the best the rest can do: every remaining symbol on the next (larger) value
