@@ -49,7 +49,7 @@ def binomial_row(m: int, num: int, den: int, bits: int) -> BinomialRow:
 
     >>> row = binomial_row(4, 1, 2, 8)      # 1, 4, 6, 4, 1 sixteenths of 256
     >>> row.lo, row.values, row.error
-    (0, [16, 64, 96, 64, 16], 3)
+    (0, [16, 64, 96, 64, 16], 4)
     """
     rest = den - num
     mode = min(m, (m + 1) * num // den)

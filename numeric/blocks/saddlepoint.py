@@ -261,7 +261,7 @@ def saddlepoint_least_count(source: Sequence[Fraction], n: int, eps: Fraction) -
     >>> mp.dps = 15
     >>> from fractions import Fraction as F
     >>> print(mp.nstr(saddlepoint_least_count((F(9, 10), F(1, 10)), 1000, F(1, 10)), 6))
-    360.46
+    347.346
     """
     grouped = _check(source, n)
     tails = _Tails(grouped, n)
