@@ -6,7 +6,7 @@
 * the focal D*_γ lies within c_γ/n below the log-loss D*_0 ([n.excess-sandwich]);
 * the saddlepoint approximation's per-symbol error of ln K* shrinks as n grows
   (checked against the independent type-class sort);
-* the issue's three commands print the values of the independent sort (slow).
+* the issue's three commands print the values of the independent sort (a few seconds).
 """
 
 from __future__ import annotations
@@ -172,7 +172,6 @@ ISSUE_COMMANDS = [
 ]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("text, source, n, rate, eps", ISSUE_COMMANDS)
 def test_issue_commands_print_the_values_of_the_independent_sort(capsys, text, source, n, rate,
                                                                   eps):
