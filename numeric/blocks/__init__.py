@@ -3,6 +3,10 @@
 * :mod:`.excess` — ε*_γ(n, M, D) and D*_γ(n, M, ε) exactly, via type classes
   ([n.excess-exact], [n.dstar-closed-form]); exact integers for small n, a
   fixed-point scan of the classes that matter for large n (:mod:`.lattice`).
+* :mod:`.manygroups` / :mod:`.manygroups_limits` — K* and ε* for four to eight
+  distinct probabilities past enumeration (fixed-point conditional-binomial rows
+  from :mod:`.binomial_tables`, exact band sort); :mod:`.saddlepoint` — the
+  saddlepoint APPROXIMATION for any alphabet (issue 13).
 * :mod:`.normal` — the dispersion and the normal approximation ([n.second-order]).
 * :mod:`.average` — average distortion: converse, typical-set achievability and
   the exact value by search for tiny k^n ([n.avg-sandwich]).

@@ -42,6 +42,8 @@ from focalrd.numeric.blocks.grouping import (
     group_source,
 )
 from focalrd.numeric.blocks.lattice import Lattice, _Ambiguous
+from focalrd.numeric.blocks.manygroups import REACH
+from focalrd.numeric.blocks.manygroups_limits import many_least_count, many_uncovered_mass
 from focalrd.numeric.display import ShortDisplay
 from focalrd.numeric.errors import InvalidInputError, PrecisionError
 from focalrd.numeric.exact import distortion_level, focusing_parameter
@@ -164,6 +166,8 @@ def least_count(source: Sequence[Fraction], n: int, eps: Fraction) -> Count:
     if exact_feasible(grouped, n):
         k = _exact_classes(grouped, n).least_count(eps)
         return Count(k, _log_int(k), enumerated=True)
+    if 3 < grouped.groups <= 8:  # four to eight distinct probabilities (issue 13)
+        return many_least_count(grouped, n, eps)
     return _lattice_least_count(_lattice(grouped, n), eps)
 
 
@@ -176,7 +180,8 @@ def _lattice(grouped: GroupedSource, n: int) -> Lattice:
     if grouped.groups > 3:
         raise InvalidInputError(
             "n", "a blocklength small enough to enumerate every type class (sources with more "
-                 "than three distinct probabilities are summed exactly, type by type)", n)
+                 f"than eight distinct probabilities are summed exactly, type by type); "
+                 f"exact block limits reach {REACH}", n)
     return _cached_lattice(grouped, n)
 
 
@@ -419,7 +424,16 @@ def list_size_from_count(k: Count, m: CodebookSize) -> Count:
     if log_ratio < -mp.ldexp(1, -(wp // 2)):
         return Count(1, mp.zero, enumerated=k.enumerated)  # K* < M: one sequence per codeword
     ratio = mp.exp(log_ratio)
-    slack = mp.ldexp(ratio + 1, -(wp - 2 * int(mp.mag(ratio + 2)) - 16))
+    # ln K* and ln M each carry a relative error of a few units of 2^-wp, so the absolute
+    # error of ln(K*/M) is below (|ln K*| + |ln M| + 1)·2^-(wp-4) and that of the ratio is
+    # the ratio times that (plus one unit for the exponential): a *relative* slack.
+    log_error = mp.ldexp(abs(k.log) + abs(m.log) + 1, -(wp - 8))
+    slack = ratio * 4 * log_error + mp.ldexp(ratio + 1, -(wp - 8))
+    if slack >= mp.mpf(1) / 8:
+        # The ratio is too large for its integer part to be known at this precision.  Then
+        # 1/ratio <= 8·slack/ratio <= 40·log_error, so ln(K*/M) equals ln L* = ln(K*/M) +
+        # ln(1 + (L* − K*/M)/(K*/M)) to within a few times the error ln K* already carries.
+        return Count(None, log_ratio)
     nearest = mp.nint(ratio)
     if abs(ratio - nearest) <= slack:
         raise PrecisionError("K*/M lies too close to an integer to decide L* = ceil(K*/M)")
@@ -563,6 +577,11 @@ def _uncovered_mass(grouped: GroupedSource, n: int, s: Count) -> Fraction | mpma
         if s.exact >= classes.sequences:
             return Fraction(0)
         return 1 - classes.top_mass(s.exact)
+    if 3 < grouped.groups <= 8:  # four to eight distinct probabilities (issue 13)
+        if s.exact is not None and n * math.log2(grouped.support) < 1 << 20 \
+                and s.exact >= grouped.support**n:
+            return Fraction(0)
+        return many_uncovered_mass(grouped, n, s.log, s.exact)
     # S known only as ln S (below the number of sequences): the log-mode scan
     return _lattice_uncovered(_lattice(grouped, n), s)
 

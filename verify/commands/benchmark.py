@@ -20,14 +20,22 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dps", default="30", metavar="N", help="digits (default 30)")
     parser.add_argument("--budget", default="60", metavar="S",
                         help="skip a baseline estimated to take longer than S seconds (default 60)")
-    parser.add_argument("--suite", choices=("blocks", "oneshot", "speed", "all"), default="all",
+    parser.add_argument("--suite", choices=("blocks", "oneshot", "speed", "saddlepoint", "all"),
+                        default="all",
                         help="blocks: the n-letter K*; oneshot: D*(M), weighted eps* and the "
                              "focal entropy; speed: start-up, binary K*, tau, focal entropy and "
-                             "ternary K* against their speed targets; all: every suite (default)")
+                             "ternary K* against their speed targets; saddlepoint: error of the "
+                             "saddlepoint and normal approximations of D* (with a figure); all: "
+                             "every suite (default)")
 
 
 def _run(args: argparse.Namespace) -> int:
-    from focalrd.verify import benchmarks, benchmarks_oneshot, benchmarks_speed
+    from focalrd.verify import (
+        benchmarks,
+        benchmarks_oneshot,
+        benchmarks_saddlepoint,
+        benchmarks_speed,
+    )
 
     dps = check_dps(args.dps)
     budget = exact_number(args.budget, "--budget")
@@ -40,7 +48,9 @@ def _run(args: argparse.Namespace) -> int:
 
     suites = {"blocks": (benchmarks.run, benchmarks.markdown),
               "oneshot": (benchmarks_oneshot.run_oneshot, benchmarks_oneshot.markdown_oneshot),
-              "speed": (benchmarks_speed.run_speed, benchmarks_speed.markdown_speed)}
+              "speed": (benchmarks_speed.run_speed, benchmarks_speed.markdown_speed),
+              "saddlepoint": (benchmarks_saddlepoint.run_saddlepoint,
+                              benchmarks_saddlepoint.markdown_saddlepoint)}
     agree = True
     for name in (suites if args.suite == "all" else (args.suite,)):
         run, render = suites[name]
@@ -48,8 +58,21 @@ def _run(args: argparse.Namespace) -> int:
         write_text_atomic(out / f"{name}.json", json.dumps(document, indent=2) + "\n")
         write_text_atomic(out / f"{name}.md", render(document))
         print(render(document))
+        if name == "saddlepoint":
+            _saddlepoint_figure(document, out)
         agree = agree and document.get("all_agree", True)
     return 0 if agree else 1
+
+
+def _saddlepoint_figure(document, out) -> None:
+    from focalrd.verify.benchmarks_figures import saddlepoint_figure
+    from focalrd.verify.plots import matplotlib_available
+
+    if matplotlib_available():
+        saddlepoint_figure(document, out / "saddlepoint.png")
+    else:
+        print("benchmark: matplotlib is not installed; saddlepoint.png not drawn",
+              file=sys.stderr)
 
 
 COMMAND = Command(

@@ -40,6 +40,19 @@ def _codebook(inputs: dict[str, Any], bits: bool):
     return codebook_size(inputs["n"], inputs.get("codewords"), inputs.get("rate"), bits)
 
 
+#: Beyond ln M = 2300 (as for the one-shot forms) "codewords" is null and "log_codewords" given.
+MAX_LOG_CODEWORDS = 2300
+
+
+def _codewords_entry(inputs: dict[str, Any], m) -> dict[str, Any]:
+    """"codewords": M when it came from ``--rate`` (the README's contract for every form)."""
+    if inputs.get("codewords") is not None:
+        return {}
+    if m.exact is not None and m.log <= MAX_LOG_CODEWORDS:
+        return {"codewords": m.exact}
+    return {"codewords": None, "log_codewords": +m.log}
+
+
 def _integer_or_log(name: str, count) -> dict[str, Any]:
     exact = count.reportable()
     return {name: str(exact)} if exact is not None else {f"log_{name}": +count.log}
@@ -54,6 +67,7 @@ def d_star_blocks(inputs: dict[str, Any], bits: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"value": value}
     out.update({"K": str(result.K)} if result.K is not None else {"log_K": result.log_K})
     out.update({"L": str(result.L)} if result.L is not None else {"log_L": result.log_L})
+    out.update(_codewords_entry(inputs, m))
     return out
 
 
@@ -67,6 +81,7 @@ def eps_star_blocks(inputs: dict[str, Any], bits: bool) -> dict[str, Any]:
     ell = list_size(inputs["gamma"], d, inputs["n"], bits)
     out: dict[str, Any] = {"value": value}
     out.update(_integer_or_log("L", ell))
+    out.update(_codewords_entry(inputs, m))
     return out
 
 
@@ -84,4 +99,4 @@ def avg_d_star_blocks(inputs: dict[str, Any], bits: bool) -> dict[str, Any]:
         return None if x is None else (nats_to_bits(x) if bits else x)
 
     return {"value": unit(exact), "converse": unit(converse),
-            "achievability": unit(achievability)}
+            "achievability": unit(achievability), **_codewords_entry(inputs, m)}

@@ -1,0 +1,412 @@
+"""Type classes of a source with three to eight distinct probabilities, past enumeration.
+
+Setting (see :mod:`.grouping`): distinct values v_1 > … > v_g with masses
+A_i = m_i v_i.  The two groups of largest mass form the *row pair* (hi, lo);
+the others are *prefix groups*.  A class is (prefix counts, s) with s symbols
+of the row pair's larger value and m − s of its smaller one, m = n − Σ prefix.
+
+Mass factorisation.  The class mass is a chain of conditional binomial terms,
+
+    P(class) = Π_j b_{m_j}(n_j; q_j) · b_m(s; q),   q_j = A_j / (A_j + A_{j+1} + …),
+
+so every mass is a product of entries of fixed-point binomial rows
+(:mod:`.binomial_tables`) and the mass of a *whole row above a threshold* is one
+lookup of a suffix sum: within a row the per-sequence log-probability
+ℓ = Σ n_j λ_j + s λ_hi + (m − s) λ_lo increases with s, so the classes with
+ℓ > θ are s ≥ a(θ), a linear function of the prefix.  The number of sequences
+above θ needs no integer sizes either: a class holds mass·e^(−ℓ) sequences, and
+in a row Σ_{s ≥ a} b(s) e^(θ − ℓ(s)) = e^(θ − ℓ(a)) · G(a) with the tabulated
+count-weighted tail G.
+
+Only prefixes whose mass exceeds a few units of 2^-bits are visited: the
+rows' own windows stop at entries below one unit (geometric tail bounds), and a
+prefix whose partial product falls below 2^-depth (``depth`` chosen by the caller
+from the precision it needs, :data:`PRUNE_GUARD` bits past it) is dropped with its
+whole mass (at most that product plus its error) added to the error bound.
+So the work is the number of *significant* prefixes (a (g − 2)-dimensional
+window around the typical type), not the number of types.
+
+Classes in a band (lo, hi] around the crossing are listed individually (with
+their composition), sorted with exact integer comparisons and merged when their
+probabilities are equal (commensurable log-probabilities), exactly as the
+two- and three-value engine (:mod:`.lattice`) does.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+from mpmath import mp
+
+from focalrd.numeric.blocks.binomial_tables import RowTable, binomial_row
+from focalrd.numeric.blocks.grouping import GroupedSource
+from focalrd.numeric.errors import InvalidInputError
+
+#: Prefixes lighter than 2^-(wp + PRUNE_GUARD) are dropped (their mass is bounded).
+PRUNE_GUARD = 50
+#: Most significant prefixes (rows) the engine visits; past it the input is refused.
+MAX_ROWS = 6_000_000
+#: Most classes listed in a band between two thresholds.
+MAX_BAND = 400_000
+#: The reach stated in refusals and the README (measured: each well under a minute).
+REACH = ("about 4 distinct probabilities to n = 2000, 5 to n = 300, 6 to n = 80, "
+         "7 to n = 45, 8 to n = 30 in under a minute at 30 digits (6 at n = 100 takes about "
+         "100 s); the limit is the number of significant type-class rows, "
+         f"{MAX_ROWS:,}")
+
+
+class Ambiguous(Exception):
+    """A threshold lies within rounding distance of a class value (move it and retry)."""
+
+
+@dataclass
+class Scan:
+    """Everything one pass over the significant rows gives for thresholds hi > lo.
+
+    Masses are integers in units of 2^-bits.  ``above``: mass with ℓ > hi;
+    ``below``: mass with ℓ ≤ lo; ``band``: (composition, mass) of each class with
+    lo < ℓ ≤ hi whose mass is at least one unit; ``error`` bounds the error of
+    each of ``above``, ``below`` and the band's total (and the mass of unlisted
+    band classes).  ``count`` is N(ℓ > hi)·e^{hi} in units, within ``count_error``.
+    """
+
+    bits: int
+    above: int = 0
+    below: int = 0
+    error: int = 0
+    count: int = 0
+    count_error: int = 0
+    rows: int = 0
+    band: list[tuple[tuple[int, ...], int]] = field(default_factory=list)
+
+
+class ManyGroups:
+    """The type classes of a source with 3 to 8 distinct probabilities at blocklength n."""
+
+    def __init__(self, source: GroupedSource, n: int) -> None:
+        if not 3 <= source.groups <= 8:
+            raise ValueError("the many-group engine takes 3 to 8 distinct probabilities")
+        self.source, self.n = source, n
+        masses = source.group_masses
+        by_mass = sorted(range(source.groups), key=lambda i: (masses[i], -i), reverse=True)
+        self.hi, self.lo = sorted(by_mass[:2])  # values are sorted decreasing: v_hi > v_lo
+        self.prefix = by_mass[2:]
+        left = Fraction(1)
+        self.conditional: list[tuple[int, int]] = []
+        for i in self.prefix:
+            q = masses[i] / left
+            self.conditional.append((q.numerator, q.denominator))
+            left -= masses[i]
+        q_row = masses[self.hi] / (masses[self.hi] + masses[self.lo])
+        self.q_row = (q_row.numerator, q_row.denominator)
+        nums = source.numerators
+        self.rho = (nums[self.hi], nums[self.lo])
+        self._flog = [math.log(v.numerator) - math.log(v.denominator) for v in source.values]
+        self._tables: dict[int, tuple[list[dict[int, object]], RowTable]] = {}
+        self._float: tuple | None = None
+
+    # -- exact structure -----------------------------------------------------------------
+    def weight(self, counts: tuple[int, ...]) -> int:
+        """Π a_i^{n_i}: the probability of one sequence of the class, times D^n."""
+        value = 1
+        for a, c in zip(self.source.numerators, counts, strict=True):
+            value *= a**c
+        return value
+
+    def size(self, counts: tuple[int, ...]) -> int:
+        """The exact number of sequences in the class with these group counts."""
+        value, left = 1, self.n
+        for mult, c in zip(self.source.multiplicities, counts, strict=True):
+            value *= math.comb(left, c) * mult**c
+            left -= c
+        return value
+
+    def compare(self, a: tuple[int, ...], b: tuple[int, ...]) -> int:
+        """Sign of P(sequence of class a) − P(sequence of class b), exactly."""
+        left = right = 1
+        for num, x, y in zip(self.source.numerators, a, b, strict=True):
+            if x > y:
+                left *= num ** (x - y)
+            elif y > x:
+                right *= num ** (y - x)
+        return (left > right) - (left < right)
+
+    def counts(self, prefix: tuple[int, ...], s: int) -> tuple[int, ...]:
+        """The composition (n_1, …, n_g) of class (prefix, s)."""
+        out = [0] * self.source.groups
+        for i, c in zip(self.prefix, prefix, strict=True):
+            out[i] = c
+        m = self.n - sum(prefix)
+        out[self.hi], out[self.lo] = s, m - s
+        return tuple(out)
+
+    def ell(self, counts: tuple[int, ...]) -> mpmath.mpf:
+        """ℓ = Σ n_i ln v_i at the working precision."""
+        return mp.fsum(c * mp.log(mp.mpf(v.numerator) / v.denominator)
+                       for c, v in zip(counts, self.source.values, strict=True) if c)
+
+    def float_ell_range(self) -> tuple[float, float]:
+        return self.n * min(self._flog), self.n * max(self._flog)
+
+    # -- the high-precision pass ----------------------------------------------------------
+    def _tables_for(self, bits: int):
+        cached = self._tables.get(bits)
+        if cached is None:
+            levels: list[dict[int, object]] = [{} for _ in self.prefix]
+            rows = RowTable(*self.q_row, *self.rho, bits)
+            cached = (levels, rows)
+            self._tables = {bits: cached}
+        return cached
+
+    def scan(self, hi: mpmath.mpf, lo: mpmath.mpf, bits: int, depth: int | None = None) -> Scan:
+        """One pass over the significant rows for thresholds hi ≥ lo (see :class:`Scan`).
+
+        Prefixes lighter than 2^-``depth`` (default: ``bits`` − 6) are dropped and
+        bounded.  Raises :class:`Ambiguous` when a threshold is within rounding
+        distance of a class value in a row where it matters.
+        """
+        prune = 1 << max(6, bits - (bits - 6 if depth is None else depth))
+        n = self.n
+        levels, table = self._tables_for(bits)
+        frac = bits + 2 * n.bit_length() + 40  # fractional bits of the row boundaries
+        with mp.workprec(frac + 2 * n.bit_length() + 40):
+            lam = [mp.log(mp.mpf(v.numerator) / v.denominator) for v in self.source.values]
+            delta = lam[self.hi] - lam[self.lo]
+            x0 = int(mp.nint(mp.ldexp((hi - n * lam[self.lo]) / delta, frac)))
+            shift = int(mp.nint(mp.ldexp((hi - lo) / delta, frac)))
+            steps = [int(mp.nint(mp.ldexp((lam[i] - lam[self.lo]) / delta, frac)))
+                     for i in self.prefix]
+            unit_step = mp.ldexp(delta, -frac)
+            one = 1 << frac
+            margin = 1 << (frac - frac // 3)
+            scale = 1 << bits
+            band_ratio = int(mp.ceil(mp.exp(hi - lo))) + 1
+            out = Scan(bits)
+            levels_count = len(self.prefix)
+            stack: list[int] = []
+
+            last = levels_count - 1
+            j_last = self.prefix[last]
+            a_hi_num, a_lo_num = self.rho
+            a_last = self.source.numerators[j_last]
+            # one more symbol of the last prefix group: x falls by δ = ln(v_j/v_lo)/Δ, so
+            # f = ρ^(x − a) is multiplied by v_lo/v_j·ρ^k when a falls by k (k = ⌊δ⌋ or ⌈δ⌉)
+            k_low = steps[last] >> frac
+
+            def carried(k: int) -> tuple[int, int]:
+                if k >= 0:
+                    return a_lo_num * a_hi_num**k, a_last * a_lo_num**k
+                return a_lo_num * a_lo_num**-k, a_last * a_hi_num**-k
+
+            multipliers = {k_low: carried(k_low), k_low + 1: carried(k_low + 1)}
+            rows_cache = table._rows
+
+            def innermost(m0: int, weight: int, weight_error: int, x: int) -> None:
+                entries = levels[last].get(m0)
+                if entries is None:
+                    entries = binomial_row(m0, *self.conditional[last], bits)
+                    if len(levels[last]) < 50_000:
+                        levels[last][m0] = entries
+                out.error += (weight * entries.tail >> bits) + 1
+                error = weight_error + entries.error + 1
+                step = steps[last]
+                c = entries.lo
+                x -= c * step
+                f = None  # f·2^bits, carried from row to row by exact rational factors
+                prev_a = None
+                above = below = error_sum = count = count_error = 0
+                rows = 0
+                for value in entries.values:
+                    m = m0 - c
+                    w = weight * value >> bits
+                    if w < prune:
+                        out.error += w + error + 1
+                        f = None
+                        c += 1
+                        x -= step
+                        continue
+                    rows += 1
+                    cached = rows_cache.get(m)
+                    if cached is None:
+                        cached = table.row(m)
+                    pmf, suffix, prefix_sums, weighted, sum_error, g_error = cached
+                    floor, rest = divmod(x, one)
+                    if -1 <= floor <= m and (rest < margin or one - rest < margin):
+                        raise Ambiguous
+                    a_hi = min(max(floor + 1, 0), m + 1)
+                    lo_s = pmf.lo
+                    i = a_hi - lo_s
+                    size = len(pmf.values)
+                    above += w * (suffix[0] if i <= 0 else suffix[i] if i < size else 0) >> bits
+                    error_sum += sum_error
+                    x_lo = x - shift
+                    floor_lo = x_lo // one
+                    if floor_lo != floor:
+                        rest_lo = x_lo - floor_lo * one
+                        if -1 <= floor_lo <= m and (rest_lo < margin or one - rest_lo < margin):
+                            raise Ambiguous
+                    a_lo = min(max(floor_lo + 1, 0), m + 1)
+                    i_lo = a_lo - lo_s
+                    below += w * (0 if i_lo <= 0 else prefix_sums[min(i_lo, size)]) >> bits
+                    if a_lo < a_hi:
+                        unlisted = 0
+                        for t in range(a_lo, a_hi):
+                            units = w * pmf.at(t) >> bits
+                            if units:
+                                out.band.append((tuple(stack) + (c, t), units))
+                            else:
+                                unlisted += 1
+                        count_error += unlisted * (error + pmf.error + 2) * band_ratio
+                    tail = table.weighted_above(m, a_hi) if i < 0 else (
+                        weighted[i] if i < size else 0)
+                    if tail:
+                        if f is None or prev_a is None:
+                            f = int(mp.ldexp(mp.exp(-((a_hi << frac) - x) * unit_step), bits))
+                        else:
+                            k = prev_a - a_hi  # ⌊δ⌋ or ⌈δ⌉, or other where a is clamped
+                            factor = multipliers.get(k)
+                            if factor is None:
+                                factor = multipliers[k] = carried(k)
+                            f = f * factor[0] // factor[1]
+                        count += (w * tail >> bits) * f >> bits
+                        count_error += 4 + rows  # f drifts by < 1 unit per carried step
+                    else:
+                        f = None
+                    prev_a = a_hi
+                    count_error += error + g_error + 3
+                    c += 1
+                    x -= step
+                out.rows += rows
+                out.above += above
+                out.below += below
+                out.error += error_sum + rows * (error + 2)
+                out.count += count
+                out.count_error += count_error
+                if out.rows > MAX_ROWS:
+                    raise InvalidInputError("n", f"a smaller blocklength for this source: exact "
+                                            f"block limits reach {REACH}", n)
+
+            def visit(level: int, m: int, weight: int, weight_error: int, x: int) -> None:
+                if level == last:
+                    innermost(m, weight, weight_error, x)
+                    return
+                entries = levels[level].get(m)
+                if entries is None:
+                    entries = binomial_row(m, *self.conditional[level], bits)
+                    if len(levels[level]) < 50_000:
+                        levels[level][m] = entries
+                out.error += (weight * entries.tail >> bits) + 1
+                error = weight_error + entries.error + 1
+                step = steps[level]
+                for index, value in enumerate(entries.values):
+                    c = entries.lo + index
+                    w = weight * value >> bits
+                    if w < prune:
+                        out.error += w + error + 1
+                        continue
+                    stack.append(c)
+                    visit(level + 1, m - c, w, error, x - c * step)
+                    stack.pop()
+
+            visit(0, n, scale, 0, x0)
+        # classes left out (pruned prefixes, tails) also hold sequences above hi: at most
+        # their mass times e^{−hi} each, i.e. their mass in the count's units
+        out.count_error += out.error
+        return out
+
+    # -- float64 pre-screen (locating thresholds only) ------------------------------------
+    def _float_structure(self, cut: float):
+        """Significant prefixes (float log-weight, partial ℓ, m) and the row tables."""
+        if self._float is not None and self._float[0] >= cut:
+            return self._float[1]
+        from scipy import special, stats
+
+        n = self.n
+        log_w = np.zeros(1)
+        part = np.zeros(1)
+        rem = np.array([n])
+        top = self._float_top()
+        for level, i in enumerate(self.prefix):
+            num, den = self.conditional[level]
+            q = num / den
+            sd = np.sqrt(rem * q * (1 - q))
+            half = np.ceil(2 * np.sqrt(2 * cut) * sd + 10).astype(np.int64)
+            low = np.maximum(np.floor(rem * q).astype(np.int64) - half, 0)
+            high = np.minimum(np.floor(rem * q).astype(np.int64) + half, rem)
+            width = high - low + 1
+            pieces = []
+            start = 0
+            # expand the parents in chunks of about a million children (bounded memory)
+            ends = np.searchsorted(np.cumsum(width), np.arange(1, 10**9, 10**6) * 1.0)
+            for stop in [*sorted(set(int(e) + 1 for e in ends if e < len(width))), len(width)]:
+                if stop <= start:
+                    continue
+                w = width[start:stop]
+                parent = start + np.repeat(np.arange(stop - start), w)
+                offset = np.arange(int(w.sum())) - np.repeat(np.cumsum(w) - w, w)
+                c = low[parent] + offset
+                m = rem[parent]
+                lw = log_w[parent] + stats.binom.logpmf(c, m, q)
+                keep = lw > top - cut
+                pieces.append((lw[keep], part[parent][keep] + c[keep] * self._flog[i],
+                               m[keep] - c[keep]))
+                start = stop
+                if sum(len(p[0]) for p in pieces) > MAX_ROWS:
+                    raise InvalidInputError("n", f"a smaller blocklength for this source: exact "
+                                            f"block limits reach {REACH}", n)
+            log_w = np.concatenate([p[0] for p in pieces])
+            part = np.concatenate([p[1] for p in pieces])
+            rem = np.concatenate([p[2] for p in pieces])
+        num, den = self.q_row
+        q = num / den
+        ms = np.arange(n + 1)[:, None]
+        s = np.arange(n + 2)[None, :]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_pmf = np.where(s <= ms, stats.binom.logpmf(s, ms, q), -np.inf)
+            log_sf = np.where(s <= ms, stats.binom.logsf(s - 1, ms, q), -np.inf)
+            log_sf[:, 0] = 0.0
+            log_rho = math.log(self.rho[0] / self.rho[1])
+            log_g = np.full((n + 1, n + 3), -np.inf)
+            for a in range(n + 1, -1, -1):
+                log_g[:, a] = np.logaddexp(log_pmf[:, a] if a <= n + 1 else -np.inf,
+                                           log_g[:, a + 1] - log_rho)
+        structure = (log_w, part, rem, log_sf, log_g[:, : n + 2], special)
+        self._float = (cut, structure)
+        return structure
+
+    def _float_top(self) -> float:
+        """ln of the largest class mass (float64), from the mode of each conditional step."""
+        from scipy import stats
+
+        m, total = self.n, 0.0
+        for num, den in self.conditional:
+            c = min(m, (m + 1) * num // den)
+            total += float(stats.binom.logpmf(c, m, num / den))
+            m -= c
+        return total
+
+    def _float_first_above(self, part, rem, theta: float):
+        lam_hi, lam_lo = self._flog[self.hi], self._flog[self.lo]
+        x = (theta - part - rem * lam_lo) / (lam_hi - lam_lo)
+        return np.clip(np.floor(x) + 1, 0, rem + 1).astype(np.int64)
+
+    def float_log_mass_split(self, theta: float, cut: float) -> tuple[float, float]:
+        """(ln P[ℓ > θ], ln P[ℓ ≤ θ]) in float64."""
+        log_w, part, rem, log_sf, _, special = self._float_structure(cut)
+        a = self._float_first_above(part, rem, theta)
+        upper = log_w + log_sf[rem, a]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lower = log_w + np.log1p(-np.minimum(np.exp(log_sf[rem, a]), 1.0))
+        return float(special.logsumexp(upper)), float(special.logsumexp(lower))
+
+    def float_log_count_above(self, theta: float, cut: float) -> float:
+        """ln N(ℓ > θ) in float64."""
+        log_w, part, rem, _, log_g, special = self._float_structure(cut)
+        a = self._float_first_above(part, rem, theta)
+        lam_hi, lam_lo = self._flog[self.hi], self._flog[self.lo]
+        ell = part + a * lam_hi + (rem - a) * lam_lo
+        return float(special.logsumexp(log_w + log_g[rem, a] - ell))

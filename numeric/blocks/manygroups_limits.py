@@ -1,0 +1,310 @@
+"""K* and ε* for sources with four to eight distinct probabilities at large n.
+
+Drivers over :class:`~.manygroups.ManyGroups` (the method is described there):
+
+* :func:`many_least_count` — K* = min{K : the K most likely sequences carry mass
+  ≥ 1 − ε}.  A float64 pre-screen brackets the crossing class between thresholds
+  hi > lo; one high-precision pass gives the mass above hi, the classes in the
+  band (lo, hi] and the number of sequences above hi, each with a rigorous
+  bound; the bracket is verified (and widened when the check fails), the band is
+  sorted exactly, and K* = N(above the crossing class G) + ⌈r / p_G⌉ follows.
+  When K* is small (below 2^(wp + 24)) it is recomputed exactly in integers
+  from the few classes above G.
+* :func:`many_uncovered_mass` — 1 − (mass of the S most likely sequences), the
+  same way with a bracket on the number of sequences.
+
+Every failure to confirm raises :class:`~focalrd.numeric.errors.PrecisionError`
+(the CLI's exit 3), never a value with unconfirmed digits.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from functools import cmp_to_key, lru_cache
+
+import mpmath
+from mpmath import mp
+
+from focalrd.numeric.blocks.grouping import GroupedSource
+from focalrd.numeric.blocks.manygroups import (
+    MAX_BAND,
+    PRUNE_GUARD,
+    Ambiguous,
+    ManyGroups,
+    Scan,
+)
+from focalrd.numeric.errors import PrecisionError
+
+
+@lru_cache(maxsize=4)
+def many_groups(grouped: GroupedSource, n: int) -> ManyGroups:
+    return ManyGroups(grouped, n)
+
+
+def _log_fraction(q: Fraction) -> float:
+    return math.log(q.numerator) - math.log(q.denominator)
+
+
+def _bisect(predicate, low: float, high: float, true_above: bool) -> float:
+    for _ in range(70):
+        mid = (low + high) / 2
+        if mid in (low, high) or high - low < 1e-11 * (1 + abs(mid)):
+            break
+        if predicate(mid) == true_above:
+            high = mid
+        else:
+            low = mid
+    return high if true_above else low
+
+
+def _float_cut(eps: Fraction | None) -> float:
+    """How far below the largest class the float pre-screen looks (nats).
+
+    The pre-screen only places thresholds to a relative accuracy of about 1e-7 in
+    the mass (or the count), so classes below e^-45 of the total are irrelevant.
+    """
+    extra = 0.0 if eps is None else -_log_fraction(min(eps, 1 - eps))
+    return 45.0 + extra
+
+
+def _mass_bracket(engine: ManyGroups, eps: Fraction, cut: float) -> tuple[float, float]:
+    """Float thresholds hi > lo with P[ℓ > hi] < 1 − ε ≤ P[ℓ > lo], with a margin."""
+    target = 1 - eps
+    eta = 1e-7
+    small_side = target <= Fraction(1, 2)
+    log_t = _log_fraction(target if small_side else eps)
+
+    def beyond(theta: float, upper: bool) -> bool:
+        log_above, log_below = engine.float_log_mass_split(theta, cut)
+        if small_side:
+            return (log_above <= log_t + math.log1p(-eta) if upper
+                    else log_above >= log_t + math.log1p(eta))
+        return (log_below >= log_t + math.log1p(eta) if upper
+                else log_below <= log_t + math.log1p(-eta))
+
+    low, high = engine.float_ell_range()
+    low, high = low - 1.0, high + 1.0
+    return (_bisect(lambda th: beyond(th, True), low, high, True),
+            _bisect(lambda th: beyond(th, False), low, high, False))
+
+
+def _count_bracket(engine: ManyGroups, log_s: float, cut: float) -> tuple[float, float]:
+    """Float thresholds hi > lo with N(ℓ > hi) < S ≤ N(ℓ > lo), with a margin."""
+    low, high = engine.float_ell_range()
+    low, high = low - 1.0, high + 1.0
+    margin = 1e-6
+    return (_bisect(lambda th: engine.float_log_count_above(th, cut) <= log_s - margin,
+                    low, high, True),
+            _bisect(lambda th: engine.float_log_count_above(th, cut) >= log_s + margin,
+                    low, high, False))
+
+
+def _scan(engine: ManyGroups, hi: mpmath.mpf, lo: mpmath.mpf, bits: int,
+          depth: int | None = None):
+    """A pass at (hi, lo), moving a threshold off a class value when needed."""
+    for _ in range(40):
+        try:
+            scan = engine.scan(hi, lo, bits, depth)
+        except Ambiguous:
+            hi += mp.ldexp(abs(hi) + 1, -(mp.prec // 3))
+            lo -= mp.ldexp(abs(lo) + 1, -(mp.prec // 3))
+            continue
+        if len(scan.band) > MAX_BAND:
+            raise PrecisionError("too many type classes between the bracketing thresholds")
+        return scan, hi, lo
+    raise PrecisionError("could not place a threshold between type classes")  # pragma: no cover
+
+
+def _sorted_band(engine: ManyGroups, scan: Scan) -> list[list[tuple[tuple[int, ...], int]]]:
+    """Band classes grouped by probability, most likely first; equal ones merged exactly."""
+    entries = [(engine.counts(key[:-1], key[-1]), units) for key, units in scan.band]
+    ell = {counts: engine.ell(counts) for counts, _ in entries}
+    tolerance = mp.ldexp(1, -(mp.prec - 2 * engine.n.bit_length() - 16)) * (1 + engine.n)
+
+    def order(a, b) -> int:
+        gap = ell[b[0]] - ell[a[0]]
+        if abs(gap) > tolerance:
+            return 1 if gap > 0 else -1
+        return -engine.compare(a[0], b[0])
+
+    groups: list[list[tuple[tuple[int, ...], int]]] = []
+    for entry in sorted(entries, key=cmp_to_key(order)):
+        if groups and engine.compare(groups[-1][0][0], entry[0]) == 0:
+            groups[-1].append(entry)
+        else:
+            groups.append([entry])
+    return groups
+
+
+def _bits_for(eps: Fraction | None) -> int:
+    extra = 0
+    if eps is not None:
+        extra = max(0, -math.floor(_log_fraction(min(eps, 1 - eps)) / math.log(2)))
+    # 64 guard bits, and 40 more for the share of one type class in the total (a pass
+    # at too few bits is repeated at more, which costs a second pass)
+    return mp.prec + 104 + extra
+
+
+def many_least_count(grouped: GroupedSource, n: int, eps: Fraction):
+    """K* (a :class:`~.excess.Count`) for 4–8 distinct probabilities at large n."""
+    from focalrd.numeric.blocks.excess import Count
+    from focalrd.numeric.blocks.grouping import _log_int
+
+    engine = many_groups(grouped, n)
+    wp = mp.prec
+    bits = _bits_for(eps)
+    depth = wp + PRUNE_GUARD + max(0, bits - wp - 104)  # the prefixes the pass visits
+    hi_f, lo_f = _mass_bracket(engine, eps, _float_cut(eps))
+    width = max(hi_f - lo_f, 1e-6)
+    for _ in range(12):
+        with mp.workprec(bits + 3 * n.bit_length() + 64):
+            scan, hi, lo = _scan(engine, mp.mpf(hi_f), mp.mpf(lo_f), bits, depth)
+            one = 1 << bits
+            target = one - (eps.numerator * one) // eps.denominator
+            band_total = sum(units for _, units in scan.band)
+            if scan.above + scan.error >= target:
+                hi_f, width = hi_f + width, width * 4
+                continue
+            if scan.above + band_total < target + scan.error:
+                lo_f, width = lo_f - width, width * 4
+                continue
+            groups = _sorted_band(engine, scan)
+            cum = scan.above
+            index = 0
+            for index, group in enumerate(groups):  # noqa: B007 - the crossing index is kept
+                units = sum(u for _, u in group)
+                if cum + units >= target:
+                    break
+                cum += units
+            group = groups[index]
+            group_units = sum(u for _, u in group)
+            if group_units <= 4 * (scan.error + 1):
+                bits, depth = bits + 64, depth + 64
+                continue
+            before = [counts for g in groups[:index] for counts, _ in g]
+            n_above = (mp.ldexp(scan.count, -bits) * mp.exp(-hi)
+                       + mp.fsum(engine.size(c) for c in before))
+            count_slack = mp.ldexp(scan.count_error, -bits) * mp.exp(-hi)
+            size_g = sum(engine.size(counts) for counts, _ in group)
+            share = mp.mpf(target - cum) / group_units  # r / |G| of the crossing class
+            remainder = share * size_g
+            total = n_above + remainder
+            # r and |G| (in mass units) each err by the mass error: K* errs by at most
+            # count_slack + size_G·err·(1 + share)/(|G| − err)
+            slack = count_slack + size_g * mp.mpf(scan.error + 1) * (1 + share) / (
+                group_units - scan.error - 1)
+            if slack > mp.ldexp(total, -(wp + 16)):
+                bits, depth = bits + 64, depth + 64
+                continue
+            if total < mp.ldexp(1, wp + 24):
+                # small enough for ⌈K*/M⌉ to need the exact integer: list the classes above
+                # the crossing one, unless there are too many (then ln K* is still exact to
+                # the working precision, and L* is decided from it where that is possible)
+                try:
+                    k = _small_least_count(engine, group, eps)
+                except _TooManyClasses:
+                    return Count(None, mp.log(total))
+                return Count(k, _log_int(k))
+            return Count(None, mp.log(total))
+    raise PrecisionError("could not bracket the crossing type class")
+
+
+#: Most classes listed by the exact small-K* path.
+MAX_SMALL_CLASSES = 100_000
+
+
+class _TooManyClasses(Exception):
+    """The exact small-K* path would list too many classes."""
+
+
+def _types_at_least(engine: ManyGroups, reference: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """Every composition whose sequences are strictly more likely than ``reference``'s."""
+    n, g = engine.n, engine.source.groups
+    lam = engine._flog
+    target = sum(c * x for c, x in zip(reference, lam, strict=True))
+    slack = 1e-9 * (1 + abs(target))
+    out: list[tuple[int, ...]] = []
+
+    def visit(i: int, left: int, partial: float, prefix: list[int]) -> None:
+        if i == g - 1:
+            counts = (*prefix, left)
+            if engine.compare(counts, reference) > 0:
+                out.append(counts)
+                if len(out) > MAX_SMALL_CLASSES:
+                    raise _TooManyClasses
+            return
+        for c in range(left, -1, -1):
+            # the best the rest can do: every remaining symbol on the next (larger) value
+            if partial + c * lam[i] + (left - c) * lam[i + 1] < target - slack:
+                break
+            prefix.append(c)
+            visit(i + 1, left - c, partial + c * lam[i], prefix)
+            prefix.pop()
+
+    visit(0, n, 0.0, [])
+    return out
+
+
+def _small_least_count(engine: ManyGroups, group: list, eps: Fraction) -> int:
+    """K* in integers when it is small: the classes above the crossing one are few."""
+    reference = group[0][0]
+    above = _types_at_least(engine, reference)
+    total = engine.source.denominator**engine.n
+    mass = sum(engine.size(c) * engine.weight(c) for c in above)
+    count = sum(engine.size(c) for c in above)
+    target = Fraction(eps.denominator - eps.numerator, eps.denominator) * total
+    remainder = -(-(target - mass) // engine.weight(reference))
+    if not 0 <= remainder <= sum(engine.size(c) for c, _ in group):
+        raise PrecisionError("the crossing type class could not be confirmed exactly")
+    return count + int(remainder)
+
+
+def many_uncovered_mass(grouped: GroupedSource, n: int, log_s: mpmath.mpf,
+                        exact_s: int | None) -> mpmath.mpf:
+    """1 − (mass of the S most likely sequences), S given by ln S (and exactly if known)."""
+    support = grouped.support
+    if exact_s is not None and exact_s >= support**n:
+        return mp.zero
+    if exact_s is None and log_s >= n * mp.log(support):
+        return mp.zero  # S ≥ every sequence: nothing is left uncovered
+    engine = many_groups(grouped, n)
+    wp = mp.prec
+    bits = _bits_for(None)
+    hi_f, lo_f = _count_bracket(engine, float(log_s), _float_cut(None) + 40.0)
+    width = max(hi_f - lo_f, 1e-6)
+    for _ in range(12):
+        with mp.workprec(bits + 3 * n.bit_length() + 64):
+            s_value = mp.mpf(exact_s) if exact_s is not None else mp.exp(log_s)
+            scan, hi, lo = _scan(engine, mp.mpf(hi_f), mp.mpf(lo_f), bits)
+            n_hi = mp.ldexp(scan.count, -bits) * mp.exp(-hi)
+            slack = mp.ldexp(scan.count_error, -bits) * mp.exp(-hi)
+            groups = _sorted_band(engine, scan)
+            sizes = [sum(engine.size(c) for c, _ in g) for g in groups]
+            if n_hi + slack >= s_value:
+                hi_f, width = hi_f + width, width * 4
+                continue
+            if n_hi + slack + sum(sizes) < s_value:
+                lo_f, width = lo_f - width, width * 4
+                continue
+            cum = n_hi
+            index = 0
+            for index, size in enumerate(sizes):  # noqa: B007 - the crossing index is kept
+                if cum + size >= s_value:
+                    break
+                cum += size
+            unused = 1 - (s_value - cum) / sizes[index]
+            after = sum(u for g in groups[index + 1:] for _, u in g)
+            group_units = sum(u for _, u in groups[index])
+            value = mp.ldexp(scan.below + after, -bits) + unused * mp.ldexp(group_units, -bits)
+            # errors: the masses, and the count slack moving the cut inside the crossing class
+            error = (mp.ldexp(3 * scan.error + 3, -bits)
+                     + slack / sizes[index] * mp.ldexp(group_units + scan.error, -bits))
+            if not (0 <= unused <= 1) or (value > 0 and error > mp.ldexp(value, -(wp + 16))):
+                needed = bits + 64 + max(0, -int(mp.mag(value))) if value > 0 else bits + 128
+                if needed > 40 * wp + 4000:
+                    raise PrecisionError("could not confirm the uncovered mass")
+                bits = needed
+                continue
+            return value
+    raise PrecisionError("could not bracket the covering type class")
