@@ -70,10 +70,11 @@ def _run(args: argparse.Namespace) -> int:
         json.dump(document, sys.stdout)
         sys.stdout.write("\n")
         return 0
-    inputs = ", ".join(f"{k} = {_plain(v)}" for k, v in document["inputs"].items())
+    inputs = ", ".join(f"{k} = {_plain(v)}" for k, v in document["inputs"].items()
+                       if v is not None)
     print(f"{document['quantity']} ({inputs})")
     unit = f" {document['unit']}" if document["unit"] else ""
-    print(f"  value = {document['value']}{unit if document['value'] is not None else ''}")
+    print(f"  value = {_plain(document['value'])}{unit if document['value'] is not None else ''}")
     for key, value in document.items():
         if key not in ("quantity", "value", "dps", "unit", "inputs"):
             print(f"  {key} = {_plain(value)}")
@@ -82,10 +83,13 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _plain(value: Any) -> str:
+    """A value of the JSON document in words for the human-readable output (no JSON words)."""
     if isinstance(value, list):
         return "[" + ", ".join(_plain(v) for v in value) + "]"
     if value is None:
-        return "null"
+        return "not available"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     return str(value)
 
 
