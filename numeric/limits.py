@@ -20,12 +20,13 @@ from focalrd.numeric.errors import InvalidInputError
 #: probabilities of the source (one: closed form; two and three: the fixed-point scan
 #: over type classes).  Sources with four or more distinct probabilities are summed
 #: type by type and refused where that enumeration is too large.
-MAX_BLOCKLENGTH = {1: 10**6, 2: 10**12, 3: 10**5}
-_KIND = {1: "one distinct probability", 2: "two distinct probabilities",
-         3: "three distinct probabilities"}
+MAX_BLOCKLENGTH = {1: 10**6, 2: 10**10, 3: 10**5}
+#: The same for four or more distinct probabilities (whose exact enumeration stops far
+#: earlier; the closed-form bounds of avg-d-star go this far).
+MAX_BLOCKLENGTH_OTHER = 10**10
 
 #: Largest number of blocks `focalrd simulate` draws.
-MAX_TRIALS = 10**7
+MAX_TRIALS = 10**6
 #: Largest blocklength of `focalrd simulate`.
 MAX_SIMULATION_BLOCKLENGTH = 10**6
 #: Largest number of blocklengths in one `focalrd curves` table (--n-values, or the
@@ -45,10 +46,12 @@ def distinct_probabilities(source: Sequence[Fraction]) -> int:
 def check_blocklength(source: Sequence[Fraction], n: int, parameter: str = "n") -> int:
     """Refuse a blocklength beyond :data:`MAX_BLOCKLENGTH` for this kind of source."""
     kind = distinct_probabilities(source)
-    limit = MAX_BLOCKLENGTH.get(kind)
-    if limit is not None and n > limit:
+    limit = MAX_BLOCKLENGTH.get(kind, MAX_BLOCKLENGTH_OTHER)
+    if n > limit:
+        words = {1: "one distinct probability", 2: "two distinct probabilities",
+                 3: "three distinct probabilities"}.get(kind, f"{kind} distinct probabilities")
         raise InvalidInputError(parameter, f"an integer from 1 to {limit} for a source with "
-                                           f"{_KIND[kind]} (the limit of this computation)", n)
+                                           f"{words} (the limit of this computation)", n)
     return n
 
 

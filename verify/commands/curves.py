@@ -67,7 +67,7 @@ def _run(args: argparse.Namespace) -> int:
         ns = sorted(set(values))
         check_blocklength(source, ns[-1], "n-values")
     else:
-        n_max = positive_integer(args.n_max or "10000", "n-max")
+        n_max = positive_integer("10000" if args.n_max is None else args.n_max, "n-max")
         check_blocklength(source, n_max, "n-max")
         ns = curves.log_grid(n_max)
     out = prepare_output_directory(args.out)  # before the work, not after it
