@@ -28,6 +28,8 @@ class CodewordTable(Sequence[T]):
     >>> table = CodewordTable(3, lambda m: (m, m))
     >>> table, len(table), table[-1], table == ((0, 0), (1, 1), (2, 2))
     (((0, 0), (1, 1), (2, 2)), 3, (2, 2), True)
+    >>> CodewordTable(10**30, lambda m: m % 7)[-1], CodewordTable(10**30, int).size
+    (6, 1000000000000000000000000000000)
     """
 
     __slots__ = ("_length", "_row")
@@ -35,6 +37,11 @@ class CodewordTable(Sequence[T]):
     def __init__(self, length: int, row: Callable[[int], T]) -> None:
         self._length = length
         self._row = row
+
+    @property
+    def size(self) -> int:
+        """The number of rows (``len()`` also gives it, up to ``sys.maxsize``)."""
+        return self._length
 
     def __len__(self) -> int:
         return self._length
