@@ -92,8 +92,8 @@ def significant(x: Any, dps: int) -> str:
 
     >>> significant(mpmath.mpf(1) / 3, 5)
     '0.33333'
-    >>> significant(mpmath.mpf(10) ** 30, 30), significant(mpmath.mpf(1234), 3)
-    ('1.00000000000000000000000000000e+30', '1.23e+3')
+    >>> significant(mpmath.mpf(10) ** 20, 20), significant(mpmath.mpf(1234), 3)
+    ('1.0000000000000000000e+20', '1.23e+3')
     """
     if isinstance(x, bool):
         return str(x).lower()

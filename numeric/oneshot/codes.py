@@ -28,8 +28,8 @@ class CodewordTable(Sequence[T]):
     >>> table = CodewordTable(3, lambda m: (m, m))
     >>> table, len(table), table[-1], table == ((0, 0), (1, 1), (2, 2))
     (((0, 0), (1, 1), (2, 2)), 3, (2, 2), True)
-    >>> CodewordTable(10**30, lambda m: m % 7)[-1], CodewordTable(10**30, int).size
-    (6, 1000000000000000000000000000000)
+    >>> CodewordTable(10**30, lambda m: m % 10)[-1], CodewordTable(10**30, int).size
+    (9, 1000000000000000000000000000000)
     """
 
     __slots__ = ("_length", "_row")
