@@ -42,14 +42,20 @@ __all__ = [
 
 #: Largest |e| accepted in a decimal written with an exponent (1e-30, 2.5e6).
 MAX_DECIMAL_EXPONENT = 1000
+#: Most digits accepted in one written number (all of its digits, both sides of a
+#: fraction included): Python's own limit for exact integer-string conversion, beyond
+#: which conversion time grows quadratically.
+MAX_NUMBER_DIGITS = 4300
 #: Largest focusing parameter accepted.
 MAX_GAMMA = 10**15
 
 #: Largest |sum - 1| accepted for a distribution given with binary floats.
 FLOAT_SUM_TOLERANCE = Fraction(1, 10**12)
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_FRACTION = re.compile(r"^[+-]?\d+\s*/\s*[+-]?\d+$")
+# ASCII digits only: Python's \d and int() also accept other scripts' digits (２, ٢).
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
+_FRACTION = re.compile(r"^[+-]?\d+\s*/\s*[+-]?\d+$", re.ASCII)
+_DIGITS = re.compile(r"\d+", re.ASCII)
 
 Number = int | Fraction | float | str | Decimal | mpmath.mpf
 
@@ -84,6 +90,11 @@ def exact_number(value: Number, parameter: str) -> Fraction:
         return Fraction(int(man)) * (Fraction(2) ** int(exp))
     if isinstance(value, str):
         text = value.strip()
+        digits = sum(len(run) for run in _DIGITS.findall(text))
+        if digits > MAX_NUMBER_DIGITS:
+            raise InvalidInputError(
+                parameter, f"a number written with at most {MAX_NUMBER_DIGITS} digits; this one "
+                           f"has {digits}")
         if _NUMBER.match(text):
             mantissa, _, exponent = text.lower().partition("e")
             if exponent and abs(int(exponent)) > MAX_DECIMAL_EXPONENT:

@@ -12,7 +12,9 @@ digits that might be wrong.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from fractions import Fraction
 from typing import Any, TypeVar
 
@@ -50,13 +52,38 @@ def check_dps(dps: object, parameter: str = "dps") -> int:
     if isinstance(dps, bool):
         raise InvalidInputError(parameter, accepted, dps)
     if isinstance(dps, str):
-        try:
-            dps = int(dps.strip())
-        except ValueError:
-            raise InvalidInputError(parameter, accepted, dps) from None
+        # ASCII digits only (int() would also read ２ or ٢), and few of them
+        text = dps.strip()
+        if not (text.isascii() and text.isdigit() and len(text) <= 6):
+            raise InvalidInputError(parameter, accepted, dps)
+        dps = int(text)
     if not isinstance(dps, int) or not 1 <= dps <= MAX_DPS:
         raise InvalidInputError(parameter, accepted, dps)
     return dps
+
+
+@contextmanager
+def decimal_digits(dps: int) -> Iterator[None]:
+    """Let integer <-> decimal-string conversions of about ``dps`` digits through.
+
+    Python refuses int/str conversions beyond 4300 digits by default (a guard
+    against quadratic work on untrusted text), and mpmath formats and parses
+    decimals through such conversions.  The digits asked for here are bounded
+    by :data:`MAX_DPS`, so inside this block the limit is raised to what
+    ``dps`` digits at the confirming precision need, and restored afterwards.
+    User-written numbers are capped separately, before conversion
+    (:data:`focalrd.numeric.exact.MAX_NUMBER_DIGITS`).
+    """
+    needed = 2 * dps + 1000
+    current = sys.get_int_max_str_digits()
+    if current == 0 or current >= needed:
+        yield
+        return
+    sys.set_int_max_str_digits(needed)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(current)
 
 
 def to_mpf(x: Fraction | int | mpmath.mpf) -> mpmath.mpf:
@@ -76,6 +103,8 @@ def significant(x: Any, dps: int) -> str:
 
     >>> significant(mpmath.mpf(1) / 3, 5)
     '0.33333'
+    >>> significant(mpmath.mpf(10) ** 20, 20), significant(mpmath.mpf(1234), 3)
+    ('1.0000000000000000000e+20', '1.23e+3')
     """
     if isinstance(x, bool):
         return str(x).lower()
@@ -91,7 +120,11 @@ def significant(x: Any, dps: int) -> str:
     if isinstance(x, mpmath.mpf):
         if x == 0:
             return "0"
-        return mpmath.nstr(x, dps, strip_zeros=False, min_fixed=-6, max_fixed=dps + 1)
+        # Fixed notation only while every printed digit is significant (1234 at 3 digits is
+        # 1.23e+3, not 1230.), and never with a bare trailing point (10^29 at 30 digits).
+        with decimal_digits(dps):
+            text = mpmath.nstr(x, dps, strip_zeros=False, min_fixed=-6, max_fixed=dps)
+        return text[:-1] if text.endswith(".") else text
     raise TypeError(f"cannot format {type(x).__name__} as a decimal")
 
 
@@ -134,6 +167,11 @@ def confirmed(evaluate: Callable[[], T], dps: int) -> T:
     '3.1415926535897932385'
     """
     dps = check_dps(dps)
+    with decimal_digits(dps):
+        return _confirmed(evaluate, dps)
+
+
+def _confirmed(evaluate: Callable[[], T], dps: int) -> T:
     shown: tuple[Any, Any] = (None, None)
     for guard in _GUARDS:
         low_dps = dps + guard
@@ -153,7 +191,8 @@ def confirmed(evaluate: Callable[[], T], dps: int) -> T:
 
 def reported(evaluate: Callable[[], Any], dps: int) -> Any:
     """:func:`confirmed`, then every real number formatted to ``dps`` digits."""
-    return _digits(confirmed(evaluate, dps), dps)
+    with decimal_digits(check_dps(dps)):
+        return _digits(confirmed(evaluate, dps), dps)
 
 
 def _clip(value: Any, limit: int = 80) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -35,7 +36,17 @@ class UsageError(InvalidInputError):
 
 
 class OneLineParser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line: ``focalrd <cmd>: error: ...``."""
+    """An ArgumentParser whose errors are one line: ``focalrd <cmd>: error: ...``.
+
+    A word that starts with a minus sign followed by a digit or a point (``-1``,
+    ``-1,2``, ``-.5``) is always a value, never an option, so ``--gammas -1,2``
+    reaches the validator (which names the accepted range) instead of argparse's
+    "expected one argument".
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(r"^-\.?\d", re.ASCII)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(f"{self.prog}: error: {message}")

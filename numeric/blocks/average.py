@@ -100,7 +100,9 @@ def average_exact(reweighted: Sequence[Fraction], gamma: Fraction, n: int,
     mpf('0.34657359027997264')
     """
     support = [p for p in reweighted if p > 0]
-    if len(support) ** n > SEARCH_LIMIT:
+    # compare n with log2 of the limit first: k^n itself can be astronomically large
+    if len(support) > 1 and (n >= SEARCH_LIMIT.bit_length() + 1
+                             or len(support) ** n > SEARCH_LIMIT):
         return None
     if m.exact is None:
         raise InvalidInputError("codewords", "a codebook size known exactly", None)

@@ -36,7 +36,7 @@ from focalrd.numeric.exact import (
     focusing_parameter,
     positive_integer,
 )
-from focalrd.numeric.oneshot.codes import ExcessCode
+from focalrd.numeric.oneshot.codes import CodewordTable, ExcessCode
 from focalrd.numeric.oneshot.floors import list_size, list_size_at_most, threshold_level
 from focalrd.numeric.precision import to_mpf
 
@@ -85,24 +85,36 @@ def optimal_excess_code(source, gamma, codewords, d, bits: bool = False) -> Exce
     Codeword m covers the symbols ranked m·L … m·L + L − 1 and reconstructs the
     uniform distribution on them (mass 1/|cell| ≥ 1/L ≥ τ_γ(d) each); symbols
     beyond the first M·L go to codeword 0.  Decoders are exact fractions.
+    Only the first ⌈k/L⌉ codewords can receive a symbol; the others decode to
+    the uniform distribution and cover nothing.  ``decoders`` and ``covered``
+    are built row by row when read, so M may be astronomically large.
 
     >>> code = optimal_excess_code("0.5,0.3,0.2", 0, 1, 1)
     >>> code.epsilon, code.covered, code.decoders
     (Fraction(1, 5), ((0, 1),), ((Fraction(1, 2), Fraction(1, 2), Fraction(0, 1)),))
     """
     p, g, m, dd = _validated(source, gamma, codewords, d)
-    per = list_size_at_most(g, dd, len(p), bits)
+    k = len(p)
+    per = list_size_at_most(g, dd, k, bits)
     ranked = _ranked(p)
-    cells = [ranked[i * per:(i + 1) * per] for i in range(m)]
-    encoder = [0] * len(p)
+    used = min(m, -(-k // per))  # codewords that receive a symbol
+    cells = [ranked[i * per:(i + 1) * per] for i in range(used)]
+    encoder = [0] * k
     for i, cell in enumerate(cells):
         for x in cell:
             encoder[x] = i
-    uniform = tuple(Fraction(1, len(p)) for _ in p)
-    decoders = tuple(tuple(Fraction(1, len(c)) if x in c else Fraction(0) for x in range(len(p)))
-                     if c else uniform for c in cells)
+    uniform = tuple(Fraction(1, k) for _ in p)
+    covered = [tuple(sorted(c)) for c in cells]
+
+    def decoder(i: int) -> tuple[Fraction, ...]:
+        if i >= used or not cells[i]:
+            return uniform
+        share, members = Fraction(1, len(cells[i])), set(cells[i])
+        return tuple(share if x in members else Fraction(0) for x in range(k))
+
     satisfied = sum((p[x] for c in cells for x in c), Fraction(0))
-    return ExcessCode(satisfied, tuple(encoder), decoders, tuple(tuple(sorted(c)) for c in cells))
+    return ExcessCode(satisfied, tuple(encoder), CodewordTable(m, decoder),
+                      CodewordTable(m, lambda i: covered[i] if i < used else ()))
 
 
 def tilted_converse(source, gamma, codewords, d,
@@ -115,23 +127,30 @@ def tilted_converse(source, gamma, codewords, d,
     0.75 1.38629436111989
     """
     p, g, m, dd = _validated(source, gamma, codewords, d)
+    # P[P(X) <= v] for every distinct positive value v, in increasing order: one sort and
+    # a running (exact) sum, instead of a pass over the source for every value.
+    masses: dict[Fraction, Fraction] = {}
+    for v in p:
+        if v > 0:
+            masses[v] = masses.get(v, Fraction(0)) + v
     with mp.workprec(mp.prec + 20):
         t, exact_t = threshold_level(g, dd, bits)
         best, best_beta = mp.zero, None
-        for x in set(v for v in p if v > 0):
-            mass = sum((v for v in p if v <= x), Fraction(0))
+        mass = Fraction(0)
+        for x in sorted(masses):
+            mass += masses[x]
             if exact_t is not None:
                 # τ rational (d = 0, or 2^−m in bits): M·P(x) = τ is possible, so the
                 # comparison and the bound are exact fractions
                 if m * x >= exact_t:
-                    continue
+                    break  # and so for every larger value
                 ratio = m * x / exact_t
                 bound, ratio = to_mpf(mass - ratio), to_mpf(ratio)
             else:
                 # τ irrational, never equal to the rational M·P(x)
                 scaled = m * to_mpf(x)
                 if not scaled < t:
-                    continue
+                    break
                 ratio = scaled / t
                 bound = to_mpf(mass) - ratio
             if bound > best:

@@ -117,27 +117,72 @@ def fractional_value(items: Items, bins: int) -> mpmath.mpf:
 
 
 def first_fit(items: Items, bins: int) -> Packing:
-    """First fit in decreasing value density; items that fit nowhere are left out."""
+    """First fit in decreasing value density; items that fit nowhere are left out.
+
+    Each item goes to the first bin that holds it.  The bins' free float
+    capacities sit in a max-tree, so the first bin that *might* hold the item
+    (free capacity above its size minus the decision band) is found in
+    O(log bins) steps and then decided by :meth:`Items.fits`: O(k log k) for
+    k items instead of a pass over the bins for each item.
+    """
     contents: list[list[int]] = [[] for _ in range(bins)]
     loads = [0.0] * bins
     value = Fraction(0)
+    width = 1
+    while width < bins:
+        width *= 2
+    free = [-1.0] * (2 * width)  # node: the largest free capacity below it
+    for b in range(bins):
+        free[width + b] = 1.0
+    for node in range(width - 1, 0, -1):
+        free[node] = max(free[2 * node], free[2 * node + 1])
+
+    def first_candidate(start: int, need: float) -> int | None:
+        """The first bin b >= start with free capacity > need, or None."""
+        stack = [(1, 0, width)]  # (node, first bin, one past its last bin), leftmost first
+        while stack:
+            node, low, high = stack.pop()
+            if high <= start or free[node] <= need:
+                continue
+            if node >= width:
+                return node - width
+            middle = (low + high) // 2
+            stack.append((2 * node + 1, middle, high))  # visited after the left half
+            stack.append((2 * node, low, middle))
+        return None
+
     for i in items.density_order():
-        for b in range(bins):
-            if items.fits(contents[b], loads[b], i):
-                contents[b].append(i)
-                loads[b] += items.float_sizes[i]
-                value += items.values[i]
-                break
+        need = items.float_sizes[i] - 2 * _FLOAT_BAND
+        b = first_candidate(0, need)
+        while b is not None and not items.fits(contents[b], loads[b], i):
+            b = first_candidate(b + 1, need)
+        if b is None:
+            continue
+        contents[b].append(i)
+        loads[b] += items.float_sizes[i]
+        value += items.values[i]
+        node = width + b
+        free[node] = 1.0 - loads[b]
+        node //= 2
+        while node:
+            free[node] = max(free[2 * node], free[2 * node + 1])
+            node //= 2
     return Packing(value, tuple(tuple(c) for c in contents))
 
 
-def best_packing(items: Items, bins: int, node_limit: int = 2_000_000) -> Packing | None:
-    """The most valuable packing, by branch and bound; ``None`` past ``node_limit`` nodes."""
+def best_packing(items: Items, bins: int, node_limit: int = 2_000_000,
+                 incumbent: Packing | None = None) -> Packing | None:
+    """The most valuable packing, by branch and bound; ``None`` past ``node_limit`` nodes.
+
+    ``incumbent`` is a feasible packing to start from (default: :func:`first_fit`).
+    """
     order = items.density_order()
     n = len(order)
     values = [items.values[i] for i in order]
     sizes = [items.float_sizes[i] for i in order]
     kinds = [items.kinds[i] for i in order]
+    labels: dict[str, int] = {}  # kinds as small integers, compared cheaply at every node
+    kind_ids = [labels.setdefault(repr(kind), len(labels)) for kind in kinds]
     # group_end[j]: one past the last item equal (same value, same kind) to item j
     group_end = list(range(1, n + 1))
     for j in range(n - 2, -1, -1):
@@ -149,11 +194,22 @@ def best_packing(items: Items, bins: int, node_limit: int = 2_000_000) -> Packin
         suffix_value[j] = suffix_value[j + 1] + values[j]
         suffix_min_size[j] = min(suffix_min_size[j + 1], sizes[j])
 
-    incumbent = first_fit(items, bins)
+    if incumbent is None:
+        incumbent = first_fit(items, bins)
     best = [incumbent.value, incumbent.bins]
     contents: list[list[int]] = [[] for _ in range(bins)]
+    members: list[list[int]] = [[] for _ in range(bins)]  # the same, as item numbers
     loads = [0.0] * bins
+    # A bin's fingerprint (number of items, sum of a scrambled kind label) is kept up to
+    # date as items come and go; bins are compared by their sorted kinds only when the
+    # fingerprints agree, so that a node costs O(bins), not O(items).
+    scrambled = [(k + 1) * 0x9E3779B97F4A7C15 % (1 << 61) for k in kind_ids]
+    fingerprints = [0] * bins
     nodes = [0]
+
+    def same_kinds(a: int, b: int) -> bool:
+        return (sorted(kind_ids[i] for i in contents[a])
+                == sorted(kind_ids[i] for i in contents[b]))
 
     def bound_allows(j: int, value: Fraction) -> bool:
         """False when even the fractional relaxation of items j.. cannot beat the incumbent."""
@@ -172,7 +228,8 @@ def best_packing(items: Items, bins: int, node_limit: int = 2_000_000) -> Packin
                 return float(best[0] - whole) < extra if whole < best[0] else True
         return whole > best[0]
 
-    def descend(j: int, value: Fraction) -> None:
+    def descend(j: int, value: Fraction):
+        """One node; yields the (j, value) of each child, in order (see the driver below)."""
         nodes[0] += 1
         if nodes[0] > node_limit:
             raise _NodeLimit
@@ -180,24 +237,37 @@ def best_packing(items: Items, bins: int, node_limit: int = 2_000_000) -> Packin
             best[0], best[1] = value, tuple(tuple(order[i] for i in c) for c in contents)
         if j == n or not bound_allows(j, value):
             return
-        seen: set[tuple] = set()
+        seen: dict[tuple[int, int], list[int]] = {}
         for b in range(bins):
-            content_kinds = tuple(sorted(map(repr, (kinds[i] for i in contents[b]))))
-            if content_kinds in seen:
+            key = (len(contents[b]), fingerprints[b])
+            earlier = seen.setdefault(key, [])
+            if any(same_kinds(a, b) for a in earlier):
                 continue  # bins holding the same kinds of items are interchangeable
-            seen.add(content_kinds)
-            if items.fits([order[i] for i in contents[b]], loads[b], order[j]):
+            earlier.append(b)
+            if items.fits(members[b], loads[b], order[j]):
                 contents[b].append(j)
+                members[b].append(order[j])
+                fingerprints[b] += scrambled[j]
                 loads[b] += sizes[j]
-                descend(j + 1, value + values[j])
+                yield j + 1, value + values[j]
                 loads[b] -= sizes[j]
+                fingerprints[b] -= scrambled[j]
+                members[b].pop()
                 contents[b].pop()
                 if not contents[b]:
                     loads[b] = 0.0
-        descend(group_end[j], value)  # leave item j (and the equal items after it) out
+        yield group_end[j], value  # leave item j (and the equal items after it) out
 
+    # Depth-first, with an explicit stack of suspended nodes instead of recursion: the
+    # depth can reach the number of items (thousands), beyond Python's recursion limit.
     try:
-        descend(0, Fraction(0))
+        stack = [descend(0, Fraction(0))]
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                stack.pop()
+            else:
+                stack.append(descend(*child))
     except _NodeLimit:
         return None
     return Packing(best[0], best[1])

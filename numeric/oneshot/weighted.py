@@ -30,7 +30,7 @@ from focalrd.numeric.exact import (
     positive_integer,
     weighting,
 )
-from focalrd.numeric.oneshot.codes import ExcessCode
+from focalrd.numeric.oneshot.codes import CodewordTable, ExcessCode
 from focalrd.numeric.oneshot.floors import threshold_level
 from focalrd.numeric.oneshot.packing import (
     Items,
@@ -68,32 +68,53 @@ def packing_items(p, omega, gamma: Fraction, d: Fraction, bits: bool):
     """The items (symbols with P > 0 and ω > 0) and the always-satisfied symbols (ω = 0)."""
     symbols = [x for x in range(len(p)) if p[x] > 0 and omega[x] > 0]
     free = [x for x in range(len(p)) if p[x] > 0 and omega[x] == 0]
-    thresholds = [threshold_level(gamma, d / omega[x], bits) for x in symbols]
+    # one τ per distinct weight (sources often have few), not one per symbol
+    levels: dict[Fraction, tuple] = {}
+    for x in symbols:
+        if omega[x] not in levels:
+            levels[omega[x]] = threshold_level(gamma, d / omega[x], bits)
+    thresholds = [levels[omega[x]] for x in symbols]
     items = Items(tuple(p[x] for x in symbols), tuple(t[0] for t in thresholds),
                   tuple(t[1] for t in thresholds), tuple(omega[x] for x in symbols))
     return items, symbols, free
 
 
-def _code(k: int, packing: Packing, items: Items, symbols: list[int], free: list[int],
-          p) -> ExcessCode:
-    """Bin b becomes codeword b: thresholds for its items, the remaining mass spread evenly."""
+def _code(k: int, codewords: int, packing: Packing, items: Items, symbols: list[int],
+          free: list[int], p) -> ExcessCode:
+    """Bin b becomes codeword b: thresholds for its items, the remaining mass spread evenly.
+
+    Codewords beyond the packing's bins (at most one bin per item is ever needed)
+    receive no symbol and decode to the uniform distribution.  Each decoder is
+    kept as its non-zero masses and spelled out when read (see
+    :class:`~.codes.CodewordTable`).
+    """
     encoder = [0] * k
-    decoders, covered = [], []
+    masses: list[dict[int, mpmath.mpf] | None] = []
+    covered: list[tuple[int, ...]] = []
     for b, contents in enumerate(packing.bins):
         members = [symbols[i] for i in contents]
         for x in members:
             encoder[x] = b
         if not members:
-            decoders.append(tuple(to_mpf(Fraction(1, k)) for _ in range(k)))
+            masses.append(None)
             covered.append(tuple(free) if b == 0 else ())
             continue
         with mp.workprec(mp.prec + 10):
             spare = (1 - mp.fsum(items.sizes[i] for i in contents)) / len(contents)
-            mass = {symbols[i]: items.sizes[i] + spare for i in contents}
-        decoders.append(tuple(+mass.get(x, mp.zero) for x in range(k)))
+            mass = {symbols[i]: +(items.sizes[i] + spare) for i in contents}
+        masses.append(mass)
         covered.append(tuple(sorted(members + (free if b == 0 else []))))
+    uniform = tuple(to_mpf(Fraction(1, k)) for _ in range(k))
+
+    def decoder(b: int) -> tuple[mpmath.mpf, ...]:
+        mass = masses[b] if b < len(masses) else None
+        if mass is None:
+            return uniform
+        return tuple(mass.get(x, mp.zero) for x in range(k))
+
     satisfied = packing.value + sum((p[x] for x in free), Fraction(0))
-    return ExcessCode(satisfied, tuple(encoder), tuple(decoders), tuple(covered))
+    return ExcessCode(satisfied, tuple(encoder), CodewordTable(codewords, decoder),
+                      CodewordTable(codewords, lambda b: covered[b] if b < len(covered) else ()))
 
 
 def weighted_excess_distortion(source, gamma, codewords, d, weights=None, bits: bool = False,
@@ -114,17 +135,20 @@ def weighted_excess_distortion(source, gamma, codewords, d, weights=None, bits: 
     omega = class_weights(p, q)
     items, symbols, free = packing_items(p, omega, g, dd, bits)
     free_mass = sum((p[x] for x in free), Fraction(0))
-    heuristic = first_fit(items, m)
-    exact = best_packing(items, m, node_limit)
+    # Every item fits in a bin of its own (sizes are at most 1), so bins beyond the
+    # number of items never change a packing: search with at most that many.
+    bins = max(1, min(m, len(items.values)))
+    heuristic = first_fit(items, bins)
+    exact = best_packing(items, bins, node_limit, incumbent=heuristic)
     best = exact if exact is not None else heuristic
     with mp.workprec(mp.prec + 10):
-        fractional = fractional_value(items, m) + to_mpf(free_mass)
+        fractional = fractional_value(items, bins) + to_mpf(free_mass)
         converse = max(mp.zero, 1 - fractional)
     exact_epsilon = 1 - exact.value - free_mass if exact is not None else None
     return WeightedExcessResult(
         to_mpf(exact_epsilon) if exact_epsilon is not None else None,
         +converse,
         to_mpf(1 - heuristic.value - free_mass),
-        _code(len(p), best, items, symbols, free, p),
+        _code(len(p), m, best, items, symbols, free, p),
         exact_epsilon,
     )

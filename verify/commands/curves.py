@@ -28,12 +28,20 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from focalrd.numeric.errors import InvalidInputError
     from focalrd.numeric.exact import (
         distortion_level,
         distribution,
         focusing_parameter,
         open_unit_interval,
+        parse_list,
         positive_integer,
+    )
+    from focalrd.numeric.limits import (
+        MAX_CURVE_GAMMAS,
+        MAX_CURVE_POINTS,
+        check_at_most,
+        check_blocklength,
     )
     from focalrd.numeric.precision import check_dps
     from focalrd.verify import curves, plots
@@ -44,14 +52,24 @@ def _run(args: argparse.Namespace) -> int:
     )
 
     source = distribution(args.source)
-    gammas = [focusing_parameter(g) for g in args.gammas.split(",")]
+    parse_list(args.gammas, "gammas")  # one message for an empty list or a malformed entry
+    gammas = [focusing_parameter(g, "gammas") for g in args.gammas.split(",")]
+    if len(set(gammas)) < len(gammas):
+        raise InvalidInputError("gammas", "distinct focusing parameters (each gives one column)",
+                                args.gammas)
+    check_at_most(len(gammas), MAX_CURVE_GAMMAS, "gammas", "a list")
     rate = distortion_level(args.rate, "rate")
     eps = open_unit_interval(args.eps, "eps")
     dps = check_dps(args.dps)
     if args.n_values is not None:
-        ns = sorted({positive_integer(v, "n-values") for v in args.n_values.split(",")})
+        values = [positive_integer(v, "n-values") for v in parse_list(args.n_values, "n-values")]
+        check_at_most(len(values), MAX_CURVE_POINTS, "n-values", "a list")
+        ns = sorted(set(values))
+        check_blocklength(source, ns[-1], "n-values")
     else:
-        ns = curves.log_grid(positive_integer(args.n_max or "10000", "n-max"))
+        n_max = positive_integer("10000" if args.n_max is None else args.n_max, "n-max")
+        check_blocklength(source, n_max, "n-max")
+        ns = curves.log_grid(n_max)
     out = prepare_output_directory(args.out)  # before the work, not after it
     live = sys.stderr.isatty()
 

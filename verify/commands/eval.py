@@ -91,10 +91,13 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _plain(value: Any) -> str:
+    """A value of the JSON document in words for the human-readable output (no JSON words)."""
     if isinstance(value, list):
         return "[" + ", ".join(_plain(v) for v in value) + "]"
     if value is None:
         return "not available"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     return str(value)
 
 

@@ -8,12 +8,20 @@ import sys
 from fractions import Fraction
 from typing import Any
 
+import mpmath
+
 from focalrd.numeric.exact import (
     distortion_level,
     distribution,
     focusing_parameter,
     open_unit_interval,
     positive_integer,
+)
+from focalrd.numeric.limits import (
+    MAX_SIMULATION_BLOCKLENGTH,
+    MAX_TRIALS,
+    check_at_most,
+    check_blocklength,
 )
 from focalrd.numeric.precision import confirmed, significant
 from focalrd.verify.commands import Command
@@ -54,7 +62,8 @@ def simulate_document(args: argparse.Namespace) -> dict[str, Any]:
     from focalrd.verify.quantities._args import codebook_arguments
 
     source = distribution(args.source)
-    n = positive_integer(args.n, "n")
+    n = check_at_most(positive_integer(args.n, "n"), MAX_SIMULATION_BLOCKLENGTH, "n")
+    check_blocklength(source, n)
     m, rate = codebook_arguments(args)
     if m is None:
         size = codebook_size(n, rate=rate)
@@ -64,7 +73,7 @@ def simulate_document(args: argparse.Namespace) -> dict[str, Any]:
         m = size.exact
     d = distortion_level(args.distortion, "distortion")
     gamma = focusing_parameter(args.gamma)
-    trials = positive_integer(args.trials, "trials")
+    trials = check_at_most(positive_integer(args.trials, "trials"), MAX_TRIALS, "trials")
     seed = positive_integer(args.seed, "seed", minimum=0)
     confidence = float(open_unit_interval(args.confidence, "confidence"))
     show = args.progress or sys.stderr.isatty()
@@ -79,10 +88,15 @@ def simulate_document(args: argparse.Namespace) -> dict[str, Any]:
                              confidence, progress if show else None)
     eps = confirmed(lambda: excess_distortion_exact(source, gamma, n, m, d), EPS_DIGITS)
     lo, hi = sim.interval
+    # M·L can exceed the number of sequences of positive probability: all are covered
+    support = sum(1 for p in source if p > 0)
+    covered = sim.covered
+    if n * support.bit_length() <= 1 << 16:
+        covered = min(covered, support**n)
     return {
-        "source": [str(p) for p in source], "n": n, "codewords": str(m),
+        "source": [str(p) for p in source], "n": n, "codewords": _count(m),
         "distortion": str(d), "gamma": str(gamma), "trials": trials, "seed": seed,
-        "list_size": str(sim.list_size), "covered_sequences": str(sim.covered),
+        "list_size": _count(sim.list_size), "covered_sequences": _count(covered),
         "loss_covered": significant(confirmed(
             lambda: phi(gamma, Fraction(1, sim.list_size)) / n, 6), 6),
         "excess_events": sim.excess,
@@ -94,6 +108,18 @@ def simulate_document(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+#: Counts up to this many bits are printed in full (about 4200 decimal digits).
+_PRINTED_BITS = 14_000
+
+
+def _count(value: int) -> str:
+    """A count as a decimal integer; beyond about 4200 digits, its 15 leading digits."""
+    if value.bit_length() <= _PRINTED_BITS:
+        return str(value)
+    with mpmath.workdps(15):
+        return mpmath.nstr(mpmath.mpf(value), 15)
+
+
 def _six(x: float) -> str:
     """Six significant digits of a float64 quantile (accurate far beyond six digits)."""
     return "0" if x == 0 else f"{x:.6g}"
@@ -101,6 +127,8 @@ def _six(x: float) -> str:
 
 def _short(integer: str) -> str:
     """A long decimal integer as its leading digits and length (the JSON has every digit)."""
+    if "e" in integer:  # already rounded to its leading digits
+        return f"about {integer}"
     return integer if len(integer) <= 24 else f"{integer[:8]}... ({len(integer)} digits)"
 
 
@@ -112,7 +140,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     print(f"optimal list code: n = {doc['n']}, M = {_short(doc['codewords'])}, "
           f"L = {_short(doc['list_size'])} (covers {_short(doc['covered_sequences'])} "
-          f"sequences; loss of a covered block {doc['loss_covered']} nats "
+          f"sequence{'' if doc['covered_sequences'] == '1' else 's'}; loss of a covered "
+          f"block {doc['loss_covered']} nats "
           f"<= D = {doc['distortion']})")
     print(f"  {doc['excess_events']} excess events in {doc['trials']} blocks (seed "
           f"{doc['seed']}): frequency {doc['frequency']}")

@@ -53,8 +53,17 @@ def _codewords_entry(inputs: dict[str, Any], m) -> dict[str, Any]:
     return {"codewords": None, "log_codewords": +m.log}
 
 
+#: Exact counts are printed in full up to this many bits (about 4200 decimal digits).
+MAX_PRINTED_BITS = 14_000
+
+
+def _printable(value: int | None) -> int | None:
+    """An exact count short enough to print in decimal, else None (its log is printed)."""
+    return value if value is not None and value.bit_length() <= MAX_PRINTED_BITS else None
+
+
 def _integer_or_log(name: str, count) -> dict[str, Any]:
-    exact = count.reportable()
+    exact = _printable(count.reportable())
     return {name: str(exact)} if exact is not None else {f"log_{name}": +count.log}
 
 
@@ -65,8 +74,9 @@ def d_star_blocks(inputs: dict[str, Any], bits: bool) -> dict[str, Any]:
     result = distortion_limit(inputs["source"], inputs["gamma"], inputs["n"], m, inputs["eps"])
     value = nats_to_bits(result.value) if bits else result.value
     out: dict[str, Any] = {"value": value}
-    out.update({"K": str(result.K)} if result.K is not None else {"log_K": result.log_K})
-    out.update({"L": str(result.L)} if result.L is not None else {"log_L": result.log_L})
+    k, ell = _printable(result.K), _printable(result.L)
+    out.update({"K": str(k)} if k is not None else {"log_K": result.log_K})
+    out.update({"L": str(ell)} if ell is not None else {"log_L": result.log_L})
     out.update(_codewords_entry(inputs, m))
     return out
 

@@ -21,6 +21,7 @@ from focalrd.numeric.exact import (
     open_unit_interval,
     positive_integer,
 )
+from focalrd.numeric.limits import check_blocklength
 from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.source import dispersion
 from focalrd.verify.quantities import Quantity
@@ -59,6 +60,7 @@ def _d_star_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _d_star_parse(args: argparse.Namespace) -> dict[str, Any]:
     inputs = {"source": distribution(args.source), "n": positive_integer(args.n, "n")}
+    check_blocklength(inputs["source"], inputs["n"])
     inputs["codewords"], inputs["rate"] = codebook_arguments(args)
     inputs["eps"] = open_unit_interval(args.eps, "eps")
     inputs["gamma"] = focusing_parameter(args.gamma)

@@ -15,6 +15,8 @@ from focalrd.numeric.entropies.hgamma import (
 )
 from focalrd.numeric.errors import InvalidInputError, PrecisionError
 from focalrd.numeric.exact import positive_integer
+from focalrd.numeric.limits import MAX_HGAMMA_DPS
+from focalrd.numeric.precision import check_dps
 from focalrd.verify.quantities import Quantity
 from focalrd.verify.quantities._args import add_gamma
 
@@ -40,6 +42,9 @@ def _parse(args: argparse.Namespace) -> dict[str, Any]:
         # and the command would only ever end in a precision error.
         raise InvalidInputError("gamma", f"a number from 0 to {MAX_SEARCH_GAMMA} for h-gamma "
                                 "(the range where the global search is reliable)", args.gamma)
+    if check_dps(args.dps) > MAX_HGAMMA_DPS:
+        raise InvalidInputError("dps", f"an integer from 1 to {MAX_HGAMMA_DPS} for h-gamma (the "
+                                       "global search is refined at full precision)", args.dps)
     return {"alphabet": k, "gamma": gamma}
 
 

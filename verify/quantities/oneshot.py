@@ -22,6 +22,7 @@ from focalrd.numeric import (
 )
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.exact import positive_integer
+from focalrd.numeric.limits import check_blocklength
 from focalrd.numeric.oneshot.average import exact_search_feasible, optimal_code
 from focalrd.numeric.oneshot.average_bounds import average_distortion_bounds
 from focalrd.numeric.oneshot.excess import (
@@ -34,7 +35,7 @@ from focalrd.numeric.oneshot.excess import (
 from focalrd.numeric.oneshot.floors import codewords_for_rate
 from focalrd.numeric.oneshot.focal_entropy import focal_entropy_solution
 from focalrd.numeric.oneshot.weighted import weighted_excess_distortion
-from focalrd.numeric.precision import to_mpf
+from focalrd.numeric.precision import check_dps, to_mpf
 from focalrd.numeric.source import reweighted_source
 from focalrd.numeric.tau import log_inverse_tau
 from focalrd.verify.quantities import Quantity
@@ -78,7 +79,9 @@ def _parse_code(args: argparse.Namespace) -> _Inputs:
         codewords=codewords,
         rate=rate,
     )
-    inputs.dps = int(args.dps)
+    if inputs["n"] > 1:
+        check_blocklength(source, inputs["n"])
+    inputs.dps = check_dps(args.dps)
     return inputs
 
 
@@ -162,7 +165,7 @@ def _focal_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _focal_parse(args: argparse.Namespace) -> _Inputs:
     inputs = _Inputs(source=distribution(args.source), gamma=focusing_parameter(args.gamma))
-    inputs.dps = int(args.dps)
+    inputs.dps = check_dps(args.dps)
     return inputs
 
 
