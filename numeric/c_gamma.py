@@ -25,9 +25,15 @@ from fractions import Fraction
 import mpmath
 from mpmath import mp
 
+from focalrd.numeric import inputs
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.roots import bracketed_root
+
+__all__ = [
+    "c_gamma",
+    "c_gamma_maximizer",
+]
 
 Real = Fraction | int | mpmath.mpf
 
@@ -45,8 +51,7 @@ def _stationarity(g: mpmath.mpf, p: mpmath.mpf) -> mpmath.mpf:
 
 def c_gamma_maximizer(gamma: Real) -> mpmath.mpf:
     """The p* ∈ (0, 1) at which h_γ(p) = (1 − (1−p)^γ) ln(1/p) is largest (γ > 0)."""
-    if gamma < 0:
-        raise InvalidInputError("gamma", "a finite number >= 0", gamma)
+    gamma = inputs.focusing(gamma)
     if gamma == 0:
         raise InvalidInputError("gamma", "a number > 0 (h_0 vanishes identically)", gamma)
     if gamma == 1:
@@ -76,8 +81,7 @@ def c_gamma(gamma: Real) -> mpmath.mpf:
     >>> print(c_gamma(1))                  # 1/e
     0.367879441171442
     """
-    if gamma < 0:
-        raise InvalidInputError("gamma", "a finite number >= 0", gamma)
+    gamma = inputs.focusing(gamma)
     if gamma == 0:
         return mp.zero
     if gamma == 1:

@@ -8,6 +8,12 @@ it was asked for raises :class:`PrecisionError` instead of returning wrong digit
 
 from __future__ import annotations
 
+__all__ = [
+    "FocalrdError",
+    "InvalidInputError",
+    "PrecisionError",
+]
+
 
 class FocalrdError(Exception):
     """Base class of every error raised on purpose by focalrd."""

@@ -24,6 +24,21 @@ import mpmath
 
 from focalrd.numeric.errors import InvalidInputError
 
+__all__ = [
+    "FLOAT_SUM_TOLERANCE",
+    "MAX_DECIMAL_EXPONENT",
+    "MAX_GAMMA",
+    "distortion_level",
+    "distribution",
+    "exact_number",
+    "focusing_parameter",
+    "open_unit_interval",
+    "parse_list",
+    "positive_integer",
+    "probability",
+    "weighting",
+]
+
 #: Largest |e| accepted in a decimal written with an exponent (1e-30, 2.5e6).
 MAX_DECIMAL_EXPONENT = 1000
 #: Largest focusing parameter accepted.

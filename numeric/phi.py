@@ -13,23 +13,28 @@ once to the current mpmath precision.
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 import mpmath
 from mpmath import mp
 
-from focalrd.numeric.errors import InvalidInputError
+from focalrd.numeric import inputs
 from focalrd.numeric.precision import to_mpf
+
+__all__ = [
+    "phi",
+    "phi_prime",
+    "phi_second",
+]
 
 Real = Fraction | int | mpmath.mpf
 
 _GUARD_BITS = 20
 
 
-def _check(gamma: Real, p: Real, closed: bool = True) -> None:
-    if gamma < 0:
-        raise InvalidInputError("gamma", "a finite number >= 0", gamma)
-    if not (0 < p <= 1 if closed else 0 < p < 1):
-        raise InvalidInputError("p", "a number in (0, 1]" if closed else "a number in (0, 1)", p)
+def _check(gamma: Any, p: Any, closed: bool = True) -> tuple[Real, Real]:
+    """γ and p read and checked by :mod:`focalrd.numeric.inputs` (as on the command line)."""
+    return inputs.focusing(gamma), inputs.probability(p, closed=closed)
 
 
 def _parts(gamma: Real, p: Real) -> tuple[mpmath.mpf, mpmath.mpf, mpmath.mpf, mpmath.mpf]:
@@ -51,7 +56,7 @@ def phi(gamma: Real, p: Real) -> mpmath.mpf:
     >>> print(phi(2, 1))
     0.0
     """
-    _check(gamma, p)
+    gamma, p = _check(gamma, p)
     if p == 1:
         return mp.zero
     with mp.workprec(mp.prec + _GUARD_BITS):
@@ -65,7 +70,7 @@ def phi_prime(gamma: Real, p: Real) -> mpmath.mpf:
 
     At p = 1 the limit is returned: −1 for γ = 0 and 0 for γ > 0.
     """
-    _check(gamma, p)
+    gamma, p = _check(gamma, p)
     if p == 1:
         return mp.mpf(-1) if gamma == 0 else mp.zero
     with mp.workprec(mp.prec + _GUARD_BITS):
@@ -81,7 +86,7 @@ def phi_second(gamma: Real, p: Real) -> mpmath.mpf:
     At p = 1 the limit γ(γ+1)(1−p)^(γ−1) → {1 if γ = 0, 2 if γ = 1, 0 if γ > 1}
     is returned; for 0 < γ < 1 it is +∞.
     """
-    _check(gamma, p)
+    gamma, p = _check(gamma, p)
     if p == 1:
         if gamma == 0:
             return mp.one

@@ -21,6 +21,17 @@ from mpmath import mp
 
 from focalrd.numeric.errors import InvalidInputError, PrecisionError
 
+__all__ = [
+    "DEFAULT_DPS",
+    "MAX_DPS",
+    "T",
+    "check_dps",
+    "confirmed",
+    "reported",
+    "significant",
+    "to_mpf",
+]
+
 #: Significant digits reported when none are requested.
 DEFAULT_DPS = 30
 #: Largest number of significant digits a user may request.

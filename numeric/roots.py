@@ -7,6 +7,10 @@ from collections.abc import Callable
 import mpmath
 from mpmath import mp
 
+__all__ = [
+    "bracketed_root",
+]
+
 
 def bracketed_root(
     func: Callable[[mpmath.mpf], mpmath.mpf], lo: mpmath.mpf, hi: mpmath.mpf

@@ -14,7 +14,16 @@ from fractions import Fraction
 import mpmath
 from mpmath import mp
 
+from focalrd.numeric import inputs
 from focalrd.numeric.precision import to_mpf
+
+__all__ = [
+    "class_weights",
+    "dispersion",
+    "entropy",
+    "information",
+    "reweighted_source",
+]
 
 Distribution = Sequence[Fraction]
 
@@ -46,16 +55,22 @@ def information(source: Distribution, x: int) -> mpmath.mpf:
     return +value
 
 
-def entropy(source: Distribution) -> mpmath.mpf:
-    """H(P) = Σ_x P(x) ln(1/P(x)) in nats (0 ln 0 = 0).
+def entropy(source: Distribution | str, *, bits: bool = False) -> mpmath.mpf:
+    """H(P) = Σ_x P(x) ln(1/P(x)) in nats (0 ln 0 = 0); in bits with ``bits=True``.
+
+    ``source`` is read as described in :mod:`focalrd.numeric.inputs` (a sequence or
+    a comma-separated string such as ``"0.89,0.11"``).
 
     >>> from fractions import Fraction as F
     >>> mp.dps = 15
     >>> print(entropy((F(1, 2), F(1, 2))))
     0.693147180559945
     """
+    source = inputs.source(source)
     with mp.workprec(mp.prec + 10 + len(source).bit_length()):
         value = mp.fsum(to_mpf(p) * -mp.log(to_mpf(p)) for p in source if p > 0)
+        if inputs.flag(bits):
+            value /= mp.ln2
     return +value
 
 
@@ -63,8 +78,11 @@ def entropy(source: Distribution) -> mpmath.mpf:
 PAIRWISE_DISPERSION_LIMIT = 200
 
 
-def dispersion(source: Distribution) -> mpmath.mpf:
+def dispersion(source: Distribution | str, *, bits: bool = False) -> mpmath.mpf:
     """V(P) = Var[ı_X(X)] = Σ_x P(x) (ln(1/P(x)) − H)², the source dispersion.
+
+    In nats²; in bits² (V / ln²2) with ``bits=True``, as the CLI's ``--bits``.
+    ``source`` is read as described in :mod:`focalrd.numeric.inputs`.
 
     Method: with at most :data:`PAIRWISE_DISPERSION_LIMIT` distinct probabilities,
     V = ½ Σ_{x,y} P(x) P(y) ln²(P(x)/P(y)) over pairs of distinct values, each
@@ -80,6 +98,15 @@ def dispersion(source: Distribution) -> mpmath.mpf:
     >>> print(dispersion((F(1, 4), F(3, 4))))   # p(1-p) ln^2 3
     0.226302930152359
     """
+    source = inputs.source(source)
+    if inputs.flag(bits):
+        with mp.workprec(mp.prec + 10):
+            value = _dispersion(source) / mp.ln2**2
+        return +value
+    return _dispersion(source)
+
+
+def _dispersion(source: tuple[Fraction, ...]) -> mpmath.mpf:
     masses: dict[Fraction, Fraction] = {}
     for p in source:
         if p > 0:

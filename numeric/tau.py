@@ -19,23 +19,27 @@ directly.
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 import mpmath
 from mpmath import mp
 
-from focalrd.numeric.errors import InvalidInputError
+from focalrd.numeric import inputs
 from focalrd.numeric.precision import to_mpf
+
+__all__ = [
+    "log_inverse_tau",
+    "tau",
+]
 
 Real = Fraction | int | mpmath.mpf
 
 _MAX_NEWTON_STEPS = 10_000
 
 
-def _check(gamma: Real, d: Real) -> None:
-    if gamma < 0:
-        raise InvalidInputError("gamma", "a finite number >= 0", gamma)
-    if d < 0:
-        raise InvalidInputError("distortion", "a finite number >= 0", d)
+def _check(gamma: Any, d: Any) -> tuple[Real, Real]:
+    """γ and d read and checked by :mod:`focalrd.numeric.inputs` (as on the command line)."""
+    return inputs.focusing(gamma), inputs.distortion(d)
 
 
 def log_inverse_tau(gamma: Real, d: Real) -> mpmath.mpf:
@@ -47,7 +51,7 @@ def log_inverse_tau(gamma: Real, d: Real) -> mpmath.mpf:
     >>> print(log_inverse_tau(1, 1))      # t (1 - e^-t) = 1
     1.34997648540113
     """
-    _check(gamma, d)
+    gamma, d = _check(gamma, d)
     if d == 0:
         return mp.zero
     if gamma == 0:
@@ -92,7 +96,7 @@ def tau(gamma: Real, d: Real) -> mpmath.mpf:
     >>> print(tau(3, 0))
     1.0
     """
-    _check(gamma, d)
+    gamma, d = _check(gamma, d)
     with mp.workprec(mp.prec + 10):
         value = mp.exp(-log_inverse_tau(gamma, d))
     return +value

@@ -16,6 +16,10 @@ from mpmath import mp
 from focalrd.numeric.source import Distribution, information
 from focalrd.numeric.tau import log_inverse_tau
 
+__all__ = [
+    "tilted_information",
+]
+
 Real = Fraction | int | mpmath.mpf
 
 

@@ -5,6 +5,12 @@ from __future__ import annotations
 import mpmath
 from mpmath import mp
 
+__all__ = [
+    "UNITS",
+    "bits_to_nats",
+    "nats_to_bits",
+]
+
 UNITS = ("nats", "bits")
 
 

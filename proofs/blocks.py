@@ -19,6 +19,18 @@ import sympy as sp
 
 from focalrd.proofs.derivation import Derivation
 
+__all__ = [
+    "H",
+    "K",
+    "L",
+    "R",
+    "V",
+    "asymptotic_limits",
+    "binary_dispersion",
+    "excess_sandwich",
+    "normal_approximation",
+]
+
 p = sp.Symbol("p", positive=True)
 n = sp.Symbol("n", positive=True)
 gamma = sp.Symbol("gamma", nonnegative=True)

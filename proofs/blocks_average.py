@@ -25,6 +25,17 @@ import sympy as sp
 from focalrd.proofs.derivation import Derivation
 from focalrd.proofs.phi_shape import phi
 
+__all__ = [
+    "BUILDERS",
+    "DSTAR",
+    "H",
+    "M",
+    "R",
+    "achievability_rate",
+    "block_average_sandwich",
+    "converse_per_symbol",
+]
+
 n = sp.Symbol("n", positive=True, integer=True)
 gamma = sp.Symbol("gamma", nonnegative=True)
 H = sp.Symbol("H", positive=True)               # H(R_X), nats

@@ -16,6 +16,13 @@ import sympy as sp
 from focalrd.proofs.derivation import Derivation
 from focalrd.proofs.phi_shape import gamma, gap, p, p_of_s, r, s, u_of_p
 
+__all__ = [
+    "increasing_in_gamma",
+    "stationarity",
+    "value_at_one",
+    "value_at_zero",
+]
+
 #: p·h_γ'(p); its root in (0, 1) is the maximiser p* and c_γ = h_γ(p*).
 stationarity_expr = (gamma * p * (1 - p) ** (gamma - 1) * u_of_p - (1 - (1 - p) ** gamma))
 

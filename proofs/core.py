@@ -14,6 +14,12 @@ from functools import cache
 from focalrd.proofs import c_gamma, phi_shape, tau_series
 from focalrd.proofs.derivation import Derivation
 
+__all__ = [
+    "BUILDERS",
+    "core_derivations",
+    "derivations_for",
+]
+
 #: claim id → the functions building its derivations (each returns a Derivation).
 BUILDERS: dict[str, tuple[Callable[[], Derivation], ...]] = {
     "phi.reduces-to-log": (phi_shape.reduces_to_log,),

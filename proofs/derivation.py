@@ -25,6 +25,12 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+__all__ = [
+    "Derivation",
+    "DerivationError",
+    "Step",
+]
+
 
 class DerivationError(AssertionError):
     """A derivation step that sympy could not check."""

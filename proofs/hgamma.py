@@ -17,6 +17,14 @@ import sympy as sp
 
 from focalrd.proofs.derivation import Derivation
 
+__all__ = [
+    "focal_power",
+    "kkt_structure",
+    "minimizer_ratio",
+    "psi",
+    "s_gamma_decreasing",
+]
+
 p, gamma = sp.symbols("p gamma", positive=True)
 #: Helper symbols: r stands for 1 − p (> 0 on (0, 1)); v > 0 parametrises a sub-interval.
 r, v, t = sp.symbols("r v t", positive=True)

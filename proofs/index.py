@@ -12,6 +12,11 @@ from collections.abc import Callable
 from focalrd.proofs import blocks, blocks_average, core, hgamma, oneshot
 from focalrd.proofs.derivation import Derivation
 
+__all__ = [
+    "BUILDERS",
+    "derivations_for",
+]
+
 Builder = Callable[[], Derivation]
 
 #: claim id → the functions building its derivations, for every section.

@@ -13,6 +13,11 @@ import sympy as sp
 
 from focalrd.proofs.derivation import Derivation
 
+__all__ = [
+    "log1p_below",
+    "power_below_one",
+]
+
 
 @cache
 def log1p_below(var: sp.Symbol) -> Derivation:

@@ -26,6 +26,19 @@ import sympy as sp
 from focalrd.proofs.derivation import Derivation
 from focalrd.proofs.phi_shape import phi
 
+__all__ = [
+    "BUILDERS",
+    "L",
+    "M",
+    "average_sandwich",
+    "cell_kkt",
+    "list_size_argument",
+    "log_loss_partition_cost",
+    "oneshot_derivations",
+    "tilted_bound_chain",
+    "weight_absorption",
+]
+
 gamma = sp.Symbol("gamma", nonnegative=True)
 p = sp.Symbol("p", positive=True)
 d = sp.Symbol("d", nonnegative=True)

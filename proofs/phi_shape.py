@@ -16,6 +16,17 @@ import sympy as sp
 from focalrd.proofs.derivation import Derivation
 from focalrd.proofs.lemmas import log1p_below, power_below_one
 
+__all__ = [
+    "convex_large_gamma",
+    "convex_small_gamma",
+    "decreasing",
+    "gap",
+    "gap_bound",
+    "monotone_in_gamma",
+    "phi",
+    "reduces_to_log",
+]
+
 p = sp.Symbol("p", positive=True)
 gamma = sp.Symbol("gamma", nonnegative=True)
 s = sp.Symbol("s", positive=True)

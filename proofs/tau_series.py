@@ -21,6 +21,14 @@ import sympy as sp
 from focalrd.proofs.derivation import Derivation, DerivationError
 from focalrd.proofs.phi_shape import decreasing, gamma, p, phi
 
+__all__ = [
+    "correction_series",
+    "expansion",
+    "inverse",
+    "log_inverse_tau_series",
+    "tilted_reduces_to_log",
+]
+
 d = sp.Symbol("d", positive=True)
 t = sp.Symbol("t", positive=True)
 #: x stands for e^(−d); series in x keep d as a parameter.

@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mpmath import mp
-from strategies import binary_sources, distributions, excess_probabilities, focusing_parameters
 
 from focalrd.numeric.blocks.average import (
     average_achievability,
@@ -22,6 +21,12 @@ from focalrd.numeric.blocks.normal import binary_dispersion, normal_approximatio
 from focalrd.numeric.c_gamma import c_gamma
 from focalrd.numeric.phi import phi
 from focalrd.numeric.source import dispersion, entropy
+from focalrd.strategies import (
+    binary_sources,
+    distributions,
+    excess_probabilities,
+    focusing_parameters,
+)
 
 
 @given(source=binary_sources(), gamma=focusing_parameters(max_value=20),

@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mpmath import mp
-from strategies import distributions, excess_probabilities, focusing_parameters
 
 from focalrd.numeric.blocks import excess
 from focalrd.numeric.blocks.excess import distortion_limit, excess_distortion_exact, least_count
 from focalrd.numeric.blocks.grouping import codebook_size, group_source
 from focalrd.numeric.phi import phi
 from focalrd.numeric.tau import tau
+from focalrd.strategies import distributions, excess_probabilities, focusing_parameters
 
 
 def brute_probabilities(source, n):

@@ -13,7 +13,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mpmath import mp
-from strategies import distributions
 
 from focalrd.numeric.entropies.certified import hgamma_max_enclosure
 from focalrd.numeric.entropies.hgamma import (
@@ -25,6 +24,7 @@ from focalrd.numeric.entropies.hgamma import (
 )
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.proofs.hgamma import kkt_structure, minimizer_ratio, s_gamma_decreasing
+from focalrd.strategies import distributions
 
 integer_gammas = st.integers(min_value=0, max_value=12)
 

@@ -13,12 +13,12 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from mpmath import mp
 from scipy.optimize import minimize
-from strategies import codebook_sizes, distributions, focusing_parameters, weighted_sources
 
 from focalrd.numeric import c_gamma, entropy, phi, reweighted_source
 from focalrd.numeric.oneshot.average import average_distortion_limit, optimal_code
 from focalrd.numeric.oneshot.average_bounds import average_distortion_bounds, round_robin
 from focalrd.numeric.precision import to_mpf
+from focalrd.strategies import codebook_sizes, distributions, focusing_parameters, weighted_sources
 
 TOL = mp.mpf(10) ** -28
 

@@ -10,12 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mpmath import mp
-from strategies import (
-    codebook_sizes,
-    distributions,
-    focusing_parameters,
-    weighted_sources,
-)
 
 from focalrd.numeric import InvalidInputError, class_weights, phi, tau, tilted_information
 from focalrd.numeric.oneshot.excess import (
@@ -29,6 +23,12 @@ from focalrd.numeric.oneshot.excess import (
 from focalrd.numeric.oneshot.floors import codewords_for_rate
 from focalrd.numeric.oneshot.weighted import weighted_excess_distortion
 from focalrd.numeric.precision import reported, to_mpf
+from focalrd.strategies import (
+    codebook_sizes,
+    distributions,
+    focusing_parameters,
+    weighted_sources,
+)
 
 small_levels = st.fractions(min_value=0, max_value=4, max_denominator=50)
 

@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mpmath import mp
 from scipy.optimize import minimize
-from strategies import distributions, focusing_parameters
 
 from focalrd.numeric import InvalidInputError, phi, phi_prime
 from focalrd.numeric.oneshot.focal_entropy import (
@@ -21,6 +20,7 @@ from focalrd.numeric.oneshot.focal_entropy import (
     focal_entropy_solution,
 )
 from focalrd.numeric.precision import to_mpf
+from focalrd.strategies import distributions, focusing_parameters
 
 TOL = mp.mpf(10) ** -30
 

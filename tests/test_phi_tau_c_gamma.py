@@ -10,7 +10,6 @@ from closeness import assert_close
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mpmath import mp
-from strategies import distortion_levels, distributions, focusing_parameters, probabilities
 
 from focalrd.numeric import (
     c_gamma,
@@ -26,6 +25,7 @@ from focalrd.numeric import (
     tilted_information,
 )
 from focalrd.numeric.precision import to_mpf
+from focalrd.strategies import distortion_levels, distributions, focusing_parameters, probabilities
 
 
 def _gap(gamma: Fraction, p: mpmath.mpf) -> mpmath.mpf:

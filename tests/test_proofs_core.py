@@ -16,7 +16,6 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings
 from mpmath import mp
-from strategies import focusing_parameters, probabilities
 
 from focalrd.numeric.c_gamma import c_gamma, c_gamma_maximizer
 from focalrd.numeric.phi import phi_prime as numeric_phi_prime
@@ -27,6 +26,7 @@ from focalrd.proofs import lemmas, phi_shape, tau_series
 from focalrd.proofs.core import BUILDERS, core_derivations, derivations_for
 from focalrd.proofs.derivation import Derivation, DerivationError
 from focalrd.proofs.phi_shape import gamma, p, s
+from focalrd.strategies import focusing_parameters, probabilities
 
 CLI = [sys.executable, "-m", "focalrd.verify.cli"]
 

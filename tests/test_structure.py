@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mpmath import mp
-from strategies import distributions, focusing_parameters
 
 from focalrd.numeric.entropies.structure import (
     dominant_symbol,
@@ -20,6 +19,7 @@ from focalrd.numeric.entropies.structure import (
     rare_symbol,
     structure_of,
 )
+from focalrd.strategies import distributions, focusing_parameters
 from focalrd.verify.claims import load_all
 from focalrd.verify.registry import CheckContext, registered_claims
 

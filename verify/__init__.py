@@ -1,8 +1,5 @@
 """Claims, the verification runner, reports and the ``focalrd`` command line."""
 
-from importlib.metadata import PackageNotFoundError, version
+from focalrd._version import __version__
 
-try:
-    __version__ = version("focalrd")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
+__all__ = ["__version__"]

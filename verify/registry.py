@@ -46,6 +46,27 @@ import mpmath
 
 from focalrd.numeric.errors import InvalidInputError
 
+__all__ = [
+    "CheckContext",
+    "Claim",
+    "ClaimRegistryError",
+    "EXPECTATIONS",
+    "Evidence",
+    "Falsification",
+    "LEVELS",
+    "PROVENANCES",
+    "check",
+    "claim",
+    "declared_level",
+    "define",
+    "falsify",
+    "isolated_registry",
+    "jsonable",
+    "registered_claims",
+    "screen_verdict",
+    "search_counterexample",
+]
+
 #: Levels of evidence, weakest to strongest in spirit (not an order of trust).
 LEVELS = ("sampled", "reference", "exhaustive", "certified", "symbolic")
 #: Where a claim comes from.

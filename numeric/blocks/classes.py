@@ -20,6 +20,16 @@ from fractions import Fraction
 
 from focalrd.numeric.blocks.grouping import GroupedSource
 
+__all__ = [
+    "EXACT_TYPES_LIMIT",
+    "EXACT_WORK_LIMIT",
+    "ExactClass",
+    "ExactClasses",
+    "compositions",
+    "exact_feasible",
+    "type_count",
+]
+
 #: Largest (number of types) × (bits of D^n) handled by the exact engine.
 EXACT_WORK_LIMIT = 2 * 10**8
 #: Largest number of type classes the exact engine enumerates.

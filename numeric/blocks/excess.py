@@ -32,24 +32,37 @@ from functools import cmp_to_key, lru_cache
 import mpmath
 from mpmath import mp
 
+from focalrd.numeric import inputs
 from focalrd.numeric.blocks.classes import ExactClasses, exact_feasible
 from focalrd.numeric.blocks.grouping import (
     CodebookSize,
     GroupedSource,
     _log_int,
-    check_blocklength,
     codebook_size,
     group_source,
 )
 from focalrd.numeric.blocks.lattice import Lattice, _Ambiguous
 from focalrd.numeric.errors import InvalidInputError, PrecisionError
-from focalrd.numeric.exact import distortion_level, focusing_parameter, open_unit_interval
+from focalrd.numeric.exact import distortion_level, focusing_parameter
+from focalrd.numeric.inputs import Real
 from focalrd.numeric.oneshot.floors import list_size as exact_list_size
 from focalrd.numeric.oneshot.floors import list_size_at_most
 from focalrd.numeric.phi import phi
 from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.tau import log_inverse_tau
-from focalrd.numeric.units import bits_to_nats
+from focalrd.numeric.units import bits_to_nats, nats_to_bits
+
+__all__ = [
+    "Count",
+    "DistortionLimit",
+    "distortion_limit",
+    "excess_distortion_exact",
+    "excess_distortion_limit",
+    "least_count",
+    "list_size",
+    "list_size_from_count",
+    "phi_of_inverse",
+]
 
 
 @dataclass(frozen=True)
@@ -85,6 +98,30 @@ class DistortionLimit:
     L: int | None
     log_K: mpmath.mpf
     log_L: mpmath.mpf
+    #: the unit of ``value``: "nats", or "bits" when computed with ``bits=True``
+    unit: str = "nats"
+
+    def __repr__(self) -> str:
+        return (f"DistortionLimit(value={_short_number(self.value)} {self.unit}, "
+                f"K={_abbreviated(self.K, self.log_K)}, L={_abbreviated(self.L, self.log_L)})")
+
+    def _repr_html_(self) -> str:
+        from focalrd.numeric.display import result_html
+
+        return result_html("D*", self.value, self.unit, [("K*", self.K, self.log_K),
+                                                         ("L*", self.L, self.log_L)])
+
+
+def _short_number(x: mpmath.mpf) -> str:
+    from focalrd.numeric.display import short_number
+
+    return short_number(x)
+
+
+def _abbreviated(exact: int | None, log: mpmath.mpf) -> str:
+    from focalrd.numeric.display import abbreviated_count
+
+    return abbreviated_count(exact, log)
 
 
 def _log_fraction(q: Fraction) -> float:
@@ -101,6 +138,8 @@ def _codebook(n: int, codewords: int | CodebookSize | None, rate: Fraction | Non
               bits: bool) -> CodebookSize:
     if isinstance(codewords, CodebookSize):
         return codewords
+    codewords = None if codewords is None else inputs.codewords(codewords)
+    rate = None if rate is None else inputs.rate(rate)
     return codebook_size(n, codewords, rate, bits)
 
 
@@ -113,8 +152,9 @@ def least_count(source: Sequence[Fraction], n: int, eps: Fraction) -> Count:
     >>> least_count((F(9, 10), F(1, 10)), 2, F(1, 5)).exact   # 0.81 >= 0.8: one sequence
     1
     """
-    n = check_blocklength(n)
-    eps = open_unit_interval(eps, "eps")
+    source = inputs.source(source)
+    n = inputs.blocklength(n)
+    eps = inputs.excess_probability(eps)
     grouped = _grouped(source)
     if grouped.groups == 1:
         total = grouped.support**n
@@ -356,13 +396,15 @@ def phi_of_inverse(gamma: Fraction, log_l: Count) -> mpmath.mpf:
     return +value
 
 
-def distortion_limit(source: Sequence[Fraction], gamma: Fraction, n: int,
-                     codewords: int | CodebookSize | None, eps: Fraction, *,
-                     rate: Fraction | None = None, bits: bool = False) -> DistortionLimit:
-    """D*_γ(n, M, ε) = φ_γ(1/L*)/n per symbol in nats, L* = ⌈K*/M⌉ [n.dstar-closed-form].
+def distortion_limit(source: Sequence[Real] | str, gamma: Real, n: int | str,
+                     codewords: int | str | CodebookSize | None, eps: Real, *,
+                     rate: Real | None = None, bits: bool = False) -> DistortionLimit:
+    """D*_γ(n, M, ε) = φ_γ(1/L*)/n per symbol, L* = ⌈K*/M⌉ [n.dstar-closed-form].
 
-    M is ``codewords`` or, with ``rate``, ⌊e^{nR}⌋ (⌊2^{nR}⌋ with ``bits``; the
-    rate is then in bits).  The value is in nats.
+    M is ``codewords`` or, with ``rate``, ⌊e^{nR}⌋.  The value is in nats; with
+    ``bits=True`` (the CLI's ``--bits``) the rate is read in bits (M = ⌊2^{nR}⌋)
+    and the value is returned in bits.  Arguments are read as described in
+    :mod:`focalrd.numeric.inputs` (the source may be a string such as ``"0.89,0.11"``).
 
     >>> from fractions import Fraction as F
     >>> mp.dps = 15
@@ -370,14 +412,18 @@ def distortion_limit(source: Sequence[Fraction], gamma: Fraction, n: int,
     >>> r.K, r.L, r.value                                           # ln(3)/3
     (6, 3, mpf('0.36620409622270322'))
     """
-    gamma = focusing_parameter(gamma)
-    n = check_blocklength(n)
+    gamma = focusing_parameter(inputs.focusing(gamma))
+    n = inputs.blocklength(n)
+    bits = inputs.flag(bits)
     m = _codebook(n, codewords, rate, bits)
     with mp.workprec(mp.prec + 30):
         k = least_count(source, n, eps)
         ell = list_size_from_count(k, m)
         value = phi_of_inverse(gamma, ell) / n
-    return DistortionLimit(+value, k.reportable(), ell.reportable(), +k.log, +ell.log)
+        if bits:
+            value = nats_to_bits(value)
+    return DistortionLimit(+value, k.reportable(), ell.reportable(), +k.log, +ell.log,
+                           "bits" if bits else "nats")
 
 
 # -- eps*: the excess-distortion probability --------------------------------------------------
@@ -410,13 +456,16 @@ def list_size(gamma: Fraction, per_symbol_distortion: Fraction, n: int,
     return Count(None, +t)
 
 
-def excess_distortion_limit(source: Sequence[Fraction], gamma: Fraction, n: int,
-                            codewords: int | CodebookSize | None, d: Fraction | mpmath.mpf, *,
-                            rate: Fraction | None = None, bits: bool = False
+def excess_distortion_limit(source: Sequence[Real] | str, gamma: Real, n: int | str,
+                            codewords: int | str | CodebookSize | None, d: Real, *,
+                            rate: Real | None = None, bits: bool = False
                             ) -> mpmath.mpf:
     """ε*_γ(n, M, D): 1 − mass of the M·⌊1/τ_γ(nD)⌋ most likely sequences [n.excess-exact].
 
-    ``d`` is the exact per-symbol distortion level, in nats (in bits when ``bits``).
+    ``d`` is the per-symbol distortion level in nats; with ``bits=True`` (the CLI's
+    ``--bits``) ``d`` and the rate are read in bits (ε* is a probability either way).
+    n = 1 gives the one-shot ε*_γ(M, d).  Arguments are read as described in
+    :mod:`focalrd.numeric.inputs`.
 
     >>> from fractions import Fraction as F
     >>> mp.dps = 15
@@ -434,10 +483,12 @@ def excess_distortion_exact(source: Sequence[Fraction], gamma: Fraction, n: int,
                             rate: Fraction | None = None, bits: bool = False
                             ) -> Fraction | mpmath.mpf:
     """:func:`excess_distortion_limit`, as an exact ``Fraction`` whenever it is exact."""
-    gamma = focusing_parameter(gamma)
-    n = check_blocklength(n)
-    d = distortion_level(d)
+    gamma = focusing_parameter(inputs.focusing(gamma))
+    n = inputs.blocklength(n)
+    d = distortion_level(inputs.distortion(d))
+    bits = inputs.flag(bits)
     m = _codebook(n, codewords, rate, bits)
+    source = inputs.source(source)
     grouped = _grouped(source)
     if m.exact is not None and exact_feasible(grouped, n):
         # Every class is enumerable: only min(M·L, number of sequences) matters, and

@@ -32,6 +32,15 @@ from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.oneshot.floors import codewords_for_rate
 from focalrd.numeric.precision import to_mpf
 
+__all__ = [
+    "CodebookSize",
+    "EXACT_CODEBOOK_BITS",
+    "GroupedSource",
+    "check_blocklength",
+    "codebook_size",
+    "group_source",
+]
+
 #: Codebook sizes with more bits than this are carried as ln M only.
 EXACT_CODEBOOK_BITS = 1 << 16
 

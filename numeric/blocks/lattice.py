@@ -42,6 +42,12 @@ from mpmath import mp
 from focalrd.numeric.blocks.grouping import GroupedSource
 from focalrd.numeric.precision import to_mpf
 
+__all__ = [
+    "CountScan",
+    "Lattice",
+    "MassScan",
+]
+
 
 class _LazyModule:
     """Import a module on first attribute access (scipy.stats costs ~0.5 s at start-up)."""

@@ -15,11 +15,13 @@ from fractions import Fraction
 import mpmath
 from mpmath import mp
 
-from focalrd.numeric.blocks.grouping import check_blocklength
+from focalrd.numeric import inputs
 from focalrd.numeric.errors import InvalidInputError
-from focalrd.numeric.exact import distribution, open_unit_interval
+from focalrd.numeric.inputs import Real
 from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.source import dispersion, entropy
+
+__all__ = ["binary_dispersion", "inverse_q", "normal_approximation"]
 
 
 def inverse_q(eps: Fraction | mpmath.mpf) -> mpmath.mpf:
@@ -53,19 +55,28 @@ def binary_dispersion(p: Fraction) -> mpmath.mpf:
     return +value
 
 
-def normal_approximation(source: Sequence[Fraction], n: int, rate: Fraction | mpmath.mpf,
-                         eps: Fraction) -> mpmath.mpf:
+def normal_approximation(source: Sequence[Real] | str, n: int | str, rate: Real, eps: Real,
+                         *, bits: bool = False) -> mpmath.mpf:
     """H − R + √(V/n)·Q^{-1}(ε) − (ln n)/(2n), per symbol in nats (R in nats).
+
+    With ``bits=True`` (the CLI's ``--bits``) R is read in bits and the value is
+    returned in bits.  Arguments are read as described in :mod:`focalrd.numeric.inputs`.
 
     >>> mp.dps = 15
     >>> normal_approximation((Fraction(1, 2), Fraction(1, 2)), 100, Fraction(1, 2), Fraction(1, 10))
     mpf('0.17012132963000484')
     """
-    source = distribution(source)
-    n = check_blocklength(n)
-    eps = open_unit_interval(eps, "eps")
+    source = inputs.source(source)
+    n = inputs.blocklength(n)
+    eps = inputs.excess_probability(eps)
+    rate = inputs.real(rate, "rate")
+    if rate < 0:
+        raise InvalidInputError("rate", "a finite number >= 0", rate)
+    bits = inputs.flag(bits)
     with mp.workprec(mp.prec + 20):
-        r = to_mpf(rate) if isinstance(rate, Fraction) else mp.mpf(rate)
+        r = to_mpf(rate) * (mp.ln2 if bits else 1)
         value = (entropy(source) - r + mp.sqrt(dispersion(source) / n) * inverse_q(eps)
                  - mp.log(n) / (2 * n))
+        if bits:
+            value /= mp.ln2
     return +value

@@ -41,6 +41,20 @@ from focalrd.numeric.exact import distortion_level, focusing_parameter
 from focalrd.numeric.oneshot.floors import list_size, list_size_at_most
 from focalrd.numeric.phi import phi
 
+__all__ = [
+    "BATCH",
+    "ListCode",
+    "SIMULATION_TYPES_LIMIT",
+    "SampleCounts",
+    "Simulation",
+    "clopper_pearson",
+    "covered_count",
+    "covered_loss",
+    "exact_rank",
+    "rank_fraction",
+    "simulate_list_code",
+]
+
 #: Largest number of type classes the encoder lists (binary sources: any n ≤ 10^5).
 SIMULATION_TYPES_LIMIT = 100_000
 #: Trials drawn per batch (the progress callback is called after each batch).

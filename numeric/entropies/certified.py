@@ -39,6 +39,12 @@ from mpmath import iv, mp
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.exact import focusing_parameter, positive_integer
 
+__all__ = [
+    "Enclosure",
+    "MAX_CERTIFIED_ALPHABET",
+    "hgamma_max_enclosure",
+]
+
 #: Largest alphabet the branch and bound accepts (k − 1 ≤ 3 free coordinates).
 MAX_CERTIFIED_ALPHABET = 4
 

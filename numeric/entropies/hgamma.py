@@ -41,6 +41,18 @@ from focalrd.numeric.exact import distribution, focusing_parameter, positive_int
 from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.roots import bracketed_root
 
+__all__ = [
+    "HgammaMax",
+    "MAX_SEARCH_ALPHABET",
+    "hgamma",
+    "hgamma_max",
+    "hgamma_max_formula",
+    "hgamma_max_search",
+    "inner_two_level_max",
+    "s_gamma",
+    "two_level_sum",
+]
+
 Real = Fraction | int | mpmath.mpf
 
 _GUARD_BITS = 24

@@ -44,6 +44,20 @@ from focalrd.numeric.oneshot.focal_entropy import focal_entropy_solution
 from focalrd.numeric.phi import phi_prime
 from focalrd.numeric.precision import to_mpf
 
+__all__ = [
+    "ImbalancePoint",
+    "Structure",
+    "dominant_symbol",
+    "geometric",
+    "imbalance_path",
+    "minimizer_by_bisection",
+    "psi",
+    "psi_is_unimodal",
+    "rare_symbol",
+    "structure_of",
+    "zipf",
+]
+
 Real = Fraction | int | mpmath.mpf
 
 

@@ -10,3 +10,5 @@
   with the optimal code; :mod:`.average_bounds` — the bounds of [avg.sandwich];
 * :mod:`.floors` — exact integer floors of transcendental numbers (L, ⌊e^{nR}⌋).
 """
+
+__all__: list[str] = []

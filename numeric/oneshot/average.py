@@ -52,6 +52,15 @@ from focalrd.numeric.oneshot.partitions import (
 )
 from focalrd.numeric.source import reweighted_source
 
+__all__ = [
+    "AverageDistortionResult",
+    "FLOAT_MARGIN",
+    "average_distortion_limit",
+    "exact_search_feasible",
+    "float_cell_costs",
+    "optimal_code",
+]
+
 #: Initial relative margin of the float pre-screen (its error is usually about 1e-13).
 FLOAT_MARGIN = 1e-9
 #: Absolute floor of the margin: float costs below the float range read as 0.

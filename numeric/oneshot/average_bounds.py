@@ -38,6 +38,13 @@ from focalrd.numeric.phi import phi
 from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.source import entropy
 
+__all__ = [
+    "AverageDistortionBounds",
+    "average_distortion_bounds",
+    "greedy_balance",
+    "round_robin",
+]
+
 
 @dataclass(frozen=True)
 class AverageDistortionBounds:

@@ -7,6 +7,10 @@ from fractions import Fraction
 
 import mpmath
 
+__all__ = [
+    "ExcessCode",
+]
+
 
 @dataclass(frozen=True)
 class ExcessCode:

@@ -34,6 +34,15 @@ from focalrd.numeric.exact import distortion_level, focusing_parameter, positive
 from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.tau import log_inverse_tau, tau
 
+__all__ = [
+    "MAX_RATE_EXPONENT",
+    "codewords_for_rate",
+    "compare_level",
+    "list_size",
+    "list_size_at_most",
+    "threshold_level",
+]
+
 #: Interval precision is doubled up to this many bits before giving up.
 _MAX_INTERVAL_BITS = 1 << 22
 #: Largest exponent n·R (in nats) for which ⌊e^{nR}⌋ is computed in full.

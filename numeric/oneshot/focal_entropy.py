@@ -36,6 +36,15 @@ from focalrd.numeric.exact import exact_number, focusing_parameter
 from focalrd.numeric.oneshot._focal_float import solve_cells
 from focalrd.numeric.precision import to_mpf
 
+__all__ = [
+    "FocalEntropySolution",
+    "focal_entropy",
+    "focal_entropy_minimizer",
+    "focal_entropy_solution",
+    "grouped_solution",
+    "nonnegative_vector",
+]
+
 _GUARD_BITS = 24
 _MINUS_LN2 = mpmath.mpf(-0.6931471805599453)
 _MAX_STEPS_AT_TARGET = 12

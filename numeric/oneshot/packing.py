@@ -31,6 +31,14 @@ from mpmath import mp
 
 from focalrd.numeric.errors import PrecisionError
 
+__all__ = [
+    "Items",
+    "Packing",
+    "best_packing",
+    "first_fit",
+    "fractional_value",
+]
+
 _FLOAT_BAND = 1e-9
 
 

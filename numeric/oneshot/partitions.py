@@ -24,6 +24,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+__all__ = [
+    "MAX_PAIRS",
+    "MultisetSpace",
+    "PartitionSearch",
+    "near_optimal",
+    "search",
+    "search_size",
+]
+
 #: Largest number of (S, T) pairs the search builds (≈ 3^14 for 14 distinct probabilities).
 MAX_PAIRS = 5_000_000
 

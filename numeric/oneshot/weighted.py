@@ -41,6 +41,13 @@ from focalrd.numeric.oneshot.packing import (
 from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.source import class_weights
 
+__all__ = [
+    "NODE_LIMIT",
+    "WeightedExcessResult",
+    "packing_items",
+    "weighted_excess_distortion",
+]
+
 #: Branch-and-bound nodes explored before the exact value is given up (reported as None).
 NODE_LIMIT = 300_000
 
