@@ -23,6 +23,7 @@ extensions = [
     "myst_nb",                 # MyST Markdown pages and Jupyter notebooks (not executed)
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
+    "sphinx.ext.autosummary",
     "sphinx.ext.viewcode",
     "focalrd_docs",            # pages generated from the code (docs/_ext/focalrd_docs.py)
 ]

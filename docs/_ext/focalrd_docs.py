@@ -384,6 +384,38 @@ def _value(value: Any) -> str:
     return _escape_md(str(value))
 
 
+# -- docstrings written as plain text ---------------------------------------------------------
+
+_LITERAL_START = re.compile(r"::\s*$")
+
+
+def escape_bars(app: Sphinx, what: str, name: str, obj: Any, options: Any,
+                lines: list[str]) -> None:
+    """Escape ``|`` in prose lines of docstrings (``|x|`` is absolute value, not a substitution).
+
+    The numeric docstrings write mathematics in plain text; reStructuredText would
+    read ``|φ'(q)|`` as a substitution reference.  Doctest lines, literal blocks
+    and table rows are left alone.
+    """
+    literal_indent: int | None = None
+    for number, line in enumerate(lines):
+        stripped = line.lstrip()
+        indent = len(line) - len(stripped)
+        if literal_indent is not None:
+            if stripped and indent <= literal_indent:
+                literal_indent = None
+            else:
+                continue
+        if stripped.startswith((">>>", "...", "|", "+")) or "|" not in line:
+            pass
+        else:  # outside ``inline literals`` only
+            parts = line.split("``")
+            lines[number] = "``".join(part if i % 2 else part.replace("|", "\\|")
+                                      for i, part in enumerate(parts))
+        if _LITERAL_START.search(line):
+            literal_indent = indent
+
+
 # -- mathematics as MathML ----------------------------------------------------------------
 
 
@@ -424,6 +456,7 @@ def _merge(app: Sphinx, env: Any, docnames: Any, other: Any) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_role("claim", claim_role)
+    app.connect("autodoc-process-docstring", escape_bars)
     app.add_directive("focalrd-claim", ClaimDirective)
     app.add_directive("focalrd-claims-table", ClaimsTableDirective)
     app.add_directive("focalrd-derivations", DerivationsDirective)

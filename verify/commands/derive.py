@@ -70,8 +70,14 @@ def _run(args: argparse.Namespace) -> int:
                   sys.stdout)
         sys.stdout.write("\n")
         return 0
+    from focalrd.verify.docs_links import claim_doc_link
+
     for claim_id, derivations in derived.items():
-        print(f"[{claim_id}]")
+        link = claim_doc_link(claim_id, "repo")
+        if args.latex:
+            print(f"% [{claim_id}]" + (f" explained at {link}" if link else ""))
+        else:
+            print(f"[{claim_id}]" + (f"  (explained at {link})" if link else ""))
         for derivation in derivations:
             if args.latex:
                 print(f"% {derivation.title}")
