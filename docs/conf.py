@@ -48,5 +48,6 @@ html_css_files = ["focalrd.css"]
 html_title = f"focalrd {__version__}"
 html_math_renderer = "mathml"     # MathML at build time: no JavaScript, no network
 html_theme_options = {"description": "Lossy source coding with focal loss, checked",
+                      "page_width": "1240px", "sidebar_width": "240px",
                       "fixed_sidebar": True}
 html_show_sourcelink = True

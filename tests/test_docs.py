@@ -155,15 +155,26 @@ def _sphinx_missing() -> bool:
                for name in ("sphinx", "myst_parser", "myst_nb"))
 
 
+def readme_build_command() -> list[str]:
+    """The Sphinx command of the README: the first command of its Documentation section."""
+    section = (REPO / "README.md").read_text("utf-8").split("\n## Documentation\n", 1)[1]
+    block = re.search(r"```(?:bash|sh)?\n(.*?)```", section, re.S).group(1)
+    first = next(line for line in block.splitlines() if line.strip())
+    command = first.split("&&")[-1].split()
+    assert command[:3] == ["python", "-m", "sphinx"], first
+    return command
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     if _sphinx_missing():
         pytest.skip("the docs extra is not installed (python -m pip install -e '.[docs]')")
     out = tmp_path_factory.mktemp("site")
-    # The README's command, into a temporary directory.
+    # The README's command (its last part, after installing), into a temporary directory.
+    build = readme_build_command()
+    assert build[-2:] == ["docs", "docs/_build/html"] and "-W" in build, build
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
-         "-d", str(out / "doctrees"), str(DOCS), str(out / "html")],
+        [sys.executable, *build[1:-1], "-q", "-d", str(out / "doctrees"), str(out / "html")],
         capture_output=True, text=True, timeout=900, cwd=REPO)
     assert result.returncode == 0, result.stderr[-4000:]
     assert result.stderr.strip() == "", result.stderr[-4000:]
