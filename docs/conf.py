@@ -37,6 +37,8 @@ myst_heading_anchors = 3
 source_suffix = {".md": "myst-nb", ".ipynb": "myst-nb"}
 exclude_patterns = ["_build", "jupyter_execute", "**.ipynb_checkpoints", "examples"]
 root_doc = "index"
+# Options such as --seed must stay two hyphens, quotes straight.
+smartquotes = False
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"

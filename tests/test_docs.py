@@ -9,6 +9,8 @@ names a registered claim.
 
 from __future__ import annotations
 
+import argparse
+import html
 import importlib.util
 import json
 import re
@@ -202,13 +204,25 @@ def test_generated_pages_follow_the_code(site) -> None:
     from focalrd.verify.cli import build_parser
 
     cli = (site / "reference" / "cli.html").read_text("utf-8")
-    parser = build_parser()
-    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
-    for name, command in sub.choices.items():
-        assert f"focalrd {name}" in cli, name
+    def commands(parser, prefix):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    yield f"{prefix} {name}", sub
+                    yield from commands(sub, f"{prefix} {name}")
+
+    found = list(commands(build_parser(), "focalrd"))
+    assert len(found) > 10 and "focalrd eval tau" in dict(found)
+    for name, command in found:
+        section = cli.split(f'<section id="{name.replace(" ", "-")}">', 1)
+        assert len(section) == 2, f"no section for {name}"
+        usage = html.escape(command.format_usage().split()[1])
+        assert usage in section[1], name
         for action in command._actions:
+            if isinstance(action, argparse._HelpAction):  # every command has -h/--help
+                continue
             for option in action.option_strings:
-                assert option in cli, (name, option)
+                assert option in section[1].split("<section", 1)[0], (name, option)
     derivations = (site / "theory" / "derivations.html").read_text("utf-8")
     for claim_id in BUILDERS:
         assert f"[{claim_id}]" in derivations, claim_id

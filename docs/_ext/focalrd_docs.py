@@ -36,6 +36,7 @@ from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.nodes import nested_parse_with_titles
 
 logger = logging.getLogger(__name__)
 
@@ -114,8 +115,8 @@ class _MarkdownDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         container = nodes.container()
         lines = self.markdown()
-        self.state.nested_parse(StringList(lines, source=f"<{self.name}>"),
-                                self.content_offset, container)
+        nested_parse_with_titles(self.state, StringList(lines, source=f"<{self.name}>"),
+                                 container, self.content_offset)
         return container.children
 
 
@@ -278,13 +279,21 @@ class CliDirective(_MarkdownDirective):
         lines = ["## `focalrd`", "", _escape_md(parser.description or ""), "",
                  "```text", parser.format_usage().strip(), "```", ""]
         lines += self._options(parser)
-        subparsers = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-        for action in subparsers:
+        lines += self._commands(parser, "focalrd", level=2)
+        return lines
+
+    def _commands(self, parser: argparse.ArgumentParser, prefix: str, level: int) -> list[str]:
+        """Every subcommand of ``parser``, recursively (``focalrd eval tau``)."""
+        lines: list[str] = []
+        for action in parser._actions:
+            if not isinstance(action, argparse._SubParsersAction):
+                continue
             for name, sub in action.choices.items():
-                lines += [f"## `focalrd {name}`", "", "```text",
+                lines += ["#" * level + f" `{prefix} {name}`", "", "```text",
                           sub.format_usage().strip(), "```", "",
                           _escape_md(" ".join((sub.description or "").split())), ""]
                 lines += self._options(sub)
+                lines += self._commands(sub, f"{prefix} {name}", min(level + 1, 4))
         return lines
 
     @staticmethod
