@@ -67,6 +67,27 @@ def check_levels(check: Any) -> list[str]:
     return _levels_in_code(check, depth=2)
 
 
+_STRING = r'f?"(?:[^"\\]|\\.)*"'
+#: The first argument of an Evidence constructor (or the ``symbolic`` helper): adjacent literals.
+_METHOD_IN_SOURCE = re.compile(
+    r"(?:Evidence\.\w+|(?<![.\w])symbolic)\(\s*((?:" + _STRING + r"\s*)+)[,)]")
+
+
+def check_summary(check: Any) -> str:
+    """What a check does: its docstring's first line, else the method its evidence names."""
+    doc = (inspect.getdoc(check) or "").strip().splitlines()
+    if doc:
+        return doc[0]
+    try:
+        found = _METHOD_IN_SOURCE.findall(inspect.getsource(check))
+    except (OSError, TypeError):
+        found = []
+    if not found:
+        return ""
+    text = "".join(re.findall(r'f?"((?:[^"\\]|\\.)*)"', found[-1]))
+    return re.sub(r"\{[^{}]*\}", "…", text)
+
+
 def _levels_in_code(func: Any, depth: int) -> list[str]:
     """Levels named in ``func``'s code, following calls to module functions ``depth`` deep."""
     try:
@@ -146,9 +167,8 @@ class ClaimDirective(_MarkdownDirective):
         rows = []
         for check in entry.checks:
             levels = ", ".join(check_levels(check)) or "—"
-            doc = (inspect.getdoc(check) or "").strip().splitlines()
             rows.append([levels, f"`{check.__module__}.{check.__name__}`",
-                         _escape_md(doc[0]) if doc else ""])
+                         _escape_md(check_summary(check))])
         if rows:
             lines += _md_table(["level", "check (module.function)", "what it does"], rows)
         else:
