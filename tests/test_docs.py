@@ -149,6 +149,15 @@ def test_the_worked_example_of_the_claims_guide_runs(tmp_path) -> None:
     assert float(found["phi"]) > float(found["bound"])
 
 
+def test_getting_started_python_prints_the_value_the_page_shows(capsys) -> None:
+    page = (DOCS / "getting-started.md").read_text("utf-8")
+    code = re.search(r"```python\n(.*?)```", page, re.S).group(1)
+    exec(compile(code, "getting-started.md", "exec"), {})  # noqa: S102 - our own page
+    printed = capsys.readouterr().out.strip()
+    assert re.fullmatch(r"0\.\d{30}", printed), printed
+    assert f"value = {printed} nats" in page
+
+
 # -- the site ---------------------------------------------------------------------------------
 
 
