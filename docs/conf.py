@@ -24,7 +24,6 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.autosummary",
-    "sphinx.ext.viewcode",
     "focalrd_docs",            # pages generated from the code (docs/_ext/focalrd_docs.py)
 ]
 

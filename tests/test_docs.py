@@ -208,6 +208,27 @@ def test_site_builds_without_warnings_and_states_every_claim_once(site) -> None:
 
 
 @pytest.mark.slow
+def test_every_link_between_pages_of_the_site_resolves(site) -> None:
+    """Relative links (claim roles, derivation links, cross-references) reach their anchor."""
+    ids: dict[Path, set[str]] = {}
+
+    def ids_of(page: Path) -> set[str]:
+        if page not in ids:
+            ids[page] = set(re.findall(r'<\w+[^<>]*?\sid="([^"]+)"', page.read_text("utf-8")))
+        return ids[page]
+
+    checked = 0
+    for page in site.rglob("*.html"):
+        for target, fragment in re.findall(r'href="([^"#:]*\.html)?#([^"]+)"',
+                                           page.read_text("utf-8")):
+            resolved = (page.parent / target).resolve() if target else page
+            assert resolved.is_file(), (page.name, target)
+            assert fragment in ids_of(resolved), (page.relative_to(site), target, fragment)
+            checked += 1
+    assert checked > 200
+
+
+@pytest.mark.slow
 def test_generated_pages_follow_the_code(site) -> None:
     from focalrd.proofs.index import BUILDERS
     from focalrd.verify.cli import build_parser

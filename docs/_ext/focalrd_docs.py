@@ -173,6 +173,13 @@ class ClaimDirective(_MarkdownDirective):
             lines += _md_table(["level", "check (module.function)", "what it does"], rows)
         else:
             lines += ["No check is registered: `focalrd verify` reports it inconclusive.", ""]
+        from focalrd.proofs.index import BUILDERS
+
+        builders = BUILDERS.get(claim_id, ())
+        if builders:
+            names = ", ".join(f"`{b.__module__}.{b.__name__}`" for b in builders)
+            lines += [f"**Derivations:** {names} ({{derivation}}`{claim_id}`; "
+                      f"`focalrd derive {claim_id}`)", ""]
         lines += ["```", ""]
         return lines
 
@@ -214,6 +221,25 @@ def claim_role(name: str, rawtext: str, text: str, lineno: int, inliner: Any,
     return [nodes.reference(rawtext, "", label, refuri=link, classes=["claim-link"])], []
 
 
+def derivation_role(name: str, rawtext: str, text: str, lineno: int, inliner: Any,
+                    options: Any = None, content: Any = None) -> tuple[list, list]:
+    """``{derivation}`phi.gap``` — a link to the rendered derivations of a claim."""
+    from focalrd.proofs.index import BUILDERS
+
+    claim_id = text.strip()
+    if claim_id not in BUILDERS:
+        message = inliner.reporter.error(f"{{derivation}}: no derivation for {claim_id!r}",
+                                         line=lineno)
+        return [inliner.problematic(rawtext, rawtext, message)], [message]
+    docname = inliner.document.settings.env.docname
+    uri = "../" * docname.count("/") + f"theory/derivations.html#{_derivation_id(claim_id)}"
+    return [nodes.reference(rawtext, "rendered", refuri=uri)], []
+
+
+def _derivation_id(claim_id: str) -> str:
+    return f"derivation-{claim_id.replace('.', '-')}"
+
+
 # -- derivations -----------------------------------------------------------------------
 
 
@@ -225,7 +251,7 @@ class DerivationsDirective(SphinxDirective):
 
         out: list[nodes.Node] = []
         for claim_id in BUILDERS:
-            section = nodes.section(ids=[f"derivation-{claim_id.replace('.', '-')}"])
+            section = nodes.section(ids=[_derivation_id(claim_id)])
             section += nodes.title(text=f"[{claim_id}]")
             link = claim_link(claim_id, self.env.docname)
             if link:
@@ -485,6 +511,7 @@ def _merge(app: Sphinx, env: Any, docnames: Any, other: Any) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_role("claim", claim_role)
+    app.add_role("derivation", derivation_role)
     app.connect("autodoc-process-docstring", escape_bars)
     app.add_directive("focalrd-claim", ClaimDirective)
     app.add_directive("focalrd-claims-table", ClaimsTableDirective)
