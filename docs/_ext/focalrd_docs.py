@@ -417,12 +417,25 @@ class BenchmarksDirective(_MarkdownDirective):
                 if not _is_rows(rows):
                     continue
                 header = list(dict.fromkeys(k for row in rows for k in row))
+                cells = [[_value(row.get(h, "")) for h in header] for row in rows]
+                names = [f"`{h}`" for h in header]
+                if "fast_seconds" in header and "baseline_seconds" in header:
+                    names.append("speed-up (baseline / fast)")
+                    for row, line in zip(rows, cells, strict=True):
+                        line.append(_ratio(row.get("baseline_seconds"), row.get("fast_seconds")))
                 lines += [f"**{_escape_md(key)}**", ""]
-                lines += _md_table([f"`{h}`" for h in header],
-                                   [[_value(row.get(h, "")) for h in header] for row in rows])
+                lines += _md_table(names, cells)
         if not lines:
             lines = ["No benchmark results are committed yet.", ""]
         return lines
+
+
+def _ratio(baseline: Any, fast: Any) -> str:
+    """``baseline / fast`` as ``12×``, or "—" when either time is missing (a skipped run)."""
+    if not isinstance(baseline, int | float) or not isinstance(fast, int | float) or fast <= 0:
+        return "—"
+    ratio = baseline / fast
+    return f"{ratio:.0f}×" if ratio >= 10 else f"{ratio:.1f}×"
 
 
 def _is_rows(value: Any) -> bool:
