@@ -100,6 +100,22 @@ def test_report_and_derive_links_resolve_from_their_directories(monkeypatch) -> 
         "https://example.org/focalrd/theory/loss.html#tau.bracket"
 
 
+def test_docs_links_examples_and_unsafe_bases(monkeypatch) -> None:
+    import doctest
+
+    import focalrd.verify.docs_links as docs_links
+
+    monkeypatch.delenv(DOCS_URL_VARIABLE, raising=False)
+    assert doctest.testmod(docs_links).failed == 0
+    for unsafe in ("javascript:alert(1)", 'x" onclick="y', "data:text/html,<b>", "a b"):
+        monkeypatch.setenv(DOCS_URL_VARIABLE, unsafe)
+        assert claim_doc_link("tau.bracket", "html") == \
+            "../docs/_build/html/theory/loss.html#tau.bracket", unsafe
+    monkeypatch.setenv(DOCS_URL_VARIABLE, "file:///home/me/focalrd/docs/_build/html")
+    assert docs_links.is_docs_link("file:///home/me/focalrd/docs/_build/html/theory/"
+                                   "blocks.html#n.simulation")
+
+
 def test_reports_link_each_catalogue_claim_and_no_user_claim(monkeypatch) -> None:
     from focalrd.verify.reporting.html_report import render_html
     from focalrd.verify.reporting.markdown import render_markdown

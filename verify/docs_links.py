@@ -22,8 +22,10 @@ User claims (ids not in :data:`CLAIM_PAGES`) get no link.
 from __future__ import annotations
 
 import os
+import re
 
-__all__ = ["CLAIM_PAGES", "DOCS_URL_VARIABLE", "claim_doc_link", "claim_page"]
+__all__ = ["CLAIM_PAGES", "DOCS_URL_VARIABLE", "claim_doc_link", "claim_page", "docs_base",
+           "is_docs_link"]
 
 #: Environment variable naming the base URL (or path) of the built documentation site.
 DOCS_URL_VARIABLE = "FOCALRD_DOCS_URL"
@@ -67,11 +69,49 @@ def claim_doc_link(claim_id: str, fmt: str = "md") -> str | None:
     page = claim_page(claim_id)
     if page is None:
         return None
-    base = os.environ.get(DOCS_URL_VARIABLE, "").strip()
+    base = docs_base()
     if base:
-        return f"{base.rstrip('/')}/{page}.html#{claim_id}"
+        return f"{base}/{page}.html#{claim_id}"
     if fmt == "html":
         return f"../docs/_build/html/{page}.html#{claim_id}"
     if fmt == "repo":
         return f"docs/{page}.md#{claim_id}"
     return f"../docs/{page}.md#{claim_id}"
+
+
+# A base is an http(s) or file URL, or a path; nothing that could become markup or a script.
+_SAFE_BASE = re.compile(r"^(?:https?://|file://)?[A-Za-z0-9._~/%:@+-]+$")
+
+
+def docs_base() -> str | None:
+    """``$FOCALRD_DOCS_URL`` without a trailing slash, or None when unset or unsafe.
+
+    A value with another scheme (``javascript:``), spaces, quotes or angle brackets
+    is ignored, so a link built from it can never carry markup into a report.
+
+    >>> os.environ[DOCS_URL_VARIABLE] = "javascript:alert(1)"; docs_base() is None
+    True
+    >>> os.environ[DOCS_URL_VARIABLE] = "https://example.org/focalrd/"; docs_base()
+    'https://example.org/focalrd'
+    >>> del os.environ[DOCS_URL_VARIABLE]
+    """
+    base = os.environ.get(DOCS_URL_VARIABLE, "").strip().rstrip("/")
+    if not base or not _SAFE_BASE.match(base):
+        return None
+    if ":" in base.split("/", 1)[0] and not base.startswith(("http:", "https:", "file:")):
+        return None
+    return base
+
+
+def is_docs_link(url: str) -> bool:
+    """True when ``url`` is exactly the report.html link of a catalogue claim.
+
+    For an allow-list of the HTML report: the only links it may hold besides
+    in-page anchors are the ones :func:`claim_doc_link` builds.
+
+    >>> is_docs_link(claim_doc_link("tau.bracket", "html"))
+    True
+    >>> is_docs_link("../docs/_build/html/theory/loss.html#no.such-claim")
+    False
+    """
+    return any(url == claim_doc_link(claim_id, "html") for claim_id in CLAIM_PAGES)
