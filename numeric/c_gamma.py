@@ -75,6 +75,10 @@ def c_gamma_maximizer(gamma: Real) -> mpmath.mpf:
 def c_gamma(gamma: Real) -> mpmath.mpf:
     """c_γ = sup_p (1 − (1 − p)^γ) ln(1/p), at the current precision.
 
+    Arguments: ints, Fractions, Decimals, decimal or fraction strings (``"0.1"``,
+    ``"1/3"``) or mpf; a float is taken at its exact binary value (see
+    :mod:`focalrd.numeric.inputs`).
+
     >>> mp.dps = 15
     >>> print(c_gamma(0))
     0.0

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from fractions import Fraction
 from numbers import Rational
 
@@ -50,7 +51,7 @@ FLOAT_SUM_TOLERANCE = Fraction(1, 10**12)
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _FRACTION = re.compile(r"^[+-]?\d+\s*/\s*[+-]?\d+$")
 
-Number = int | Fraction | float | str | mpmath.mpf
+Number = int | Fraction | float | str | Decimal | mpmath.mpf
 
 
 def exact_number(value: Number, parameter: str) -> Fraction:
@@ -72,8 +73,8 @@ def exact_number(value: Number, parameter: str) -> Fraction:
         return value
     if isinstance(value, Rational):
         return Fraction(int(value.numerator), int(value.denominator))
-    if isinstance(value, float):
-        if not math.isfinite(value):
+    if isinstance(value, float | Decimal):
+        if not (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)):
             raise InvalidInputError(parameter, accepted, value)
         return Fraction(value)
     if isinstance(value, mpmath.mpf):

@@ -49,6 +49,10 @@ def _parts(gamma: Real, p: Real) -> tuple[mpmath.mpf, mpmath.mpf, mpmath.mpf, mp
 def phi(gamma: Real, p: Real) -> mpmath.mpf:
     """φ_γ(p) = (1 − p)^γ · ln(1/p) for γ ≥ 0 and p ∈ (0, 1].
 
+    Arguments: ints, Fractions, Decimals, decimal or fraction strings (``"0.1"``,
+    ``"1/3"``) or mpf; a float is taken at its exact binary value (see
+    :mod:`focalrd.numeric.inputs`).
+
     >>> from fractions import Fraction
     >>> mp.dps = 15
     >>> print(phi(0, Fraction(1, 2)))          # ln 2

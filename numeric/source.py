@@ -15,6 +15,7 @@ import mpmath
 from mpmath import mp
 
 from focalrd.numeric import inputs
+from focalrd.numeric.exact import weighting
 from focalrd.numeric.precision import to_mpf
 
 __all__ = [
@@ -35,24 +36,37 @@ def class_weights(source: Distribution, weights: Distribution) -> tuple[Fraction
     >>> class_weights((F(1, 4), F(3, 4)), (F(1, 2), F(1, 2)))
     (Fraction(1, 1), Fraction(1, 1))
     """
+    source = inputs.source(source)
+    weights = weighting(source, weights)
     norm = sum((p * q for p, q in zip(source, weights, strict=True)), Fraction(0))
     return tuple(q / norm for q in weights)
 
 
 def reweighted_source(source: Distribution, weights: Distribution) -> tuple[Fraction, ...]:
     """R_X(x) = P_X(x) ω(x), the re-weighted source (a distribution), exactly."""
+    source = inputs.source(source)
     omega = class_weights(source, weights)
     return tuple(p * w for p, w in zip(source, omega, strict=True))
 
 
-def information(source: Distribution, x: int) -> mpmath.mpf:
-    """ı_X(x) = ln(1/P_X(x)) (+∞ where P_X(x) = 0)."""
+def information(source: Distribution | str, x: int) -> mpmath.mpf:
+    """ı_X(x) = ln(1/P_X(x)) (+∞ where P_X(x) = 0); ``x`` is a symbol 0, …, k − 1."""
+    source = inputs.source(source)
+    x = _symbol(x, len(source))
     p = source[x]
     if p == 0:
         return mp.inf
     with mp.workprec(mp.prec + 10):
         value = -mp.log(to_mpf(p))
     return +value
+
+
+def _symbol(x: object, size: int) -> int:
+    if isinstance(x, bool) or not isinstance(x, int) or not 0 <= x < size:
+        from focalrd.numeric.errors import InvalidInputError
+
+        raise InvalidInputError("x", f"a symbol: an integer from 0 to {size - 1}", x)
+    return x
 
 
 def entropy(source: Distribution | str, *, bits: bool = False) -> mpmath.mpf:

@@ -90,6 +90,10 @@ def log_inverse_tau(gamma: Real, d: Real) -> mpmath.mpf:
 def tau(gamma: Real, d: Real) -> mpmath.mpf:
     """τ_γ(d) ∈ (0, 1], the unique p with φ_γ(p) = d.
 
+    Arguments: ints, Fractions, Decimals, decimal or fraction strings (``"0.1"``,
+    ``"1/3"``) or mpf; a float is taken at its exact binary value (see
+    :mod:`focalrd.numeric.inputs`).
+
     >>> mp.dps = 15
     >>> print(tau(0, 1))                  # e^(-1)
     0.367879441171442

@@ -17,7 +17,7 @@ from functools import cache
 
 import sympy as sp
 
-from focalrd.proofs.derivation import Derivation
+from focalrd.proofs.derivation import Derivation, named
 
 __all__ = [
     "H",
@@ -69,7 +69,7 @@ def excess_sandwich() -> Derivation:
                         "c_gamma = sup_p (1 - (1-p)^gamma) ln(1/p) [phi.gap]"))
     phi_l = (1 - 1 / L) ** gamma * sp.log(L)
     proof.identity("at gamma = 0, D*_0 = phi_0(1/L)/n = ln(L)/n",
-                   phi_l.subs(gamma, 0) / n, sp.log(L) / n)
+                   sp.Subs(phi_l / n, gamma, 0), sp.log(L) / n)
     w = sp.Symbol("w", nonnegative=True)
     proof.nonnegative_given("D*_0 - D*_gamma = (1 - (1 - 1/L)^gamma) ln(L)/n >= 0",
                             sp.log(L) / n - phi_l / n, [w / n],
@@ -98,7 +98,8 @@ def normal_approximation() -> Derivation:
                    H - R + sp.sqrt(V / n) * q - sp.log(n) / (2 * n))
     proof.limit("the gamma-dependent gap c_gamma/n is O(1/n)", n * (c / n), n, sp.oo, c)
     proof.limit("the O(1) terms of ln L* contribute O(1/n)", n * (1 / n), n, sp.oo, 1)
-    proof.note("hence for every gamma", sp.Symbol("D^*_gamma(n, R, epsilon)"), "=",
+    proof.note("hence for every gamma",
+               named("D^*_gamma(n, R, epsilon)", r"D^*_\gamma(n, R, \epsilon)"), "=",
                H - R + sp.sqrt(V / n) * q - sp.log(n) / (2 * n) + sp.Symbol("O(1/n)"),
                "the sandwich [n.excess-sandwich] moves D* by at most c_gamma/n")
     return proof
@@ -119,7 +120,8 @@ def asymptotic_limits() -> Derivation:
     proof.limit("average: the converse H - (ln M)/n - c/n tends to H - R (squeezed by the "
                 "bounds on ln M)", H - (n * R - sp.log(2)) / n - c / n, n, sp.oo, H - R)
     proof.note("D* >= 0 and both sides of each sandwich converge to the same value",
-               sp.Limit(sp.Symbol("D^*_gamma(n, R)"), n, sp.oo), "=", sp.Max(H - R, 0),
+               sp.Limit(named("D^*_gamma(n, R)", r"D^*_\gamma(n, R)"), n, sp.oo), "=",
+               sp.Max(H - R, 0),
                "squeeze theorem on [n.excess-sandwich] and [n.avg-sandwich] (for R > H both "
                "sides are eventually 0: the excess limit is exactly 0 once M L >= K*)")
     return proof

@@ -22,7 +22,7 @@ from functools import cache
 
 import sympy as sp
 
-from focalrd.proofs.derivation import Derivation
+from focalrd.proofs.derivation import Derivation, named
 from focalrd.proofs.phi_shape import phi
 
 __all__ = [
@@ -46,7 +46,7 @@ t = sp.Symbol("t", real=True)                   # the typical-set threshold
 k = sp.Symbol("k", positive=True, integer=True)  # alphabet size
 delta = sp.Symbol("delta", positive=True)
 m = sp.Symbol("m", positive=True)               # a cell size (≥ 1)
-DSTAR = sp.Symbol("D^*_{gamma,n}(M)", nonnegative=True)
+DSTAR = named("D^*_{gamma,n}(M)", r"D^*_{\gamma,n}(M)", nonnegative=True)
 
 
 def converse_per_symbol(block_entropy: sp.Basic, log_m: sp.Basic, gap: sp.Basic,
@@ -66,8 +66,10 @@ def _converse(proof: Derivation) -> None:
     r = sp.Symbol("r", positive=True)
     pair = (r, 1 - r)
     proof.note("the block loss (1/n) omega_n phi_gamma absorbs its weights into the "
-               "product source R_X^n", sp.Symbol("E_{P^n}[omega_n(X^n) phi_gamma]"), "=",
-               sp.Symbol("E_{R^n}[phi_gamma]"),
+               "product source R_X^n",
+               named("E_{P^n}[omega_n(X^n) phi_gamma]",
+                     r"E_{P^n}\left[\omega_n(X^n)\, \varphi_\gamma\right]"), "=",
+               named("E_{R^n}[phi_gamma]", r"E_{R^n}\left[\varphi_\gamma\right]"),
                "[avg.weight-absorption] on the alphabet X^n with weighting omega_n = prod "
                "omega(x_i): R_n(x^n) = prod P(x_i) omega(x_i) = prod R_X(x_i)")
     proof.identity("the entropy of an i.i.d. pair is twice the entropy (binary instance "
@@ -137,13 +139,14 @@ def _limits(proof: Derivation) -> None:
     proof.limit("achievability, H + delta = R: it tends to 0", achievability_rate(0, n),
                 n, sp.oo, 0)
     proof.note("so limsup D* <= max(H + delta - R, 0) for every delta > 0, hence "
-               "<= max(H - R, 0)", sp.Symbol("limsup_n D^*_{gamma,n}(R)"), "<=",
+               "<= max(H - R, 0)",
+               named("limsup_n D^*_{gamma,n}(R)", r"\limsup_{n} D^*_{\gamma,n}(R)"), "<=",
                sp.Max(H - R, 0), "the cases above, R(T^c) ln k -> 0, and "
                "max(x + delta, 0) <= max(x, 0) + delta with delta arbitrary")
     proof.limit("converse: ln M <= nR, so H - (ln M)/n - c/n >= H - R - c/n -> H - R",
                 converse_per_symbol(n * H, n * R, c, n), n, sp.oo, H - R)
     proof.note("both sides tend to max(H - R, 0)", sp.Limit(
-        sp.Symbol("D^*_{gamma,n}(R)"), n, sp.oo), "=", sp.Max(H - R, 0),
+        named("D^*_{gamma,n}(R)", r"D^*_{\gamma,n}(R)"), n, sp.oo), "=", sp.Max(H - R, 0),
         "squeeze: liminf >= max(0, H - R) from the converse, limsup <= max(H - R, 0) from "
         "the achievability [asymptotic.equivalence]")
 

@@ -28,7 +28,10 @@ import sympy as sp
 __all__ = [
     "Derivation",
     "DerivationError",
+    "Named",
     "Step",
+    "named",
+    "tex_text",
 ]
 
 
@@ -46,6 +49,21 @@ class Step:
     rhs: sp.Basic
     method: str
     lemma: str | None = None
+    #: ``method`` for plain text (no ``$…$`` LaTeX); None when ``method`` has no LaTeX
+    method_text: str | None = None
+
+    def __repr__(self) -> str:
+        shown = f"{sp.sstr(self.lhs)} {self.relation} {sp.sstr(self.rhs)}"
+        shown = shown if len(shown) <= 70 else shown[:69] + "…"
+        return f"Step({self.description!r}: {shown})"
+
+    def _repr_latex_(self) -> str:
+        return f"$${self.to_latex()}$$"
+
+    @property
+    def plain_method(self) -> str:
+        """How the step was checked, as plain text."""
+        return self.method if self.method_text is None else self.method_text
 
     def to_latex(self) -> str:
         rel = {
@@ -83,8 +101,15 @@ class Derivation:
 
     # -- checking primitives -------------------------------------------------
     def identity(self, description: str, lhs: sp.Basic, rhs: sp.Basic) -> Derivation:
-        """Check ``lhs = rhs`` by simplifying ``lhs − rhs`` to zero."""
-        if not _is_zero(sp.sympify(lhs) - sp.sympify(rhs)):
+        """Check ``lhs = rhs`` by simplifying ``lhs − rhs`` to zero.
+
+        ``lhs`` may hold an unevaluated substitution (``sp.Subs``) so that the step
+        shows what is substituted; it is carried out for the check.
+        """
+        value = sp.sympify(lhs)
+        if value.has(sp.Subs):
+            value = value.replace(lambda e: isinstance(e, sp.Subs), lambda e: e.doit())
+        if not _is_zero(value - sp.sympify(rhs)):
             raise DerivationError(f"{self.title}: identity failed: {description}")
         self.steps.append(Step(description, lhs, "=", rhs, "simplify(lhs - rhs) == 0"))
         return self
@@ -103,20 +128,22 @@ class Derivation:
         parts = list(sp.Add.make_args(sp.expand(expr)) if terms is None else terms)
         if not _is_zero(sp.Add(*parts) - expr):
             raise DerivationError(f"{self.title}: decomposition does not add up: {description}")
-        method = self._signed_terms(parts, strict, description)
-        self.steps.append(Step(description, expr, ">" if strict else ">=", sp.S.Zero, method))
+        method, text = self._signed_terms(parts, strict, description)
+        self.steps.append(Step(description, expr, ">" if strict else ">=", sp.S.Zero, method,
+                               method_text=text))
         return self
 
-    def _signed_terms(self, parts: list[sp.Basic], strict: bool, description: str) -> str:
+    def _signed_terms(self, parts: list[sp.Basic], strict: bool,
+                      description: str) -> tuple[str, str]:
         """Check every term is ≥ 0 (one > 0 when ``strict``); return how it was checked."""
         for term in parts:
             if not (term.is_nonnegative or _is_zero(term)):
                 raise DerivationError(f"{self.title}: cannot prove {term} >= 0: {description}")
         if strict and not any(term.is_positive for term in parts):
             raise DerivationError(f"{self.title}: no term is provably positive: {description}")
-        return "sum of terms each proved {} by sympy's assumptions: {}".format(
-            "non-negative" if not strict else "non-negative, one positive",
-            ", ".join(f"${sp.latex(t)}$" for t in parts))
+        kind = "non-negative" if not strict else "non-negative, one positive"
+        return _method(f"sum of terms each proved {kind} by sympy's assumptions: "
+                       + ", ".join("{}" for _ in parts), *parts)
 
     def positive(self, description: str, expr: sp.Basic,
                  terms: Iterable[sp.Basic] | None = None) -> Derivation:
@@ -200,8 +227,8 @@ class Derivation:
         if not _is_zero(found - sp.sympify(value)):
             raise DerivationError(f"{self.title}: the maximum is {found}, not {value}: "
                                   f"{description}")
-        self.steps.append(Step(description, name, "=", value,
-                               f"sympy.calculus.util.maximum over ${sp.latex(domain)}$"))
+        method, text = _method("sympy.calculus.util.maximum over {}", domain)
+        self.steps.append(Step(description, name, "=", value, method, method_text=text))
         return self
 
     def bounded_on(self, description: str, expr: sp.Basic, var: sp.Symbol, lower: sp.Basic,
@@ -221,10 +248,10 @@ class Derivation:
         edge = sp.limit(expr, var, lower, "+")
         if not edge.is_finite:
             raise DerivationError(f"{self.title}: the limit at {lower}+ is {edge}: {description}")
-        method = (f"continuous on ${sp.latex(domain)}$ (sympy continuous_domain) with the finite "
-                  f"limit ${sp.latex(edge)}$ at ${sp.latex(lower)}^+$ (sympy.limit): bounded by "
-                  "the extreme value theorem on the closure")
-        self.steps.append(Step(description, name, "<", sp.oo, method))
+        method, text = _method("continuous on {} (sympy continuous_domain) with the finite limit "
+                               "{} at {}+ (sympy.limit): bounded by the extreme value theorem on "
+                               "the closure", domain, edge, lower)
+        self.steps.append(Step(description, name, "<", sp.oo, method, method_text=text))
         return self
 
     def nonnegative_given(
@@ -254,18 +281,20 @@ class Derivation:
                         f"{self.title}: '{why.title}' does not conclude {meaning} "
                         f"{'>' if strict_needed else '>='} 0: {description}")
                 self.lemmas[why.title] = why
-                reasons.append(f"${sp.latex(symbol)} = {sp.latex(meaning)}$ by lemma: {why.title}")
+                reasons.append(_method("{} = {} by lemma: " + _braces(why.title), symbol, meaning))
             else:
                 if why not in self.assumptions:
                     self.assumptions = (*self.assumptions, why)
-                reasons.append(f"${sp.latex(symbol)} = {sp.latex(meaning)}$ by hypothesis: {why}")
+                reasons.append(_method("{} = {} by hypothesis: " + _braces(why), symbol, meaning))
         parts = list(terms)
         meanings = {symbol: meaning for symbol, (meaning, _) in given.items()}
         if not _is_zero(sp.Add(*parts).subs(meanings) - sp.sympify(expr)):
             raise DerivationError(f"{self.title}: decomposition does not add up: {description}")
-        method = self._signed_terms(parts, strict, description) + "; where " + "; ".join(reasons)
+        method, text = self._signed_terms(parts, strict, description)
+        method += "; where " + "; ".join(tex for tex, _ in reasons)
+        text += "; where " + "; ".join(plain for _, plain in reasons)
         self.steps.append(Step(description, sp.sympify(expr), ">" if strict else ">=",
-                               sp.S.Zero, method))
+                               sp.S.Zero, method, method_text=text))
         return self
 
     def positive_given(self, description: str, expr: sp.Basic, terms: Iterable[sp.Basic],
@@ -283,11 +312,10 @@ class Derivation:
             raise DerivationError(
                 f"{self.title}: continuous only on {found}, not on {domain}: {description}")
         at = sp.Symbol(f"{var.name}_0")
+        method, text = _method("continuous in {}: every {} in {} lies in sympy's "
+                               "continuous_domain", var, at, domain)
         self.steps.append(Step(description, sp.Limit(expr, var, at, "+-"), "=",
-                               sp.sympify(expr).subs(var, at),
-                               f"continuous in ${sp.latex(var)}$: every "
-                               f"${sp.latex(at)} \\in {sp.latex(domain)}$ lies in sympy's "
-                               "continuous_domain"))
+                               sp.sympify(expr).subs(var, at), method, method_text=text))
         return self
 
     def monotone(self, description: str, expr: sp.Basic, var: sp.Symbol, lower: sp.Basic,
@@ -316,10 +344,10 @@ class Derivation:
             if not (term.is_nonnegative or _is_zero(term)):
                 raise DerivationError(f"{self.title}: cannot prove {term} >= 0: {description}")
         start = sp.simplify(expr.subs(var, lower))
-        method = ("mean value theorem: continuous on ${}$ and the derivative ${}$ is a sum of "
-                  "terms proved non-negative: {}").format(
-            sp.latex(domain), sp.latex(derivative), ", ".join(f"${sp.latex(t)}$" for t in parts))
-        self.steps.append(Step(description, expr, ">=", start, method))
+        method, text = _method("mean value theorem: continuous on {} and the derivative {} is a "
+                               "sum of terms proved non-negative: "
+                               + ", ".join("{}" for _ in parts), domain, derivative, *parts)
+        self.steps.append(Step(description, expr, ">=", start, method, method_text=text))
         return self
 
     def root(self, description: str, expr: sp.Basic, var: sp.Symbol,
@@ -332,8 +360,9 @@ class Derivation:
             raise DerivationError(f"{self.title}: solve gives {found}, not {expected}: "
                                   f"{description}")
         rhs = expected[0] if len(expected) == 1 else sp.FiniteSet(*expected)
+        method, text = _method("sympy.solve({} = 0, {})", expr, var)
         self.steps.append(Step(description, var, "=" if len(expected) == 1 else "->", rhs,
-                               f"sympy.solve(${sp.latex(expr)} = 0$, ${sp.latex(var)}$)"))
+                               method, method_text=text))
         return self
 
     def concave_maximum(self, description: str, expr: sp.Basic, var: sp.Symbol,
@@ -357,14 +386,26 @@ class Derivation:
             raise DerivationError(f"{self.title}: terms do not add up to -f'': {description}")
         if not all(t.is_nonnegative for t in parts) or not any(t.is_positive for t in parts):
             raise DerivationError(f"{self.title}: cannot prove -f'' > 0: {description}")
-        method = (f"stationary point of a strictly concave function: "
-                  f"f'(${sp.latex(point)}$) = 0 and $-f'' = {sp.latex(minus_second)} > 0$ "
-                  r"on $(0, \infty)$")
+        method, text = _method("stationary point of a strictly concave function: f'({}) = 0 and "
+                               "-f'' = {} > 0 on {}", point, minus_second,
+                               sp.Interval.open(0, sp.oo))
         self.steps.append(Step(description, expr, "<=", sp.simplify(expr.subs(var, point)),
-                               method))
+                               method, method_text=text))
         return self
 
     # -- rendering -------------------------------------------------------------
+    def __repr__(self) -> str:
+        claim = f", claim={self.claim_id!r}" if self.claim_id else ""
+        return f"Derivation({self.title!r}{claim}, {len(self.steps)} checked steps)"
+
+    def _repr_latex_(self) -> str:
+        """Jupyter: the title, then one aligned line per checked step."""
+        lines = [rf"\textbf{{{tex_text(self.title)}}} &"]
+        lines += [rf"\text{{{tex_text(s.description)}}}: \quad & {s.to_latex()}"
+                  for s in self.steps]
+        body = r" \\" "\n".join(lines)
+        return "$$\\begin{aligned}\n" + body + "\n\\end{aligned}$$"
+
     def to_latex(self) -> str:
         """The derivation as a LaTeX ``align*`` environment with one line per step."""
         lines = [rf"\text{{{_tex_escape(s.description)}}}: \quad & {s.to_latex()}"
@@ -380,6 +421,47 @@ class Derivation:
             "steps": [s.as_dict() for s in self.steps],
             "lemmas": {name: d.as_dict() for name, d in self.lemmas.items()},
         }
+
+
+class Named(sp.Symbol):
+    """An opaque quantity in a derivation step (``D^*_gamma(M)``, ``P[X in S]``): a plain
+    name for text output and its own LaTeX, so that sympy does not read ``_gamma(M)``
+    in the name as a subscript ``gamma(M)``."""
+
+    def __new__(cls, plain: str, latex: str, **assumptions: bool) -> Named:
+        made = super().__new__(cls, plain, **assumptions)
+        made.tex = latex
+        return made
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str, str], dict[str, bool]]:
+        return (self.name, self.tex), self.assumptions0
+
+    def _latex(self, printer: object) -> str:
+        return self.tex
+
+
+def named(plain: str, latex: str, **assumptions: bool) -> Named:
+    """An opaque quantity printed as ``plain`` in text and ``latex`` in LaTeX.
+
+    >>> sp.latex(named("H_gamma(P)", r"H_\\gamma(P)") < 0)
+    'H_\\\\gamma(P) < 0'
+    """
+    return Named(plain, latex, **assumptions)
+
+
+def _method(template: str, *exprs: sp.Basic) -> tuple[str, str]:
+    """A method text with expressions: ``$LaTeX$`` for reports, sympy's text for terminals.
+
+    >>> _method("limit {} at {}", sp.Symbol("gamma"), sp.oo)
+    ('limit $\\\\gamma$ at $\\\\infty$', 'limit gamma at oo')
+    """
+    return (template.format(*(f"${sp.latex(e)}$" for e in exprs)),
+            template.format(*(sp.sstr(e) for e in exprs)))
+
+
+def _braces(text: str) -> str:
+    """``text`` safe as literal text in a :meth:`str.format` template."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _is_zero(expr: sp.Basic) -> bool:
@@ -405,6 +487,18 @@ _TEX_SPECIALS = {
     "{": r"\{", "}": r"\}", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
     "<": r"\textless{}", ">": r"\textgreater{}",
 }
+
+
+def tex_text(text: str) -> str:
+    """``text`` safe inside ``\\text{...}`` as MathJax and KaTeX read it (Jupyter).
+
+    Their text mode shows ``_ ^ & % #`` as they are but not a backslash, braces or
+    dollars, which are replaced by look-alikes.
+
+    >>> tex_text("(1-p)^(gamma-2) {A} $x$")
+    '(1-p)^(gamma-2) (A) x'
+    """
+    return text.replace("\\", "/").replace("{", "(").replace("}", ")").replace("$", "")
 
 
 def _tex_escape(text: str) -> str:

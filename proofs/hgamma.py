@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from focalrd.proofs.derivation import Derivation
+from focalrd.proofs.derivation import Derivation, named
 
 __all__ = [
     "focal_power",
@@ -61,14 +61,15 @@ def kkt_structure() -> Derivation:
     d.limit("f'(0+) = 1", f1, p, 0, sp.Integer(1))
     d.limit("f'(1-) = 0 for gamma = 1 + t > 1", f1.subs(gamma, 1 + t), p, 1, sp.Integer(0),
             direction="-")
-    d.note("f'(p) < 1 = f'(0) for every p in (0, 1)", sp.Function("f'")(p), "<", sp.Integer(1),
+    d.note("f'(p) < 1 = f'(0) for every p in (0, 1)", named("f'(p)", "f'(p)"), "<", sp.Integer(1),
            "f' strictly decreases on (0, 2/(gamma+1)] (f'' < 0 there, step 6), so f'(p) < f'(0) "
            "= 1 on it; on [2/(gamma+1), 1) (only when gamma > 1) f' strictly increases "
            "(f'' > 0) towards f'(1-) = 0 (step 8), so f'(p) < 0 < 1")
     d.note("hence the maximiser has full support, f'(P(x)) = lambda for every x, at most two "
            "distinct values (f' is injective on each side of 2/(gamma+1)) and at most one "
            "symbol above 2/(gamma+1) (two there could trade mass and increase S)",
-           sp.Symbol("P^*"), "=", sp.Symbol("(1-q, q/(k-1), ..., q/(k-1))"),
+           sp.Symbol("P^*"), "=", named("(1-q, q/(k-1), ..., q/(k-1))",
+                                        r"\left(1-q, \tfrac{q}{k-1}, \dots, \tfrac{q}{k-1}\right)"),
            "moving mass eps from a symbol with P > 0 to one with P = 0 changes S by "
            "(f'(0) - f'(P)) eps + o(eps) > 0; a local maximum with two symbols in the convex "
            "region would have a direction e_x - e_y of positive curvature f''(P_x) + f''(P_y)")
@@ -82,23 +83,23 @@ def s_gamma_decreasing() -> Derivation:
                    assumptions=("gamma >= 0", "0 < P(x) < 1 for some x"))
     q = sp.Symbol("P_x", positive=True)
     term = q * (1 - q) ** gamma
-    d.identity("derivative of one summand in gamma", sp.diff(term, gamma),
-               q * (1 - q) ** gamma * sp.log(1 - q))
+    d.derivative("derivative of one summand in gamma", term, gamma,
+                 q * (1 - q) ** gamma * sp.log(1 - q))
     # 0 < P_x < 1 written as 1 - P_x = 1/(1+v) with v > 0.
     summand = (sp.diff(term, gamma)).subs(q, v / (1 + v))
     d.positive("each summand of -dS/dgamma is positive when 0 < P_x < 1 "
                "(1 - P_x = 1/(1+v), v > 0)",
                sp.expand_log(-summand, force=True),
                [v / (1 + v) * (1 + v) ** (-gamma) * sp.log(1 + v)])
-    d.identity("at gamma = 0 every summand is P_x, so S_0(P) = sum_x P(x) = 1",
-               term.subs(gamma, 0), q)
+    d.substitute("at gamma = 0 every summand is P_x, so S_0(P) = sum_x P(x) = 1",
+                 term, gamma, 0, q)
     d.note("therefore S_gamma(P) < 1 and H_gamma(P) = ln S_gamma(P) < 0 = H_0(P) for "
            "gamma > 0, and H_gamma(P) strictly decreases in gamma",
-           sp.Symbol("H_gamma(P)"), "<", sp.Integer(0),
+           named("H_gamma(P)", r"H_\gamma(P)"), "<", sp.Integer(0),
            "dH/dgamma = (dS/dgamma)/S < 0 by the previous step; a point mass has "
            "S_gamma = 0 (H = -oo) for gamma > 0 and S_0 = 1")
     d.note("under the opposite sign, -H_gamma(P) = -ln S_gamma(P) is non-negative and "
-           "non-decreasing in gamma", -sp.Symbol("H_gamma(P)"), ">=", sp.Integer(0),
+           "non-decreasing in gamma", -named("H_gamma(P)", r"H_\gamma(P)"), ">=", sp.Integer(0),
            "negate the two previous steps")
     return d
 
@@ -117,15 +118,17 @@ def minimizer_ratio() -> Derivation:
     phi = (1 - q) ** gamma * sp.log(1 / q)
     d.identity("q |phi_gamma'(q)| = psi_gamma(q)", -q * sp.diff(phi, q), psi(q))
     d.note("KKT P_x |phi'(q*_x)| = lambda, multiplied by q*_x / (lambda P_x)",
-           sp.Symbol("q*_x") / sp.Symbol("P_x"), "=", sp.Symbol("psi(q*_x)") / sp.Symbol("lambda"),
+           named("q*_x", r"q^*_x") / sp.Symbol("P_x"), "=",
+           named("psi(q*_x)", r"\psi(q^*_x)") / sp.Symbol("lambda"),
            "algebra on the KKT condition of THEORY.md section 5")
     d.note("summing q*_x = P_x psi(q*_x)/lambda over x and using sum q* = 1",
-           sp.Symbol("lambda"), "=", sp.Symbol("sum_x P_x psi(q*_x)"), "algebra")
+           sp.Symbol("lambda"), "=", named("sum_x P_x psi(q*_x)", r"\sum_x P_x \psi(q^*_x)"),
+           "algebra")
     d.limit("psi_gamma(0+) = 1", psi(q), q, 0, sp.Integer(1))
     d.limit("psi_gamma(1-) = 0 for gamma > 0", psi(q), q, 1, sp.Integer(0), direction="-")
     d.note("so a symbol is amplified (q*_x > P_x) exactly when psi(q*_x) > lambda; with psi "
            "unimodal the amplified symbols form one band of consecutive ranks",
-           sp.Symbol("q*_x"), ">", sp.Symbol("P_x"),
+           named("q*_x", r"q^*_x"), ">", sp.Symbol("P_x"),
            "q* preserves the order of P (|phi'| decreases); unimodality of psi is checked "
            "numerically on a grid (focalrd.numeric.entropies.structure.psi_is_unimodal)")
     return d

@@ -23,7 +23,7 @@ from functools import cache
 
 import sympy as sp
 
-from focalrd.proofs.derivation import Derivation
+from focalrd.proofs.derivation import Derivation, named
 from focalrd.proofs.phi_shape import phi
 
 __all__ = [
@@ -60,19 +60,20 @@ def list_size_argument() -> Derivation:
     threshold = 1 / (L + theta)
     proof.nonnegative("mass 1/L reaches the threshold tau", 1 / L - threshold,
                       [theta / (L * (L + theta))])
-    proof.identity("L masses 1/L form a distribution", L * (1 / L), 1)
+    proof.identity("L masses 1/L form a distribution", sp.Mul(L, 1 / L, evaluate=False), 1)
     proof.positive_given("L + 1 symbols would need more than the whole mass",
                          (L + 1) * threshold - 1, [eta / (L + theta)],
                          {eta: (1 - theta, "theta = 1/tau - floor(1/tau) < 1")})
     proof.note("so M codewords satisfy at most the M L likeliest symbols, and do satisfy them",
-               sp.Symbol("epsilon^*"), "=", 1 - sp.Symbol("P_{(1)} + ... + P_{(ML)}"),
+               sp.Symbol("epsilon^*"), "=",
+               1 - named("P_{(1)} + ... + P_{(ML)}", r"P_{(1)} + \dots + P_{(ML)}"),
                "each codeword is one reconstruction: the steps above bound it by L symbols and "
                "the uniform reconstruction on L symbols attains L; choosing the likeliest is "
                "optimal")
     proof.substitute("at gamma = 0 the threshold is tau_0(d) = e^{-d}", phi(gamma, p).subs(
         gamma, 0), p, sp.exp(-d), d)
     proof.identity("hence 1/tau_0(d) = e^d and L = floor(e^d) [excess.log-loss]",
-                   1 / sp.exp(-d), sp.exp(d))
+                   sp.Pow(sp.exp(-d), -1, evaluate=False), sp.exp(d))
     return proof
 
 
@@ -88,19 +89,20 @@ def tilted_bound_chain() -> Derivation:
                    "P(X) < 1/(M L)", j - sp.log(M) - sp.log(tau * L), sp.log(1 / (M * L * p)))
     proof.note("at most K symbols have probability >= 1/K, so the M L likeliest include "
                "every symbol with P(X) >= 1/(M L)", sp.Symbol("epsilon^*"), "<=",
-               sp.Symbol("P[P(X) < 1/(M L)]"),
+               named("P[P(X) < 1/(M L)]", r"P\left[P(X) < \tfrac{1}{ML}\right]"),
                "K symbols of probability >= 1/K already carry mass >= 1")
     proof.identity("converse: j - ln M - beta = ln(theta/p) with theta = tau e^{-beta}/M, so "
                    "the event is P(X) <= theta", j - sp.log(M) - beta,
                    sp.log(tau * sp.exp(-beta) / (M * p)))
     proof.note("any list S of symbols satisfies P[X in S] <= P[P(X) > theta] + |S| theta",
-               sp.Symbol("P[X in S]"), "<=", sp.Symbol("P[P(X) > theta]") + size * sp.Symbol(
-                   "theta"), "split S into symbols above and at most theta; the latter carry "
-                             "at most theta each")
+               named("P[X in S]", r"P\left[X \in S\right]"), "<=",
+               named("P[P(X) > theta]", r"P\left[P(X) > \theta\right]")
+               + size * sp.Symbol("theta"),
+               "split S into symbols above and at most theta; the latter carry at most theta each")
     proof.identity("with the list size M L <= M/tau the budget is e^{-beta}",
-                   (M / tau) * (tau * sp.exp(-beta) / M), sp.exp(-beta))
-    proof.identity("at gamma = 0 (tau = e^{-d}) the tilted information is ln(1/p) - d",
-                   j.subs(tau, sp.exp(-d)), sp.log(1 / p) - d)
+                   sp.Mul(M / tau, tau * sp.exp(-beta) / M, evaluate=False), sp.exp(-beta))
+    proof.substitute("at gamma = 0 (tau = e^{-d}) the tilted information is ln(1/p) - d",
+                     j, tau, sp.exp(-d), sp.log(1 / p) - d)
     proof.identity("and the achievability threshold is ln M + ln floor(e^d) - d",
                    (sp.log(M) + sp.log(tau * L)).subs(tau, sp.exp(-d)),
                    sp.log(M) + sp.log(L) - d)
@@ -125,20 +127,20 @@ def cell_kkt() -> Derivation:
                 -slope, u, 0, sp.oo)
     _cite_convexity(proof)
     proof.note("a strictly convex function on the simplex has at most one minimiser",
-               sp.Symbol("q^*"), "=", sp.Symbol("unique"),
+               sp.Symbol("q^*"), "=", named("unique", r"\text{unique}"),
                "two minimisers would make their midpoint strictly better")
     total = a1 + a2 + a3
     proof.identity("at gamma = 0, q = a / sum(a) meets the condition with lambda = sum(a)",
-                   a1 * (-slope.subs(gamma, 0).subs(u, a1 / total)), total)
+                   sp.Subs(a1 * -slope.subs(gamma, 0), u, a1 / total), total)
     proof.identity("and F_0(a) = sum a ln(sum(a)/a)",
-                   sum(a * phi(0, a / total) for a in (a1, a2, a3)),
+                   sp.Subs(sum(a * phi(gamma, a / total) for a in (a1, a2, a3)), gamma, 0),
                    sum(a * sp.log(total / a) for a in (a1, a2, a3)))
     return proof
 
 
 def _cite_convexity(proof: Derivation) -> None:
     """Cite [phi.convex] (its own derivations when available)."""
-    second = sp.Symbol("phi_gamma''(p)")
+    second = named("phi_gamma''(p)", r"\varphi''_\gamma(p)")
     try:
         from focalrd.proofs.phi_shape import convex_large_gamma, convex_small_gamma
         lemmas = (convex_large_gamma(), convex_small_gamma())
@@ -164,7 +166,8 @@ def weight_absorption() -> Derivation:
     proof.identity("E_P[omega] = 1", sum(a * w for a, w in zip(P, omega, strict=True)), 1)
     proof.identity("R_X = P_X omega sums to one", sum(R), 1)
     proof.identity("E_P[omega phi] = E_R[phi] term by term",
-                   sum(a * w * x for a, w, x in zip(P, omega, v, strict=True)),
+                   sp.Add(*(sp.Mul(a, w, x, evaluate=False)
+                            for a, w, x in zip(P, omega, v, strict=True)), evaluate=False),
                    sum(r * x for r, x in zip(R, v, strict=True)))
     return proof
 
@@ -181,8 +184,9 @@ def log_loss_partition_cost() -> Derivation:
     proof.identity("sum of cell focal entropies at gamma = 0 equals H(R) - H(f(X))",
                    cost, entropy - cell_entropy)
     proof.note("the best decoder of a cell is its focal-entropy minimiser and every symbol "
-               "is encoded to its cell", sp.Symbol("D^*_gamma(M)"), "=",
-               sp.Symbol("min_partitions sum_m F_gamma(R|A_m)"),
+               "is encoded to its cell", named("D^*_gamma(M)", r"D^*_\gamma(M)"), "=",
+               named("min_partitions sum_m F_gamma(R|A_m)",
+                     r"\min_{\text{partitions}} \sum_m F_\gamma(R|A_m)"),
                "the cost separates over codewords; within a codeword it is the cell problem")
     return proof
 
@@ -201,15 +205,17 @@ def average_sandwich() -> Derivation:
                    phi(0, p) - phi(gamma, p), (1 - (1 - p) ** gamma) * sp.log(1 / p))
     _cite_gap(proof)
     proof.note("hence per cell F_0(a) - c_gamma sum(a) <= F_gamma(a) <= F_0(a)",
-               sp.Symbol("F_gamma(a)"), ">=", sp.Symbol("F_0(a)") - c * sp.Symbol("sum(a)"),
+               named("F_gamma(a)", r"F_\gamma(a)"), ">=",
+               named("F_0(a)", r"F_0(a)") - c * named("sum(a)", r"\textstyle\sum_x a_x"),
                "minimise both sides of the pointwise bounds over q")
     masses = (m1, m2, 1 - m1 - m2)
     proof.identity("summed over cells of total mass one: D*_0 - c_gamma <= D*_gamma <= D*_0",
                    sum(f - c * mm for f, mm in zip(F0, masses, strict=True)), sum(F0) - c)
-    proof.note("D*_0(M) = H(R) - max H(f(X)) >= H(R) - ln M", sp.Symbol("H(f(X))"), "<=",
+    proof.note("D*_0(M) = H(R) - max H(f(X)) >= H(R) - ln M", named("H(f(X))", r"H(f(X))"), "<=",
                sp.log(M), "an entropy on M values is at most ln M")
     proof.note("uniform decoder on a cell A: F_gamma(R|A) <= R(A) phi_gamma(1/|A|)",
-               sp.Symbol("F_gamma(R|A)"), "<=", sp.Symbol("R(A)") * phi(gamma, 1 / n),
+               named("F_gamma(R|A)", r"F_\gamma(R|A)"), "<=",
+               named("R(A)", r"R(A)") * phi(gamma, 1 / n),
                "the minimum is at most the value at q uniform on A")
     proof.substitute("at gamma = 0 the uniform decoder costs ln |A|", phi(0, p), p, 1 / n,
                      sp.log(n))
@@ -220,7 +226,7 @@ def average_sandwich() -> Derivation:
                       r[0] + total / 2 - (r[0] + r[2] + r[4]))
     proof.nonnegative("and cell {2, 4} too", r[0] + total / 2 - (r[1] + r[3]))
     proof.note("in general each symbol dealt to a cell is at most the mean of the M dealt "
-               "just before it, so every cell has mass <= max R + 1/M", sp.Symbol("R(A_m)"),
+               "just before it, so every cell has mass <= max R + 1/M", named("R(A_m)", r"R(A_m)"),
                "<=", r_max + 1 / M, "sorted order; the instance above checks the pattern")
     proof.identity("so H(f(X)) >= ln(1/(1/M + max R)) = ln M - ln(1 + M max R)",
                    sp.log(1 / (1 / M + r_max)), sp.log(M) - sp.log(1 + M * r_max))
@@ -231,7 +237,7 @@ def average_sandwich() -> Derivation:
 
 def _cite_gap(proof: Derivation) -> None:
     """Cite [phi.gap] (its own derivation when available)."""
-    claim = sp.Symbol("ln(1/p) - phi_gamma(p)")
+    claim = named("ln(1/p) - phi_gamma(p)", r"\ln\tfrac{1}{p} - \varphi_\gamma(p)")
     try:
         from focalrd.proofs.phi_shape import gap_bound
         lemma = gap_bound()

@@ -76,14 +76,16 @@ PUBLIC_MODULES = [
     "focalrd.numeric.tau", "focalrd.numeric.c_gamma", "focalrd.numeric.errors",
     "focalrd.numeric.exact", "focalrd.numeric.precision", "focalrd.numeric.units",
     "focalrd.numeric.oneshot.excess", "focalrd.numeric.oneshot.focal_entropy",
-    "focalrd.verify", "focalrd.verify.registry",
+    "focalrd.verify", "focalrd.verify.registry", "focalrd.verify.plots", "focalrd.verify.curves",
+    "focalrd.verify.progress", "focalrd.verify.environment", "focalrd.verify.certify",
+    "focalrd.proofs", "focalrd.proofs.derivation", "focalrd.proofs.index",
 ]
 
 
 @pytest.mark.parametrize("name", PUBLIC_MODULES)
 def test_every_public_module_lists_its_names(name):
     module = importlib.import_module(name)
-    assert isinstance(module.__all__, list | tuple) and module.__all__
+    assert isinstance(module.__all__, list | tuple)   # a docs-only package lists nothing
     for item in module.__all__:
         assert hasattr(module, item), f"{name}.__all__ names missing {item}"
 
@@ -118,6 +120,13 @@ def test_sources_as_strings_sequences_and_decimals_agree_with_the_closed_form():
         assert abs(focalrd.entropy("0.89, 0.11") - h) < mp.mpf(10) ** -28
         assert abs(focalrd.focal_entropy("1/4,3/4", "0")
                    - focalrd.entropy([Fraction(1, 4), Fraction(3, 4)])) < mp.mpf(10) ** -28
+        # ı(x) = ln(1/P(x)) and ω = Q / Σ P Q, from strings
+        assert abs(focalrd.numeric.information("0.89,0.11", 1) + mp.log(p)) < mp.mpf(10) ** -28
+        assert focalrd.numeric.class_weights("1/4,3/4", "1/2,1/2") == (1, 1)
+        assert focalrd.numeric.reweighted_source("0.25,0.75", ["3/4", "1/4"]) == (
+            Fraction(1, 2), Fraction(1, 2))                     # (3/16, 3/16) / (3/8)
+        # the one-shot ε*_0(M = 1, d = 1): L = ⌊e⌋ = 2 symbols covered, ε* = 0.2
+        assert _one_shot_excess("0.5,0.3,0.2", Decimal("0"), "1", "1") == mp.mpf("0.2")
 
 
 BAD_INPUTS = [
@@ -147,7 +156,16 @@ BAD_INPUTS = [
     (lambda: focalrd.excess_distortion_limit("0.9,0.1", 2, 10, 4, "nan"), "distortion"),
     (lambda: focalrd.normal_approximation("0.9,0.1", 10, "0.1", "0"), "eps"),
     (lambda: focalrd.normal_approximation("0.9,0.1", 10, "-0.1", "0.5"), "rate"),
+    (lambda: focalrd.numeric.information("0.5,0.5", 2), "x"),
+    (lambda: focalrd.numeric.class_weights("0.5,0.5", "1,0,0"), "weights"),
+    (lambda: _one_shot_excess("0.5,0.5", Decimal("NaN"), 1, 1), "gamma"),
 ]
+
+
+def _one_shot_excess(*args):
+    from focalrd.numeric.oneshot.excess import excess_distortion_limit
+
+    return excess_distortion_limit(*args)
 
 
 @pytest.mark.parametrize("index", range(len(BAD_INPUTS)))
@@ -243,3 +261,20 @@ def test_strategies_are_exported_and_generate_distributions():
         assert math.isfinite(float(focalrd.dispersion(p)))
 
     sums_to_one()
+
+
+def test_a_source_checkout_imports_without_an_editable_install():
+    # `python -m pytest` at the repository root with a regular (non-editable) install
+    # finds this focalrd/ first: its subpackages must then come from the checkout.
+    import os
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    code = ("import sys; sys.meta_path[:] = [f for f in sys.meta_path "
+            "if 'editable' not in repr(f).lower()]; "
+            f"sys.path.insert(0, {root!r}); import focalrd.numeric, focalrd.verify.cli; "
+            "print(focalrd.numeric.__file__); print(focalrd.tau(0, '1'))")
+    out = _run("-c", code)
+    assert out.returncode == 0, out.stderr
+    path, value = out.stdout.split()
+    assert path == os.path.join(root, "numeric", "__init__.py")
+    assert value.startswith("0.36787944117144")                      # e^(-1)

@@ -31,6 +31,19 @@ from fractions import Fraction
 import mpmath
 from mpmath import iv, mp
 
+__all__ = [
+    "Certificate",
+    "MaximumEnclosure",
+    "box_interval",
+    "certify_on",
+    "enclose_maximum",
+    "exact_interval",
+    "interval_precision",
+    "lower",
+    "split",
+    "upper",
+]
+
 Box = tuple[mpmath.mpf, mpmath.mpf]
 
 

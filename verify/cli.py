@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 from collections.abc import Sequence
 
 from focalrd.numeric.errors import InvalidInputError, PrecisionError
@@ -51,12 +52,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     for command in discover_commands():
         command_parser = sub.add_parser(
-            command.name, help=command.summary, description=command.description or command.summary,
+            command.name, help=command.summary,
+            description=_wrapped(command.description or command.summary),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         command.add_arguments(command_parser)
         command_parser.set_defaults(_run=command.run)
     return parser
+
+
+def _wrapped(text: str, width: int = 79) -> str:
+    """Paragraphs (separated by blank lines) wrapped to ``width``; indented lines kept as is."""
+    paragraphs = text.split("\n\n")
+    return "\n\n".join(p if p.startswith((" ", "\t")) or "\n  " in p
+                       else textwrap.fill(" ".join(p.split()), width) for p in paragraphs)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

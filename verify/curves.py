@@ -21,6 +21,18 @@ from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.precision import reported, to_mpf
 from focalrd.numeric.source import entropy
 
+__all__ = [
+    "DEFAULT_EPS",
+    "DEFAULT_GAMMAS",
+    "DEFAULT_RATE",
+    "DEFAULT_SOURCE",
+    "columns",
+    "csv_text",
+    "curve_row",
+    "curve_table",
+    "log_grid",
+]
+
 DEFAULT_SOURCE = (Fraction(9, 10), Fraction(1, 10))
 DEFAULT_GAMMAS = (Fraction(0), Fraction(1), Fraction(2), Fraction(5))
 #: About 0.46·H for the default source (H ≈ 0.325 nats), so that D* > 0 at every n.

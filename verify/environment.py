@@ -11,6 +11,13 @@ from typing import Any
 
 import mpmath.libmp
 
+__all__ = [
+    "PACKAGES",
+    "describe_environment",
+    "git_revision",
+    "package_versions",
+]
+
 #: Distributions whose versions are recorded (None when not installed).
 PACKAGES = ("focalrd", "mpmath", "sympy", "numpy", "scipy", "hypothesis", "gmpy2",
             "matplotlib", "latex2mathml")

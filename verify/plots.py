@@ -5,6 +5,13 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
+__all__ = [
+    "curves_png",
+    "matplotlib_available",
+    "plotted_columns",
+    "series_label",
+]
+
 
 def matplotlib_available() -> bool:
     try:
@@ -12,6 +19,28 @@ def matplotlib_available() -> bool:
     except ImportError:
         return False
     return True
+
+
+_LABELS = {"dstar_log_loss": "D*, log loss (γ = 0)", "asymptote": "limit max(0, H − R)",
+           "normal_approximation": "normal approximation"}
+
+
+def series_label(name: str) -> str:
+    """The legend entry of a CSV column of ``focalrd curves``.
+
+    >>> series_label("dstar_gamma_1/2"), series_label("normal_approximation")
+    ('D*, γ = 1/2', 'normal approximation')
+    """
+    if name.startswith("dstar_gamma_"):
+        return "D*, γ = " + name.removeprefix("dstar_gamma_")
+    return _LABELS.get(name, name.replace("_", " "))
+
+
+def plotted_columns(header: Sequence[str]) -> list[tuple[int, str]]:
+    """(index, name) of the columns drawn: all but ``n``, and a γ = 0 column only when there
+    is no log-loss column (it holds the same numbers, and its line would hide under it)."""
+    return [(j, name) for j, name in enumerate(header) if j > 0
+            and not (name == "dstar_gamma_0" and "dstar_log_loss" in header)]
 
 
 def curves_png(header: Sequence[str], rows: Sequence[Sequence[str]], unit: str,
@@ -24,15 +53,13 @@ def curves_png(header: Sequence[str], rows: Sequence[Sequence[str]], unit: str,
 
     ns = [int(r[0]) for r in rows]
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    for j, name in enumerate(header[1:], start=1):
+    for j, name in plotted_columns(header):
         ys = [float(r[j]) for r in rows]  # float64 for plotting only
         style = {"asymptote": dict(color="black", linestyle="--"),
                  "normal_approximation": dict(color="grey", linestyle=":"),
                  "dstar_log_loss": dict(color="black", marker=".", linestyle="-")}.get(
             name, dict(marker="o", markersize=3))
-        label = name.replace("dstar_gamma_", "D*, gamma = ").replace("dstar_log_loss",
-                                                                     "D*, log loss")
-        ax.plot(ns, ys, label=label, **style)
+        ax.plot(ns, ys, label=series_label(name), **style)
     ax.set_xscale("log")
     ax.set_xlabel("blocklength n")
     ax.set_ylabel(f"per-symbol distortion ({unit})")

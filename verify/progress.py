@@ -10,6 +10,10 @@ from __future__ import annotations
 import sys
 from typing import Any, TextIO
 
+__all__ = [
+    "Progress",
+]
+
 
 class Progress:
     """Reports the claims of a run as they start and finish."""

@@ -100,6 +100,11 @@ class Evidence:
     counterexample: dict[str, Any] | None = None
     derivation: dict[str, Any] | None = None
 
+    def __repr__(self) -> str:
+        verdict = {True: "passed", False: "refuted", None: "inconclusive"}.get(self.passed,
+                                                                              self.passed)
+        return f"Evidence({self.level}, {self.method!r}: {verdict})"
+
     def __post_init__(self) -> None:
         if self.level not in LEVELS:
             raise ValueError(f"unknown evidence level {self.level!r}; expected one of {LEVELS}")
@@ -267,6 +272,20 @@ class Claim:
     section: str = ""
     notes: str = ""
 
+    def __repr__(self) -> str:
+        return (f"Claim({self.id!r}, expected={self.expected!r}, "
+                f"{len(self.checks)} check{'s' if len(self.checks) != 1 else ''})")
+
+    def _repr_latex_(self) -> str:
+        """Jupyter: the id and the statement, as mathematics when ``latex`` was given,
+        else as plain text (a statement in words is not typeset as italic maths)."""
+        from focalrd.proofs.derivation import tex_text
+
+        head = rf"\text{{[{tex_text(self.id)}]}}\quad "
+        if self.latex:
+            return f"$${head}{self.latex}$$"
+        return rf"$${head}\text{{{tex_text(self.statement)}}}$$"
+
 
 class ClaimRegistryError(InvalidInputError):
     """A claim was defined twice, or a check names an unknown claim."""
@@ -276,7 +295,11 @@ _REGISTRY: dict[str, Claim] = {}
 
 
 def registered_claims() -> dict[str, Claim]:
-    """Every claim defined so far, by id, in definition order."""
+    """Every claim defined so far, by id, in definition order.
+
+    The suite's own claims are defined when their modules are imported:
+    :func:`focalrd.claims` loads them first and returns this registry.
+    """
     return dict(_REGISTRY)
 
 
@@ -289,7 +312,8 @@ def define(claim_id: str, *, statement: str, latex: str = "", provenance: str = 
         raise ClaimRegistryError("expected", f"one of {', '.join(EXPECTATIONS)}", expected)
     if claim_id in _REGISTRY:
         raise ClaimRegistryError("claim id", "an id not registered already", claim_id)
-    _REGISTRY[claim_id] = Claim(claim_id, statement, latex or statement, provenance, expected,
+    # No latex= means a statement in words: it is shown as text, never typeset as maths.
+    _REGISTRY[claim_id] = Claim(claim_id, statement, latex, provenance, expected,
                                 [], section, notes)
     return _REGISTRY[claim_id]
 

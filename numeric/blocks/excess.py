@@ -42,6 +42,7 @@ from focalrd.numeric.blocks.grouping import (
     group_source,
 )
 from focalrd.numeric.blocks.lattice import Lattice, _Ambiguous
+from focalrd.numeric.display import ShortDisplay
 from focalrd.numeric.errors import InvalidInputError, PrecisionError
 from focalrd.numeric.exact import distortion_level, focusing_parameter
 from focalrd.numeric.inputs import Real
@@ -65,8 +66,8 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Count:
+@dataclass(frozen=True, repr=False)
+class Count(ShortDisplay):
     """A (possibly astronomically large) number of sequences: exact, or only its log.
 
     ``enumerated`` says the exact value came from exact enumeration, so that it
@@ -84,8 +85,8 @@ class Count:
         return None
 
 
-@dataclass(frozen=True)
-class DistortionLimit:
+@dataclass(frozen=True, repr=False)
+class DistortionLimit(ShortDisplay):
     """D*_γ(n, M, ε) per symbol (nats) with the K* and L* it comes from.
 
     ``K`` and ``L`` are exact integers when known exactly at every working

@@ -28,6 +28,7 @@ from fractions import Fraction
 import mpmath
 from mpmath import mp
 
+from focalrd.numeric.display import ShortDisplay
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.oneshot.floors import codewords_for_rate
 from focalrd.numeric.precision import to_mpf
@@ -102,8 +103,8 @@ def check_blocklength(n: object) -> int:
     return n
 
 
-@dataclass(frozen=True)
-class CodebookSize:
+@dataclass(frozen=True, repr=False)
+class CodebookSize(ShortDisplay):
     """The number of codewords M: ``exact`` when known as an integer, and ``log`` = ln M."""
 
     exact: int | None

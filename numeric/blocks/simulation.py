@@ -36,6 +36,7 @@ from mpmath import mp
 
 from focalrd.numeric.blocks.classes import type_count
 from focalrd.numeric.blocks.grouping import check_blocklength, group_source
+from focalrd.numeric.display import ShortDisplay
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.exact import distortion_level, focusing_parameter
 from focalrd.numeric.oneshot.floors import list_size, list_size_at_most
@@ -350,8 +351,8 @@ def covered_loss(gamma: Fraction, n: int, ell: int) -> float:
         return float(phi(gamma, Fraction(1, ell)) / n)
 
 
-@dataclass(frozen=True)
-class Simulation:
+@dataclass(frozen=True, repr=False)
+class Simulation(ShortDisplay):
     """The outcome of :func:`simulate_list_code` (ε* is left to the caller)."""
 
     n: int

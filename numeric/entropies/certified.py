@@ -36,6 +36,7 @@ from fractions import Fraction
 import mpmath
 from mpmath import iv, mp
 
+from focalrd.numeric.display import ShortDisplay
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.exact import focusing_parameter, positive_integer
 
@@ -49,8 +50,8 @@ __all__ = [
 MAX_CERTIFIED_ALPHABET = 4
 
 
-@dataclass(frozen=True)
-class Enclosure:
+@dataclass(frozen=True, repr=False)
+class Enclosure(ShortDisplay):
     """lower ≤ max_P S_γ(P) ≤ upper, rigorously; ``boxes`` splits were needed.
 
     ``log_lower``/``log_upper`` enclose h_γ(k) = ln max S.  ``complete`` is

@@ -36,6 +36,7 @@ import mpmath
 import numpy as np
 from mpmath import mp
 
+from focalrd.numeric.display import ShortDisplay
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.exact import distribution, focusing_parameter, positive_integer
 from focalrd.numeric.precision import to_mpf
@@ -118,8 +119,8 @@ def two_level_sum(d: int, q: Real, gamma: Real) -> mpmath.mpf:
 
 
 # -- results --------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class HgammaMax:
+@dataclass(frozen=True, repr=False)
+class HgammaMax(ShortDisplay):
     """h_γ(k) = ln max S_γ with where it is attained.
 
     ``maximizer`` is sorted in decreasing order (None at γ = 0, where every P

@@ -38,6 +38,7 @@ from fractions import Fraction
 import mpmath
 from mpmath import mp
 
+from focalrd.numeric.display import ShortDisplay
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.exact import distribution, focusing_parameter
 from focalrd.numeric.oneshot.focal_entropy import focal_entropy_solution
@@ -91,8 +92,8 @@ def psi_is_unimodal(gamma: Real, points: int = 400) -> tuple[bool, mpmath.mpf]:
     return rising and falling, grid[peak]
 
 
-@dataclass(frozen=True)
-class Structure:
+@dataclass(frozen=True, repr=False)
+class Structure(ShortDisplay):
     """The minimiser q* of one source P compared with P (see the module for the readings).
 
     ``ratios[x] = q*_x / P_x``; ``amplified``/``suppressed`` list the symbols
@@ -152,8 +153,8 @@ def structure_of(source: Sequence[Fraction] | str, gamma: Real,
                      marked, band, strict, tops[0] in suppressed, bottoms[0] in suppressed)
 
 
-@dataclass(frozen=True)
-class ImbalancePoint:
+@dataclass(frozen=True, repr=False)
+class ImbalancePoint(ShortDisplay):
     """One source of an imbalance family: its parameter, P_min and q*_min / P_min."""
 
     epsilon: Fraction

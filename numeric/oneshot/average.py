@@ -40,6 +40,7 @@ import mpmath
 import numpy as np
 from mpmath import mp
 
+from focalrd.numeric.display import ShortDisplay
 from focalrd.numeric.errors import InvalidInputError, PrecisionError
 from focalrd.numeric.exact import distribution, focusing_parameter, positive_integer, weighting
 from focalrd.numeric.oneshot._focal_float import solve_cells
@@ -71,8 +72,8 @@ _WIDENING = 4.0
 _MAX_WIDENINGS = 6
 
 
-@dataclass(frozen=True)
-class AverageDistortionResult:
+@dataclass(frozen=True, repr=False)
+class AverageDistortionResult(ShortDisplay):
     """A code for average distortion and its cost Σ_m F_γ(R|A_m).
 
     ``partition[m]`` lists the symbols of cell m (the encoder sends them to

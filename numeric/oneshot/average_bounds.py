@@ -28,6 +28,7 @@ import numpy as np
 from mpmath import mp
 
 from focalrd.numeric.c_gamma import c_gamma
+from focalrd.numeric.display import ShortDisplay
 from focalrd.numeric.oneshot.average import (
     AverageDistortionResult,
     _Classes,
@@ -46,8 +47,8 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class AverageDistortionBounds:
+@dataclass(frozen=True, repr=False)
+class AverageDistortionBounds(ShortDisplay):
     """The bounds of [avg.sandwich] and the code attaining the achievability."""
 
     converse: mpmath.mpf

@@ -7,13 +7,15 @@ from fractions import Fraction
 
 import mpmath
 
+from focalrd.numeric.display import ShortDisplay
+
 __all__ = [
     "ExcessCode",
 ]
 
 
-@dataclass(frozen=True)
-class ExcessCode:
+@dataclass(frozen=True, repr=False)
+class ExcessCode(ShortDisplay):
     """An (M, d, ε) code, spelled out so that it can be checked by hand.
 
     ``encoder[x]`` is the codeword (0-based) of symbol x; ``decoders[m]`` is the

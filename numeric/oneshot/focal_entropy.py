@@ -31,6 +31,7 @@ import mpmath
 import numpy as np
 from mpmath import mp
 
+from focalrd.numeric.display import ShortDisplay
 from focalrd.numeric.errors import InvalidInputError, PrecisionError
 from focalrd.numeric.exact import exact_number, focusing_parameter
 from focalrd.numeric.oneshot._focal_float import solve_cells
@@ -50,8 +51,8 @@ _MINUS_LN2 = mpmath.mpf(-0.6931471805599453)
 _MAX_STEPS_AT_TARGET = 12
 
 
-@dataclass(frozen=True)
-class FocalEntropySolution:
+@dataclass(frozen=True, repr=False)
+class FocalEntropySolution(ShortDisplay):
     """F_γ(a), its minimiser q (0 where a_x = 0), the multiplier λ and the KKT residual."""
 
     value: mpmath.mpf
@@ -208,12 +209,13 @@ def _log_loss_solution(values: list[Fraction], counts: list[int]) -> FocalEntrop
 def focal_entropy_solution(a: Sequence, gamma) -> FocalEntropySolution:
     """F_γ(a) with its minimiser, multiplier λ and KKT residual, at the working precision.
 
-    ``a`` is a non-negative vector (exact entries: Fractions, ints, decimal
-    strings); it need not sum to 1 (F_γ is homogeneous of degree one).
+    ``a`` is a non-negative vector (exact entries: Fractions, ints, decimal or
+    fraction strings, mpf; a float entry is taken at its exact binary value) or a
+    comma-separated string; it need not sum to 1 (F_γ is homogeneous of degree one).
 
     >>> mp.dps = 15
     >>> s = focal_entropy_solution([Fraction(1, 2), Fraction(1, 2)], 2)
-    >>> print(s.value, s.minimizer)     # by symmetry q = (1/2, 1/2): 2 φ_2(1/2) = ln 2 / 4
+    >>> print(s.value, s.minimizer)   # q = (1/2, 1/2): F = 2·(1/2)·φ_2(1/2) = φ_2(1/2) = ln 2 / 4
     0.173286795139986 (mpf('0.5'), mpf('0.5'))
     """
     entries = nonnegative_vector(a)

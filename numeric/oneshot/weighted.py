@@ -22,6 +22,7 @@ from fractions import Fraction
 import mpmath
 from mpmath import mp
 
+from focalrd.numeric.display import ShortDisplay
 from focalrd.numeric.exact import (
     distortion_level,
     distribution,
@@ -52,8 +53,8 @@ __all__ = [
 NODE_LIMIT = 300_000
 
 
-@dataclass(frozen=True)
-class WeightedExcessResult:
+@dataclass(frozen=True, repr=False)
+class WeightedExcessResult(ShortDisplay):
     """ε* (None when the search stopped at its node limit), its bounds, and the best code."""
 
     value: mpmath.mpf | None

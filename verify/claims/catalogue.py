@@ -23,7 +23,7 @@ define("phi.decreasing", section="2",
 define("phi.convex", section="2",
        statement="phi_gamma''(p) = (1-p)^(gamma-2) (gamma(gamma-1)u + 2 gamma s + s^2) > 0: "
                  "phi_gamma is strictly convex on (0,1) for every gamma >= 0.",
-       latex=r"\varphi_\gamma''(p) = (1-p)^{\gamma-2}\bigl(\gamma(\gamma-1)u + 2\gamma s + s^2"
+       latex=r"\varphi''_\gamma(p) = (1-p)^{\gamma-2}\bigl(\gamma(\gamma-1)u + 2\gamma s + s^2"
              r"\bigr) > 0")
 define("phi.monotone-in-gamma", section="2",
        statement="For fixed p in (0,1), phi_gamma(p) is strictly decreasing in gamma.",

@@ -67,7 +67,7 @@ def _run(args: argparse.Namespace) -> int:
     print(csv_path)
     if plots.matplotlib_available():
         unit = "bits" if args.bits else "nats"
-        title = (f"P = ({', '.join(str(p) for p in source)}), R = {rate} {unit}, eps = {eps}")
+        title = (f"P = ({', '.join(str(p) for p in source)}), R = {rate} {unit}, ε = {eps}")
         print(write_bytes_atomic(out / "curves.png", plots.curves_png(header, rows, unit,
                                                                       title)))
     else:

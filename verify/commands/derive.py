@@ -39,12 +39,12 @@ def _plain(derivation, out) -> None:
     for number, step in enumerate(derivation.steps, 1):
         print(f"  {number}. {step.description}", file=out)
         print(f"     {_sstr(step.lhs)}  {step.relation}  {_sstr(step.rhs)}", file=out)
-        print(f"     [checked: {step.method}]", file=out)
+        print(f"     [checked: {step.plain_method}]", file=out)
     for name, lemma in derivation.lemmas.items():
         print(f"  lemma '{name}':", file=out)
         for step in lemma.steps:
             print(f"     {_sstr(step.lhs)}  {step.relation}  {_sstr(step.rhs)}"
-                  f"   [{step.method}]", file=out)
+                  f"   [{step.plain_method}]", file=out)
 
 
 def _sstr(expr) -> str:
@@ -73,6 +73,7 @@ def _run(args: argparse.Namespace) -> int:
     from focalrd.verify.docs_links import claim_doc_link
 
     for claim_id, derivations in derived.items():
+        # in LaTeX the claim id is a comment: the output stays valid LaTeX throughout
         link = claim_doc_link(claim_id, "repo")
         if args.latex:
             print(f"% [{claim_id}]" + (f" explained at {link}" if link else ""))

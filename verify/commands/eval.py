@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from typing import Any
 
 from focalrd.numeric.precision import DEFAULT_DPS, MAX_DPS, check_dps, reported
@@ -14,6 +15,10 @@ from focalrd.verify.quantities._args import exact_text
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = textwrap.fill("Every quantity takes --dps N (significant digits, default "
+                     f"{DEFAULT_DPS}, at most {MAX_DPS}), --json (one JSON object on stdout) "
+                     "and, where a value has a unit, --bits (bits instead of nats). "
+                     "'focalrd eval QUANTITY --help' lists its inputs.", 79)
     sub = parser.add_subparsers(dest="quantity", metavar="QUANTITY",
                                 parser_class=type(parser))
     sub.required = True
@@ -70,10 +75,14 @@ def _run(args: argparse.Namespace) -> int:
         json.dump(document, sys.stdout)
         sys.stdout.write("\n")
         return 0
-    inputs = ", ".join(f"{k} = {_plain(v)}" for k, v in document["inputs"].items())
+    # echo the inputs as typed (1e-1000, not its 1002-digit expansion); omit those not given
+    typed = {key: getattr(args, key, None) for key in document["inputs"]}
+    inputs = ", ".join(f"{k} = {typed[k] if isinstance(typed[k], str) else _plain(v)}"
+                       for k, v in document["inputs"].items() if v is not None)
     print(f"{document['quantity']} ({inputs})")
     unit = f" {document['unit']}" if document["unit"] else ""
-    print(f"  value = {document['value']}{unit if document['value'] is not None else ''}")
+    print(f"  value = {_plain(document['value'])}"
+          f"{unit if document['value'] is not None else ''}")
     for key, value in document.items():
         if key not in ("quantity", "value", "dps", "unit", "inputs"):
             print(f"  {key} = {_plain(value)}")
@@ -85,7 +94,7 @@ def _plain(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_plain(v) for v in value) + "]"
     if value is None:
-        return "null"
+        return "not available"
     return str(value)
 
 

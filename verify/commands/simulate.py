@@ -35,7 +35,8 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", default="0", metavar="S",
                         help="seed of numpy's Generator (default 0); a run is reproducible")
     parser.add_argument("--confidence", default="0.95", metavar="C",
-                        help="confidence of the Clopper-Pearson interval, in (0, 1)")
+                        help="confidence of the Clopper-Pearson interval, in (0, 1) "
+                             "(default 0.95)")
     parser.add_argument("--json", action="store_true", help="print exactly one JSON object")
     parser.add_argument("--progress", action="store_true",
                         help="show progress on stderr even when it is not a terminal")

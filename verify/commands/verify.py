@@ -8,6 +8,7 @@ import sys
 from focalrd.numeric.exact import positive_integer
 from focalrd.numeric.precision import DEFAULT_DPS, MAX_DPS, check_dps
 from focalrd.verify.commands import Command
+from focalrd.verify.reporting.model import plural
 from focalrd.verify.runner import (
     RunSettings,
     document_json,
@@ -71,9 +72,9 @@ def _run(args: argparse.Namespace) -> int:
               f"{' '.join(str(error).split())}", file=sys.stderr)
     summary = document["summary"]
     lines = [
-        f"{summary['claims']} claims: {summary['verified']} verified, {summary['refuted']} "
-        f"refuted, {summary['inconclusive']} inconclusive; {summary['met']} met their "
-        f"expectation, {summary['not_met']} did not"
+        f"{plural(summary['claims'], 'claim')}: {summary['verified']} verified, "
+        f"{summary['refuted']} refuted, {summary['inconclusive']} inconclusive; "
+        f"{summary['met']} met their expectation, {summary['not_met']} did not"
         + (f" ({', '.join(summary['not_met_ids'])})" if summary["not_met_ids"] else ""),
         "reports: " + ", ".join(str(p) for p in written),
     ]

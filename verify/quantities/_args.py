@@ -16,9 +16,9 @@ from focalrd.numeric.exact import distortion_level, positive_integer
 EXACT = "an exact decimal (0.25, 1e-3) or fraction (7/3)"
 
 
-def add_gamma(parser: argparse.ArgumentParser) -> None:
+def add_gamma(parser: argparse.ArgumentParser, maximum: str = "1e15") -> None:
     parser.add_argument("--gamma", required=True, metavar="G",
-                        help=f"focusing parameter gamma >= 0, {EXACT}")
+                        help=f"focusing parameter gamma from 0 to {maximum}, {EXACT}")
 
 
 def add_source(parser: argparse.ArgumentParser) -> None:

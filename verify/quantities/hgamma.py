@@ -18,15 +18,15 @@ from focalrd.numeric.exact import positive_integer
 from focalrd.verify.quantities import Quantity
 from focalrd.verify.quantities._args import add_gamma
 
+#: Largest γ accepted by h-gamma (checked: k = 2..20 agree up to γ = 150).
+MAX_SEARCH_GAMMA = 150
+
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--alphabet", required=True, metavar="K",
                         help=f"alphabet size k, an integer from 2 to {MAX_SEARCH_ALPHABET}")
-    add_gamma(parser)
+    add_gamma(parser, maximum=str(MAX_SEARCH_GAMMA))
 
-
-#: Largest γ accepted by h-gamma (checked: k = 2..20 agree up to γ = 150).
-MAX_SEARCH_GAMMA = 150
 
 
 def _parse(args: argparse.Namespace) -> dict[str, Any]:

@@ -105,7 +105,7 @@ def tau_bracket(gamma: Fraction = Fraction(2)) -> PlotData:  # noqa: B008 - immu
     data = PlotData("tau-bracket", f"The inverse τ_γ and its bracket (γ = {gamma})",
                     f"τ_γ(d) for γ = {gamma} between e^(−d−c_γ) and e^(−d) (THEORY.md "
                     "[tau.bracket]); logarithmic vertical axis.",
-                    "d (nats)", "p", logy=True)
+                    "d (nats)", "τ_γ(d) and its bounds", logy=True)
     with mp.workdps(PLOT_DPS):
         c = c_gamma(gamma)
         upper = [float(mp.exp(-to_mpf(d))) for d in ds]

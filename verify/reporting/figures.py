@@ -10,6 +10,7 @@ in ``skipped``; the reports then list it as skipped.
 from __future__ import annotations
 
 import io
+import re
 import time
 from dataclasses import dataclass
 
@@ -43,6 +44,22 @@ def matplotlib_missing() -> str | None:
     return None
 
 
+_SUBSCRIPTED = re.compile(r"(c|φ|τ|D\*|F|H)_γ")
+_TEX_BASE = {"c": "c", "φ": r"\varphi", "τ": r"\tau", "D*": "D^*", "F": "F", "H": "H"}
+
+
+def mathtext(text: str) -> str:
+    """Titles and axis labels as matplotlib draws them: ``c_γ`` becomes mathtext ``$c_\\gamma$``
+    (a literal underscore would be printed as is); text already in ``$…$`` is kept.
+
+    >>> mathtext("The largest loss gap c_γ")
+    'The largest loss gap $c_\\\\gamma$'
+    """
+    if "$" in text:
+        return text
+    return _SUBSCRIPTED.sub(lambda m: f"${_TEX_BASE[m.group(1)]}_\\gamma$", text)
+
+
 def draw(data: PlotData) -> bytes:
     """Render ``data`` as a PNG image."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -64,9 +81,9 @@ def draw(data: PlotData) -> bytes:
         axes.set_yscale("log")
     if data.ylim is not None:
         axes.set_ylim(*data.ylim)
-    axes.set_xlabel(data.xlabel)
-    axes.set_ylabel(data.ylabel)
-    axes.set_title(data.title)
+    axes.set_xlabel(mathtext(data.xlabel))
+    axes.set_ylabel(mathtext(data.ylabel))
+    axes.set_title(mathtext(data.title))
     axes.grid(True, alpha=0.3)
     axes.legend(fontsize="small")
     buffer = io.BytesIO()

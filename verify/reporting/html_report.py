@@ -43,7 +43,7 @@ def _value_html(value: Any, depth: int = 0) -> str:
     """A detail value: text (with $...$ math), a nested table for a dict, a list inline."""
     if isinstance(value, dict) and value and depth < 3:
         rows = [[f"<code>{escape(str(k))}</code>", _value_html(v, depth + 1)]
-                for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))]
+                for k, v in model.sorted_items(value)]
         return _table(["key", "value"], rows, "nested")
     if isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
         return escape(", ".join(model.text(v) for v in value))
@@ -139,6 +139,8 @@ def _claim(claim: Mapping[str, Any], anchor: str) -> str:
             else "", _docs_link(claim)]
     out.append(f'<p class="meta">{" · ".join(m for m in meta if m)}</p>')
     latex = model.text(claim.get("latex"))
+    if latex == model.text(claim.get("statement")):  # older reports: latex= was not given
+        latex = ""
     out.append(f'<div class="statement"><p>{_e(claim.get("statement"))}</p>'
                + (f'<div class="formula">{math_html(latex, display=True)}</div>' if latex else "")
                + "</div>")
@@ -183,10 +185,8 @@ def _summary(document: Mapping[str, Any]) -> str:
                      escape(model.seconds(claim.get("seconds")))])
     table = _table(["claim", "provenance", "expectation", "status", "evidence levels",
                     "seconds"], rows)
-    by_level = model.mapping(model.summary_counts(document).get("by_level"))
-    levels = ("<p>Evidence by level: " + escape(", ".join(
-        f"{k}: {model.text(v)}" for k, v in sorted(by_level.items()))) + "</p>") if by_level \
-        else ""
+    by_level = model.level_summary(document)
+    levels = f"<p>Evidence by level: {escape(by_level)}.</p>" if by_level else ""
     return f'<section id="summary"><h2>Summary</h2>{table}{levels}</section>'
 
 
@@ -252,8 +252,9 @@ def render_html(document: Mapping[str, Any], figures: Sequence[Figure],
             f"{_e(document.get('focalrd_version'))}; {_e(settings.get('dps'))} significant "
             f"digits, {'quick' if settings.get('quick') else 'full'} effort, seed "
             f"{_e(settings.get('seed'))}.")
-    badges = "".join(f"<span>{escape(str(counts.get(k, 0)))} {label}</span>" for k, label in (
-        ("claims", "claims"), ("verified", "verified"), ("refuted", "refuted"),
+    badges = f"<span>{escape(model.plural(int(counts.get('claims', 0)), 'claim'))}</span>"
+    badges += "".join(f"<span>{escape(str(counts.get(k, 0)))} {label}</span>" for k, label in (
+        ("verified", "verified"), ("refuted", "refuted"),
         ("inconclusive", "inconclusive"), ("met", "met expectation"),
         ("not_met", "did not meet expectation")))
     not_met = ", ".join(model.text(i) for i in model.items(counts.get("not_met_ids")))

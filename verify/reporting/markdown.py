@@ -45,7 +45,7 @@ def _header(document: Mapping[str, Any]) -> list[str]:
                  f"seed {model.text(settings.get('seed')) or '?'}.")
     lines.append("")
     not_met = ", ".join(model.text(i) for i in model.items(counts.get("not_met_ids")))
-    lines.append(f"**{counts['claims']} claims: {counts['verified']} verified, "
+    lines.append(f"**{model.plural(counts['claims'], 'claim')}: {counts['verified']} verified, "
                  f"{counts['refuted']} refuted, {counts['inconclusive']} inconclusive; "
                  f"{counts['met']} met their expectation, {counts['not_met']} did not"
                  + (f" ({not_met})" if not_met else "") + ".**")
@@ -77,10 +77,9 @@ def _summary(document: Mapping[str, Any]) -> list[str]:
     lines = ['<a id="summary"></a>', "", "## Summary", ""]
     lines += _table(["claim", "provenance", "expectation", "status", "evidence levels",
                      "seconds"], rows)
-    by_level = model.mapping(model.summary_counts(document).get("by_level"))
+    by_level = model.level_summary(document)
     if by_level:
-        lines += ["Evidence by level: " + ", ".join(f"{k}: {model.text(v)}"
-                                                     for k, v in sorted(by_level.items())), ""]
+        lines += [f"Evidence by level: {by_level}.", ""]
     return lines
 
 
@@ -141,7 +140,7 @@ def _claim(claim: Mapping[str, Any], anchor: str) -> list[str]:
     lines = [f'<a id="{anchor}"></a>', "",
              f"### `{model.text(claim.get('id'))}` — {model.text(claim.get('status'))}", ""]
     lines += [f"**Statement.** {model.text(claim.get('statement'))}", ""]
-    if model.text(claim.get("latex")):
+    if model.text(claim.get("latex")) not in ("", model.text(claim.get("statement"))):
         lines += [f"$${model.text(claim.get('latex'))}$$", ""]
     lines += [f"Section {model.text(claim.get('section')) or '?'} · provenance: "
               f"{model.text(claim.get('provenance'))} · expected: {_expectation(claim)} · "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import Any
 
 SCHEMA = "focalrd.report/1"
@@ -48,7 +49,32 @@ def text(value: Any) -> str:
         return value
     if isinstance(value, int | float):
         return str(value)
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return json.dumps(_naturally_sorted(value), ensure_ascii=False)
+
+
+def natural_key(key: Any) -> tuple[int, Any]:
+    """Sort key: numbers (``"2"``, ``"1/10"``, ``"1e-3"``) by value, then other keys as text.
+
+    >>> sorted(["10", "2", "1/10", "beta", "alpha"], key=natural_key)
+    ['1/10', '2', '10', 'alpha', 'beta']
+    """
+    try:
+        return (0, Fraction(str(key).strip()))
+    except (ValueError, ZeroDivisionError):
+        return (1, str(key))
+
+
+def sorted_items(value: Mapping[Any, Any]) -> list[tuple[Any, Any]]:
+    """The items of a mapping in :func:`natural_key` order (a γ grid sorts by value)."""
+    return sorted(value.items(), key=lambda kv: natural_key(kv[0]))
+
+
+def _naturally_sorted(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _naturally_sorted(v) for k, v in sorted_items(value)}
+    if isinstance(value, list):
+        return [_naturally_sorted(v) for v in value]
+    return value
 
 
 def seconds(value: Any) -> str:
@@ -132,6 +158,31 @@ def summary_counts(document: Mapping[str, Any]) -> dict[str, Any]:
         "not_met": sum(1 for c in all_claims if c.get("met") is False),
     }
     return {**counted, **summary}
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 claim``, ``2 claims``, ``0 claims``."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def checks_by_level(document: Mapping[str, Any]) -> dict[str, dict[str, int]]:
+    """Every check of every claim counted by level and outcome (not only passing ones)."""
+    out: dict[str, dict[str, int]] = {}
+    for claim in claims(document):
+        for entry in evidence(claim):
+            level = text(entry.get("level")) or "unknown"
+            outcome = {True: "passed", False: "refuted"}.get(entry.get("passed"), "inconclusive")
+            out.setdefault(level, {"passed": 0, "refuted": 0, "inconclusive": 0})[outcome] += 1
+    return out
+
+
+def level_summary(document: Mapping[str, Any]) -> str:
+    """``certified: 5 checks (4 passed, 1 inconclusive); sampled: 1 check (1 refuted)``."""
+    parts = []
+    for level, counts in sorted(checks_by_level(document).items()):
+        detail = ", ".join(f"{n} {outcome}" for outcome, n in counts.items() if n)
+        parts.append(f"{level}: {plural(sum(counts.values()), 'check')} ({detail})")
+    return "; ".join(parts)
 
 
 def environment_rows(document: Mapping[str, Any]) -> list[tuple[str, str]]:
