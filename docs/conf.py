@@ -5,6 +5,7 @@ Build: ``python -m sphinx -W --keep-going -b html docs docs/_build/html``.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -28,8 +29,13 @@ extensions = [
 ]
 
 # Notebooks are executed by the test suite, not by the docs build: the site shows
-# the outputs stored in the notebooks under docs/notebooks/.
-nb_execution_mode = "off"
+# the notebooks under docs/notebooks/ as committed (without outputs).  Set
+# FOCALRD_DOCS_EXECUTE=1 to run each one during the build and show its outputs
+# (slower: minutes; an error in a notebook fails the build).
+nb_execution_mode = "force" if os.environ.get("FOCALRD_DOCS_EXECUTE") == "1" else "off"
+nb_execution_timeout = 1800
+nb_execution_raise_on_error = True
+nb_execution_in_temp = False
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist", "html_image"]
 myst_heading_anchors = 3
 
