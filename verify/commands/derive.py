@@ -70,9 +70,15 @@ def _run(args: argparse.Namespace) -> int:
                   sys.stdout)
         sys.stdout.write("\n")
         return 0
+    from focalrd.verify.docs_links import claim_doc_link
+
     for claim_id, derivations in derived.items():
         # in LaTeX the claim id is a comment: the output stays valid LaTeX throughout
-        print(f"% [{claim_id}]" if args.latex else f"[{claim_id}]")
+        link = claim_doc_link(claim_id, "repo")
+        if args.latex:
+            print(f"% [{claim_id}]" + (f" explained at {link}" if link else ""))
+        else:
+            print(f"[{claim_id}]" + (f"  (explained at {link})" if link else ""))
         for derivation in derivations:
             if args.latex:
                 print(f"% {derivation.title}")

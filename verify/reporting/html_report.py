@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from focalrd.verify.docs_links import claim_doc_link
 from focalrd.verify.reporting import model
 from focalrd.verify.reporting.figures import Figure
 from focalrd.verify.reporting.mathml import math_html, text_with_math_html
@@ -125,6 +126,12 @@ def _evidence(entry: Mapping[str, Any]) -> str:
     return "".join(out)
 
 
+def _docs_link(claim: Mapping[str, Any]) -> str:
+    """A link to the claim's anchor in the built documentation ("" for a user claim)."""
+    link = claim_doc_link(model.text(claim.get("id")), "html")
+    return f'<a class="docs" href="{escape(link)}">theory and proof sketch</a>' if link else ""
+
+
 def _claim(claim: Mapping[str, Any], anchor: str) -> str:
     status = model.text(claim.get("status")) or "unknown"
     out = [f'<article class="claim" id="{escape(anchor)}"><header>'
@@ -134,7 +141,7 @@ def _claim(claim: Mapping[str, Any], anchor: str) -> str:
             f"provenance: {_e(claim.get('provenance'))}",
             f"expected: {_e(claim.get('expected'))}",
             f"{escape(model.seconds(claim.get('seconds')))} s" if claim.get("seconds") is not None
-            else ""]
+            else "", _docs_link(claim)]
     out.append(f'<p class="meta">{" · ".join(m for m in meta if m)}</p>')
     latex = model.text(claim.get("latex"))
     if latex == model.text(claim.get("statement")):  # older reports: latex= was not given

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from focalrd.verify.docs_links import claim_doc_link
 from focalrd.verify.reporting import model
 from focalrd.verify.reporting.figures import Figure
 from focalrd.verify.reporting.reference import ReferenceTable
@@ -129,6 +130,12 @@ def _evidence(number: int, entry: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+def _docs_link(claim: Mapping[str, Any]) -> str:
+    """`` · [theory and proof sketch](docs link)`` for a claim of the catalogue, else ""."""
+    link = claim_doc_link(model.text(claim.get("id")), "md")
+    return f" · [theory and proof sketch]({link})" if link else ""
+
+
 def _claim(claim: Mapping[str, Any], anchor: str) -> list[str]:
     lines = [f'<a id="{anchor}"></a>', "",
              f"### `{model.text(claim.get('id'))}` — {model.text(claim.get('status'))}", ""]
@@ -137,7 +144,8 @@ def _claim(claim: Mapping[str, Any], anchor: str) -> list[str]:
         lines += [f"$${model.text(claim.get('latex'))}$$", ""]
     lines += [f"Section {model.text(claim.get('section')) or '?'} · provenance: "
               f"{model.text(claim.get('provenance'))} · expected: {_expectation(claim)} · "
-              f"{model.seconds(claim.get('seconds')) or '?'} s", ""]
+              f"{model.seconds(claim.get('seconds')) or '?'} s"
+              + _docs_link(claim), ""]
     if model.text(claim.get("met_reason")):
         lines += [f"**Expectation:** {model.text(claim.get('met_reason'))}", ""]
     if model.text(claim.get("why")):
