@@ -7,6 +7,7 @@ import math
 from fractions import Fraction as F
 
 import pytest
+import reference_impl as ref
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mpmath import mp
@@ -15,8 +16,6 @@ from strategies import distributions, excess_probabilities, focusing_parameters
 from focalrd.numeric.blocks import excess
 from focalrd.numeric.blocks.excess import distortion_limit, excess_distortion_exact, least_count
 from focalrd.numeric.blocks.grouping import codebook_size, group_source
-from focalrd.numeric.phi import phi
-from focalrd.numeric.tau import tau
 
 
 def brute_probabilities(source, n):
@@ -94,10 +93,10 @@ def test_eps_star_matches_brute_force(source):
                 for gamma in (F(0), F(1), F(5, 2)):
                     got = excess_distortion_exact(source, gamma, n, m, d)
                     # independent list size: the most sequences whose mass 1/L clears tau
-                    t = tau(gamma, n * d)
-                    cap = int(mp.floor(1 / t))
-                    while cap + 1 <= 1 / t:
-                        cap += 1
+                    with mp.workdps(50):
+                        inverse = mp.exp(ref.log_inverse_tau(gamma, n * d))
+                        cap = int(mp.floor(inverse))
+                        assert d == 0 or inverse - cap > mp.mpf(10) ** -40  # not an integer
                     assert got == brute_eps_star(source, n, m * cap)
 
 
@@ -110,7 +109,10 @@ def test_d_star_closed_form_against_brute_force(source, eps, gamma, m, n):
     k = brute_k_star(source, n, eps)
     ell = -(-k // m)
     assert (result.K, result.L) == (k, ell)
-    assert abs(result.value - phi(gamma, F(1, ell)) / n) <= mp.mpf(10) ** -28 * (1 + result.value)
+    assert (result.K, result.L) == ref.dstar(source, gamma, n, m, eps)[:2]
+    with mp.workdps(45):
+        expected = ref.phi(gamma, F(1, ell)) / n
+    assert abs(result.value - expected) <= mp.mpf(10) ** -28 * (1 + result.value)
 
 
 def test_l_star_does_not_depend_on_gamma():

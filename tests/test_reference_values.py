@@ -37,9 +37,10 @@ def test_every_committed_value_recomputes_digit_for_digit() -> None:
     assert values, "the committed table is empty"
     for entry in values:
         assert entry["key"] in specs, f"no way to recompute {entry['key']} any more"
-        digits, _ = reference.compute_value(specs[entry["key"]], entry["digits"])
-        assert digits == entry["value"], entry["key"]
-        assert entry["agreed"] is True
+        # Recompute the value *and* its agreement with the second method (not the flag).
+        recomputed = reference.compute_entry(specs[entry["key"]], entry["digits"])
+        assert recomputed.value == entry["value"], entry["key"]
+        assert recomputed.agreed, (entry["key"], recomputed.checks)
 
 
 def test_committed_values_have_the_stated_number_of_digits() -> None:
@@ -154,3 +155,18 @@ def test_rendered_reports_mark_a_partial_table_as_not_agreed(tmp_path) -> None:
     render_reports(document, tmp_path, figures=[], reference=full)
     assert json.loads((tmp_path / "reference_values.json").read_text())["agreed"] is True
     assert "Warning: this table" not in (tmp_path / "report.md").read_text(encoding="utf-8")
+
+
+def test_verify_exits_1_when_a_reference_value_disagrees(tmp_path, monkeypatch, capsys) -> None:
+    from focalrd.verify.cli import main
+
+    wrong = reference.ReferenceSpec(
+        "deliberately wrong", "test", "x", {}, lambda: mpmath.mpf(1) / 3,
+        (reference.CrossCheck("a value off in the 52nd digit",
+                              lambda: mpmath.mpf(1) / 3 + mpmath.mpf(10) ** -52),))
+    monkeypatch.setattr(reference, "compute_table",
+                        lambda: reference.ReferenceTable(values=[reference.compute_entry(wrong)]))
+    status = main(["verify", "--only", "phi.reduces-to-log", "--quick", "--out",
+                   str(tmp_path / "out")])
+    assert status == 1
+    assert "deliberately wrong" in capsys.readouterr().err

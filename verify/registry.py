@@ -207,6 +207,8 @@ class CheckContext:
     seed: int = 0
     claim_id: str = ""
     check: str = ""
+    #: An upper bound on :meth:`effort` (tests run every check at a tiny effort with it).
+    effort_cap: int | None = None
 
     @property
     def rng(self) -> random.Random:
@@ -228,8 +230,13 @@ class CheckContext:
         return _integer_seed(f"{self.seed}:{self.claim_id}:{self.check}:{name}") >> 1
 
     def effort(self, quick: int, full: int) -> int:
-        """A sample count or grid size for the current effort level."""
-        return quick if self.quick else full
+        """A sample count or grid size for the current effort level (at most ``effort_cap``).
+
+        >>> CheckContext(quick=True).effort(30, 200), CheckContext(effort_cap=3).effort(30, 200)
+        (30, 3)
+        """
+        value = quick if self.quick else full
+        return value if self.effort_cap is None else max(1, min(value, self.effort_cap))
 
 
 Check = Callable[[CheckContext], Evidence]

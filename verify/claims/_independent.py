@@ -1,0 +1,322 @@
+"""Reference implementations for the claim checks, independent of ``focalrd.numeric``.
+
+A check that compares the library with a value computed by the library proves
+nothing.  The functions here are written from the definitions alone, with
+plain mpmath and Python integers, and share no code with ``focalrd.numeric``
+(this module must never import it; ``tests/test_independent_references.py``
+checks that).  They favour transparency over speed:
+
+* :func:`phi`, :func:`phi_prime`, :func:`phi_second`: the focal-loss profile
+  φ_γ(p) = (1 − p)^γ ln(1/p) and its two derivatives, straight from the formulas;
+* :func:`log_inverse_tau`, :func:`tau`: the root t of ln t + γ ln(1 − e^(−t)) = ln d
+  (the defining equation φ_γ(e^(−t)) = d in logarithms) by ``mpmath.findroot``
+  on a bracket, and τ = e^(−t);
+* :func:`c_gamma`: c_γ = h_γ(p*) at the root p* of the stationarity equation
+  h_γ'(p) = 0, bracketed on a grid and refined by ``mpmath.findroot``;
+* :func:`least_count`, :func:`list_size`, :func:`dstar`: K*, L* = ⌈K*/M⌉ and
+  D*_γ = φ_γ(1/L*)/n by sorting every type class of X^n in exact integer
+  arithmetic (feasible for binary sources to n of a few thousand, ternary to a
+  few hundred).
+
+Every mpmath function works at the current precision plus guard digits and
+rounds once.
+
+>>> from fractions import Fraction as F
+>>> mp.dps = 15
+>>> least_count((F(9, 10), F(1, 10)), 10, F(1, 10))   # 11 + 39 sequences reach 0.9
+50
+>>> print(tau(0, 1))                                   # e^-1
+0.367879441171442
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from fractions import Fraction
+from functools import reduce
+
+import mpmath
+from mpmath import mp
+
+_GUARD_DPS = 15
+
+
+def number(x: Fraction | int | str | mpmath.mpf) -> mpmath.mpf:
+    """An exact number (Fraction, int, decimal string) or mpf as an mpf at the working precision."""
+    if isinstance(x, mpmath.mpf):
+        return x
+    x = Fraction(x)
+    return mp.mpf(x.numerator) / x.denominator
+
+
+def _one_minus(p: Fraction | int | mpmath.mpf) -> mpmath.mpf:
+    """1 − p, exact before rounding when p is exact (no cancellation near p = 1)."""
+    if isinstance(p, mpmath.mpf):
+        return 1 - p
+    return number(1 - Fraction(p))
+
+
+def _log_inverse(p: Fraction | int | mpmath.mpf) -> mpmath.mpf:
+    """ln(1/p), through log1p(−(1 − p)) when p is near 1."""
+    q = _one_minus(p)
+    return -mp.log1p(-q) if q < 0.5 else -mp.log(number(p))
+
+
+def phi(gamma, p) -> mpmath.mpf:
+    """φ_γ(p) = (1 − p)^γ ln(1/p) for γ ≥ 0, p ∈ (0, 1]; φ_γ(1) = 0."""
+    if p == 1:
+        return mp.zero
+    with mp.workdps(mp.dps + _GUARD_DPS):
+        value = _log_inverse(p) if gamma == 0 else \
+            mp.power(_one_minus(p), number(gamma)) * _log_inverse(p)
+    return +value
+
+
+def phi_prime(gamma, p) -> mpmath.mpf:
+    """φ_γ'(p) = −(1 − p)^(γ−1) (γ ln(1/p) + (1 − p)/p) on (0, 1)."""
+    with mp.workdps(mp.dps + _GUARD_DPS):
+        q, g = _one_minus(p), number(gamma)
+        value = -mp.power(q, g - 1) * (g * _log_inverse(p) + q / number(p))
+    return +value
+
+
+def phi_second(gamma, p) -> mpmath.mpf:
+    """φ_γ''(p) = (1 − p)^(γ−2) (γ(γ−1) ln(1/p) + 2γ (1 − p)/p + ((1 − p)/p)²) on (0, 1)."""
+    with mp.workdps(mp.dps + _GUARD_DPS):
+        q, g = _one_minus(p), number(gamma)
+        s = q / number(p)
+        value = mp.power(q, g - 2) * (g * (g - 1) * _log_inverse(p) + 2 * g * s + s * s)
+    return +value
+
+
+def log_inverse_tau(gamma, d) -> mpmath.mpf:
+    """t = ln(1/τ_γ(d)): the root of ln t + γ ln(1 − e^(−t)) − ln d (t = d at γ = 0).
+
+    The left side increases in t; the bracket [d, hi] holds the root
+    (F(d) = d (1 − e^(−d))^γ ≤ d, and hi is doubled until F(hi) ≥ d).
+    """
+    if d < 0:
+        raise ValueError("d must be >= 0")
+    if gamma == 0 or d == 0:
+        return +number(d)
+    with mp.workdps(mp.dps + _GUARD_DPS):
+        g, target = number(gamma), mp.log(number(d))
+
+        def equation(t: mpmath.mpf) -> mpmath.mpf:
+            return mp.log(t) + g * mp.log(-mp.expm1(-t)) - target
+
+        lo, hi = number(d), number(d) + 1
+        while equation(hi) < 0:
+            hi *= 2
+        if equation(lo) >= 0:        # only when (1 − e^(−d))^γ rounds to 1
+            return +lo
+        root = mp.findroot(equation, (lo, hi), solver="anderson")
+    return +root
+
+
+def tau(gamma, d) -> mpmath.mpf:
+    """τ_γ(d) = e^(−t), t = :func:`log_inverse_tau` (the p with φ_γ(p) = d)."""
+    with mp.workdps(mp.dps + _GUARD_DPS):
+        value = mp.exp(-log_inverse_tau(gamma, d))
+    return +value
+
+
+def c_gamma(gamma) -> mpmath.mpf:
+    """c_γ = sup_p (1 − (1 − p)^γ) ln(1/p), at the root of the stationarity equation.
+
+    h_γ'(p) = γ (1 − p)^(γ−1) ln(1/p) − (1 − (1 − p)^γ)/p is positive near 0 and
+    negative near 1 (γ > 0); a sign change is bracketed on the grid p = 2^−j,
+    1 − 2^−j and refined by ``mpmath.findroot`` (Anderson–Björck).  c_0 = 0.
+    """
+    if gamma == 0:
+        return mp.zero
+    with mp.workdps(mp.dps + _GUARD_DPS):
+        g = number(gamma)
+
+        def gap(p: mpmath.mpf) -> mpmath.mpf:
+            return -mp.expm1(g * mp.log1p(-p)) * -mp.log(p)
+
+        def slope(p: mpmath.mpf) -> mpmath.mpf:
+            return g * mp.power(1 - p, g - 1) * -mp.log(p) + mp.expm1(g * mp.log1p(-p)) / p
+
+        grid = sorted([1 - mp.mpf(2) ** -j for j in range(1, 12)]
+                      + [mp.mpf(2) ** -j for j in range(1, 80)])
+        for left, right in zip(grid, grid[1:], strict=False):
+            if slope(left) > 0 > slope(right):
+                value = gap(mp.findroot(slope, (left, right), solver="anderson"))
+                break
+        else:
+            raise ArithmeticError(f"no sign change of h' bracketed for gamma = {gamma}")
+    return +value
+
+
+# -- K*, L* and D* by an exact sort of the type classes -------------------------------------
+
+
+def _compositions(n: int, k: int) -> Iterator[tuple[int, ...]]:
+    """Every (c_1, ..., c_k) of non-negative integers with sum n."""
+    if k == 1:
+        yield (n,)
+        return
+    for first in range(n + 1):
+        for rest in _compositions(n - first, k - 1):
+            yield (first, *rest)
+
+
+def type_classes(source: Sequence[Fraction], n: int) -> tuple[list[tuple[int, int]], int]:
+    """The type classes of X^n as (weight, size), sorted by weight (largest first), and q^n.
+
+    With p_i = a_i / q over a common denominator q, a sequence of type c has
+    probability Π a_i^(c_i) / q^n (its *weight* is the integer numerator) and its
+    class has n! / Π c_i! members.  Symbols of probability 0 are dropped.
+    """
+    probs = [Fraction(p) for p in source if Fraction(p) > 0]
+    if sum(probs) != 1:
+        raise ValueError("the source must sum to 1")
+    q = reduce(math.lcm, (p.denominator for p in probs), 1)
+    numerators = [p.numerator * (q // p.denominator) for p in probs]
+    classes = []
+    for counts in _compositions(n, len(probs)):
+        weight, size, left = 1, 1, n
+        for a, c in zip(numerators, counts, strict=True):
+            weight *= a**c
+            size *= math.comb(left, c)
+            left -= c
+        classes.append((weight, size))
+    classes.sort(key=lambda item: item[0], reverse=True)
+    return classes, q**n
+
+
+def least_count(source: Sequence[Fraction], n: int, eps: Fraction) -> int:
+    """K* = min{K : the K most likely sequences of X^n carry mass ≥ 1 − ε}, exactly."""
+    eps = Fraction(eps)
+    classes, total = type_classes(source, n)
+    # mass >= 1 - eps  <=>  den * (sum of weights) >= (den - num) * q^n
+    target = (eps.denominator - eps.numerator) * total
+    mass, count = 0, 0
+    for weight, size in classes:
+        if eps.denominator * (mass + size * weight) >= target:
+            needed = target - eps.denominator * mass
+            return count + -(-needed // (eps.denominator * weight))
+        mass += size * weight
+        count += size
+    raise ArithmeticError("the classes do not reach mass 1 - eps")  # sum is 1 > 1 - eps
+
+
+def list_size(k: int, m: int) -> int:
+    """L* = ⌈K*/M⌉."""
+    return -(-k // m)
+
+
+def codebook_size(n: int, rate: Fraction) -> int:
+    """M = ⌊e^(nR)⌋ for a rate R > 0 in nats (nR is irrational's exponent: never an integer)."""
+    x = Fraction(rate) * n
+    with mp.workdps(int(x / 2) + 30):   # e^x has about x / ln 10 digits before the point
+        value = mp.exp(number(x))
+        floor = int(mp.floor(value))
+        if value - floor < mp.mpf(10) ** -20 or floor + 1 - value < mp.mpf(10) ** -20:
+            raise ArithmeticError("e^(nR) too close to an integer to take its floor")
+    return max(1, floor)
+
+
+def dstar(source: Sequence[Fraction], gamma, n: int, m: int, eps: Fraction
+          ) -> tuple[int, int, mpmath.mpf]:
+    """(K*, L*, D*_γ(n, M, ε) = φ_γ(1/L*)/n) from the exact type-class sort."""
+    k = least_count(source, n, eps)
+    ell = list_size(k, m)
+    with mp.workdps(mp.dps + _GUARD_DPS):
+        value = phi(gamma, Fraction(1, ell)) / n
+    return k, ell, +value
+
+
+def focal_gap(gamma, ell: int) -> mpmath.mpf:
+    """(1 − (1 − 1/L)^γ) ln L = ln L − φ_γ(1/L), computed without cancellation."""
+    if ell == 1 or gamma == 0:
+        return mp.zero
+    with mp.workdps(mp.dps + _GUARD_DPS):
+        value = -mp.expm1(number(gamma) * mp.log1p(-mp.mpf(1) / ell)) * mp.log(ell)
+    return +value
+
+
+def entropy(source: Sequence[Fraction]) -> mpmath.mpf:
+    """H = Σ p ln(1/p) in nats."""
+    with mp.workdps(mp.dps + _GUARD_DPS):
+        value = mp.fsum(number(p) * _log_inverse(p) for p in source if p > 0)
+    return +value
+
+
+def dispersion(source: Sequence[Fraction]) -> mpmath.mpf:
+    """V = Var[ln(1/P(X))] = Σ p ln²(1/p) − H²."""
+    with mp.workdps(2 * mp.dps + _GUARD_DPS):
+        h = entropy(source)
+        value = mp.fsum(number(p) * _log_inverse(p) ** 2 for p in source if p > 0) - h * h
+    return +value
+
+
+def inverse_q(eps: Fraction) -> mpmath.mpf:
+    """Q^{-1}(ε) by ``mpmath.findroot`` on Q(x) = erfc(x/√2)/2 = ε (not via erfinv)."""
+    with mp.workdps(mp.dps + _GUARD_DPS):
+        target = number(eps)
+        root = mp.findroot(lambda x: mp.erfc(x / mp.sqrt(2)) / 2 - target, mp.zero)
+    return +root
+
+
+# -- the focal entropy by a nested root search ------------------------------------------------
+
+
+def _log_slope(gamma: mpmath.mpf, y: mpmath.mpf) -> mpmath.mpf:
+    """ln|φ_γ'(q)| at q = e^y < 1: (γ − 1) ln(1 − q) + ln(γ ln(1/q) + (1 − q)/q)."""
+    q = mp.exp(y)
+    one_minus = -mp.expm1(y)
+    return (gamma - 1) * mp.log(one_minus) + mp.log(gamma * -y + one_minus / q)
+
+
+def _cell_log_q(log_a: mpmath.mpf, gamma: mpmath.mpf, ell: mpmath.mpf) -> mpmath.mpf:
+    """y = ln q solving ln a + ln|φ_γ'(e^y)| = ℓ (decreasing in y), by findroot on a bracket."""
+    def equation(y: mpmath.mpf) -> mpmath.mpf:
+        return log_a + _log_slope(gamma, y) - ell
+
+    lo, hi = mp.mpf(-1), mp.mpf(-0.5)
+    while equation(lo) < 0:
+        lo *= 2
+    while equation(hi) > 0:
+        if hi > -mp.mpf(2) ** -(mp.prec - 8):
+            return mp.zero       # q rounds to 1: only with γ = 0 and λ ≤ a
+        hi /= 2
+    if hi < lo:  # pragma: no cover - the equation decreases
+        raise ArithmeticError("no bracket for the cell equation")
+    lo = min(lo, hi)
+    return mp.findroot(equation, (lo, hi), solver="anderson", verify=False)
+
+
+def focal_entropy_minimizer(a: Sequence[Fraction], gamma) -> tuple[list[mpmath.mpf],
+                                                                    mpmath.mpf]:
+    """(q, λ) minimising Σ a_x φ_γ(q_x) over distributions q, a > 0 with ≥ 2 entries.
+
+    A second algorithm: for each λ, q_x(λ) solves a_x |φ_γ'(q_x)| = λ (findroot
+    in ln q); λ solves Σ_x q_x(λ) = 1 (findroot in ln λ on a bracket, Σ q
+    decreasing in λ).  Slow (nested searches) but written from the KKT
+    conditions alone.
+    """
+    with mp.workdps(mp.dps + _GUARD_DPS):
+        g = number(gamma)
+        log_a = [mp.log(number(v)) for v in a]
+
+        def excess(ell: mpmath.mpf) -> mpmath.mpf:
+            return mp.fsum(mp.exp(_cell_log_q(la, g, ell)) for la in log_a) - 1
+
+        lo = hi = max(log_a) + _log_slope(g, -mp.log(len(a)))
+        step = mp.one
+        while excess(lo) < 0:
+            lo -= step
+            step *= 2
+        step = mp.one
+        while excess(hi) > 0:
+            hi += step
+            step *= 2
+        ell = lo if lo == hi else mp.findroot(excess, (lo, hi), solver="anderson",
+                                              verify=False)
+        q = [mp.exp(_cell_log_q(la, g, ell)) for la in log_a]
+        multiplier = mp.exp(ell)
+    return [+x for x in q], +multiplier
