@@ -126,8 +126,16 @@ def run_verify(bug: PlantedBug, claims: Sequence[str]) -> Run:
                time.perf_counter() - started, error)
 
 
+def _strong(entry: dict[str, str]) -> bool:
+    """A not-met claim that refutes the bug: anything but a claim expected to hold that
+    merely turned inconclusive (a check that raised or could not decide is no refutation)."""
+    return not (entry["expected"] == "holds" and entry["status"] == "inconclusive")
+
+
 def _refuted(run: Run) -> bool:
-    return run.error is None and run.exit_status == 1
+    """The run exited 1 for a real refutation (or a disagreeing reference value)."""
+    return run.error is None and run.exit_status == 1 and (
+        any(_strong(entry) for entry in run.not_met) or run.reference_disagreement)
 
 
 def _first_stage_claims(bug: PlantedBug, known: Sequence[str]) -> list[str]:
@@ -147,27 +155,32 @@ def test_bug(bug: PlantedBug, all_claim_ids: Sequence[str], all_claims: bool = F
         rest = [c for c in all_claim_ids if c not in first]
         if not _refuted(runs[-1]) and runs[-1].error is None and rest:
             runs.append(run_verify(bug, rest))
-    last = runs[-1]
-    if _refuted(last):
+    refuting = next((r for r in runs if _refuted(r)), None)
+    if refuting is not None:
         outcome = "refuted"
-    elif last.error is not None:
-        outcome = "error"
+        refuted_by = [f"{m['claim']} ({m['status']})" for m in refuting.not_met
+                      if _strong(m)]
+        if refuting.reference_disagreement:
+            refuted_by.append(REFERENCE_VALUES)
     else:
-        outcome = "survived"
-    refuted_by = [f"{m['claim']} ({m['status']})" for m in last.not_met] if _refuted(last) \
-        else []
-    if _refuted(last) and last.reference_disagreement:
-        refuted_by.append(REFERENCE_VALUES)
+        errors = [r.error for r in runs if r.error is not None]
+        weak = [f"{m['claim']} ({m['status']})" for r in runs for m in r.not_met]
+        outcome = "error" if errors else ("inconclusive" if weak else "survived")
+        refuted_by = []
+    last = runs[-1]
+    error = last.error
+    if outcome == "inconclusive":
+        error = "only inconclusive: " + ", ".join(weak)
     return {
         **bug.as_dict(),
         "outcome": outcome,
         "refuted_by": refuted_by,
-        "stage": "listed claims" if len(runs) == 1 and not all_claims else
-                 ("all claims" if all_claims else "remaining claims"),
+        "stage": "all claims" if all_claims else
+                 ("listed claims" if refuting is runs[0] else "remaining claims"),
         "runs": [{"claims": r.claims or ["(all)"], "exit_status": r.exit_status,
                   "not_met": r.not_met, "reference_disagreement": r.reference_disagreement,
                   "seconds": round(r.seconds, 2), "error": r.error} for r in runs],
-        "error": last.error,
+        "error": error,
         "seconds": round(sum(r.seconds for r in runs), 2),
     }
 
@@ -217,6 +230,7 @@ def run_selftest(bugs: Sequence[PlantedBug], *, jobs: int = 1, all_claims: bool 
             "bugs": len(ordered),
             "refuted": sum(r["outcome"] == "refuted" for r in ordered),
             "survived": [r["id"] for r in ordered if r["outcome"] == "survived"],
+            "inconclusive": [r["id"] for r in ordered if r["outcome"] == "inconclusive"],
             "errors": [r["id"] for r in ordered if r["outcome"] == "error"],
             "seconds": round(seconds, 1),
         },
@@ -251,6 +265,8 @@ def document_markdown(document: dict[str, Any]) -> str:
         f"- bugs: {summary['bugs']}, refuted: {summary['refuted']}, survived: "
         f"{len(summary['survived'])}"
         + (f" ({', '.join(summary['survived'])})" if summary["survived"] else "")
+        + f", only inconclusive: {len(summary['inconclusive'])}"
+        + (f" ({', '.join(summary['inconclusive'])})" if summary["inconclusive"] else "")
         + f", errors: {len(summary['errors'])}"
         + (f" ({', '.join(summary['errors'])})" if summary["errors"] else ""),
         f"- wall time: {summary['seconds']} s with {document['settings']['jobs']} job(s)"

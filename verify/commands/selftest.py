@@ -58,6 +58,8 @@ def _run(args: argparse.Namespace) -> int:
     summary = document["summary"]
     lines = [f"selftest: {summary['refuted']} of {summary['bugs']} planted bugs refuted"
              + (f"; survived: {', '.join(summary['survived'])}" if summary["survived"] else "")
+             + (f"; only inconclusive: {', '.join(summary['inconclusive'])}"
+                if summary["inconclusive"] else "")
              + (f"; errors: {', '.join(summary['errors'])}" if summary["errors"] else "")
              + f" ({summary['seconds']} s)"]
     if written:
