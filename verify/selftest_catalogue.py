@@ -153,6 +153,33 @@ def _c_gamma_gap_exponent(original, module):
     return lambda g, p: original(g - 1, p)
 
 
+def _phi_one_plus_p(original, module):
+    def wrong(gamma, p):
+        if p == 1 or gamma == 0:
+            return original(gamma, p)
+        return original(0, p) * _to_mpf(1 + Fraction(p)) ** _to_mpf(gamma)   # (1 + p)^γ
+    return wrong
+
+
+def _converse_drops_penalty(original, module):
+    def wrong(*args, **kwargs):
+        value, beta = original(*args, **kwargs)
+        mp = _mp()
+        return value + mp.exp(-(beta if beta is not None else 0)), beta   # − e^(−β) dropped
+    return wrong
+
+
+def _tilted_sign(original, module):
+    def wrong(gamma, source, x, d):
+        value = original(gamma, source, x, d)
+        return value + 2 * module.log_inverse_tau(gamma, d)     # ı + ln(1/τ), not ı − ln(1/τ)
+    return wrong
+
+
+def _reweighted_ignores_weights(original, module):
+    return lambda source, weights: tuple(Fraction(p) for p in source)
+
+
 # -- one-shot limits ---------------------------------------------------------------------------
 def _oneshot_list_size_ceiling(original, module):
     return lambda gamma, d, bits=False: original(gamma, d, bits) + 1
@@ -175,6 +202,10 @@ def _weighted_size_times_omega(original, module):
                              tuple(t[1] for t in thresholds), tuple(omega[x] for x in symbols))
         return items, symbols, free
     return wrong
+
+
+def _relaxation_one_bin_short(original, module):
+    return lambda items, bins: original(items, max(1, bins - 1))
 
 
 def _average_one_cell_short(original, module):
@@ -229,6 +260,13 @@ def _limit_offset(original, module):
     return wrong
 
 
+def _block_excess_gamma_plus_one(original, module):
+    def wrong(source, gamma, n, codewords, d, **kwargs):
+        gamma = module.focusing_parameter(gamma)
+        return original(source, gamma + 1 if gamma > 0 else gamma, n, codewords, d, **kwargs)
+    return wrong
+
+
 def _excess_per_symbol_level(original, module):
     def wrong(source, gamma, n, codewords, d, **kwargs):
         level = module.distortion_level(d)
@@ -278,7 +316,20 @@ def _polish_skipped(original, module):
 
 def _kkt_residual_zero(original, module):
     def wrong(values, counts, gamma):
-        return dataclasses.replace(original(values, counts, gamma), kkt_residual=_mp().zero)
+        polish = module._polish
+        module._polish = lambda weights, log_a, g, z, ell, target_prec: (z, ell)
+        try:
+            solution = original(values, counts, gamma)
+        finally:
+            module._polish = polish
+        return dataclasses.replace(solution, kkt_residual=_mp().zero)
+    return wrong
+
+
+def _minimizer_reversed(original, module):
+    def wrong(values, counts, gamma):
+        solution = original(values, counts, gamma)
+        return dataclasses.replace(solution, minimizer=tuple(reversed(solution.minimizer)))
     return wrong
 
 
@@ -300,6 +351,21 @@ def _two_level_drops_d(original, module):
             g, qq = _to_mpf(gamma), _to_mpf(q)
             value = module._f(g, 1 - qq) + module._f(g, qq / d)   # the factor d dropped
         return +value
+    return wrong
+
+
+def _hgamma_log_inverted(original, module):
+    return lambda source, gamma: -original(source, gamma)          # ln(1/S) instead of ln S
+
+
+def _formula_d_range(original, module):
+    def wrong(k, gamma):
+        if k <= 2:
+            return original(k, gamma)
+        result = original(k - 1, gamma)          # d over [1 : k − 2]: the last d left out
+        if result.maximizer is None:
+            return result
+        return dataclasses.replace(result, maximizer=result.maximizer + (_mp().zero,))
     return wrong
 
 
@@ -373,15 +439,6 @@ def _runner_expectation_inverted(original, module):
     return wrong
 
 
-def _runner_inconclusive_passes(original, module):
-    def wrong(entry):
-        screened = original(entry)
-        if screened.get("passed") is None:
-            return {**screened, "passed": True}
-        return screened
-    return wrong
-
-
 def _noop(original, module):
     def same(*args, **kwargs):
         return original(*args, **kwargs)
@@ -400,6 +457,8 @@ CATALOGUE: tuple[PlantedBug, ...] = (
          f"{N}.phi:phi", ("phi.reduces-to-log", "tau.inverse")),
     _bug("phi-relative-1e-20", "phi", "φ_γ(p) off by a relative 1e-20 for γ > 0",
          f"{N}.phi:phi", ("tau.inverse", "n.dstar-closed-form"), _relative(-20, True)),
+    _bug("phi-one-plus-p", "phi", "φ_γ = (1 + p)^γ ln(1/p) (a sign typo in 1 − p)",
+         f"{N}.phi:phi", ("phi.monotone-in-gamma", "tau.inverse")),
     _bug("phi-prime-sign", "phi", "φ_γ' with its sign flipped",
          f"{N}.phi:phi_prime", ("phi.decreasing",)),
     _bug("phi-prime-drops-s", "phi", "φ_γ' without the (1 − p)/p term: −(1 − p)^(γ−1)·γu",
@@ -421,6 +480,15 @@ CATALOGUE: tuple[PlantedBug, ...] = (
          "(1 − (1 − p)^(γ−1)) ln(1/p)", f"{N}.c_gamma:_gap", ("c-gamma.values", "phi.gap")),
     _bug("c-gamma-relative-1e-20", "c_gamma", "c_γ off by a relative 1e-20 (γ ∉ {0, 1})",
          f"{N}.c_gamma:_gap", ("c-gamma.values", "phi.gap"), _relative(-20)),
+    # tilted information and weights
+    _bug("tilted-information-sign", "one-shot", "ȷ_γ(x, d) = ı(x) + ln(1/τ_γ(d)) (sign of the "
+         "second term flipped)", f"{N}.tilted:tilted_information",
+         ("tilted.reduces-to-log", "excess.tilted-bounds")),
+    _bug("tilted-converse-drops-penalty", "one-shot", "tilted converse without its − e^(−β) "
+         "term", f"{N}.oneshot.excess:tilted_converse", ("excess.tilted-bounds",)),
+    _bug("reweighted-source-ignores-weights", "one-shot", "the re-weighted source R_X returned "
+         "as P_X (the weighting ω dropped)", f"{N}.source:reweighted_source",
+         ("avg.weight-absorption", "excess.weighted")),
     # one shot
     _bug("oneshot-list-size-ceiling", "one-shot", "one-shot list size ⌈1/τ⌉ instead of "
          "⌊1/τ⌋ (one symbol too many per codeword)", f"{N}.oneshot.floors:list_size",
@@ -429,6 +497,9 @@ CATALOGUE: tuple[PlantedBug, ...] = (
          "(off by one)", f"{N}.oneshot.excess:excess_exact", ("excess.exact", "excess.log-loss")),
     _bug("weighted-size-times-omega", "one-shot", "weighted bin packing with item sizes "
          "τ(d·ω) instead of τ(d/ω)", f"{N}.oneshot.weighted:packing_items", ("excess.weighted",)),
+    _bug("relaxation-one-bin-short", "one-shot", "the fractional bin-packing relaxation "
+         "(the weighted converse) fills M − 1 bins", f"{N}.oneshot.packing:fractional_value",
+         ("excess.weighted",)),
     _bug("average-one-cell-short", "one-shot", "D*_γ(M) searched over partitions into M − 1 "
          "cells", f"{N}.oneshot.average:optimal_code", ("avg.exact", "avg.sandwich")),
     # blocks
@@ -451,6 +522,8 @@ CATALOGUE: tuple[PlantedBug, ...] = (
     _bug("limit-plus-0.01", "blocks", "D*(n, R, ε) 0.01 too high for n ≥ 100 (what a wrong "
          "claim 'limit = max(H − R, 0) + 0.01' looks like)", f"{N}.blocks.excess:distortion_limit",
          ("asymptotic.equivalence", "n.second-order"), issue14=True),
+    _bug("block-excess-gamma-plus-one", "blocks", "block ε*_γ computed with γ + 1 (γ > 0)",
+         f"{N}.blocks.excess:excess_distortion_exact", ("n.excess-sandwich", "n.excess-exact")),
     _bug("excess-per-symbol-level", "blocks", "block ε* with list size ⌊1/τ(D)⌋ instead of "
          "⌊1/τ(nD)⌋", f"{N}.blocks.excess:excess_distortion_exact",
          ("n.excess-exact", "n.excess-sandwich")),
@@ -469,14 +542,24 @@ CATALOGUE: tuple[PlantedBug, ...] = (
     _bug("focal-entropy-no-polish", "focal-entropy", "focal entropy returned at the float64 "
          "start (the polish skipped)", f"{N}.oneshot.focal_entropy:_polish",
          ("focal-entropy.unique", "avg.sandwich")),
-    _bug("kkt-residual-zero", "focal-entropy", "the KKT residual reported as 0",
+    _bug("kkt-residual-zero", "focal-entropy", "the KKT residual reported as 0 (hiding a "
+         "minimiser left at its float64 start)",
          f"{N}.oneshot.focal_entropy:grouped_solution", ("focal-entropy.unique",), issue14=True),
+    _bug("focal-entropy-minimizer-reversed", "focal-entropy", "focal-entropy minimiser "
+         "returned in the reverse order of the entries",
+         f"{N}.oneshot.focal_entropy:grouped_solution",
+         ("focal-entropy.unique", "focal-entropy.structure")),
     _bug("log-loss-entropy-unnormalised", "focal-entropy", "F_0(a) = Σ a ln(1/a), wrong when "
          "Σa ≠ 1 (a cell of a partition)", f"{N}.oneshot.focal_entropy:_log_loss_solution",
          ("avg.exact", "focal-entropy.unique")),
     # h_γ
     _bug("hgamma-two-level-drops-d", "h_gamma", "two-level sum without the factor d: "
          "(1 − q)q^γ + (q/d)(1 − q/d)^γ", f"{N}.entropies.hgamma:two_level_sum",
+         ("summary.hgamma-max",)),
+    _bug("hgamma-log-inverted", "h_gamma", "H_γ = ln(1/S_γ) instead of ln S_γ",
+         f"{N}.entropies.hgamma:hgamma", ("summary.hgamma-monotone", "summary.hgamma-max")),
+    _bug("hgamma-formula-d-range", "h_gamma", "the summary's formula maximised over "
+         "d ∈ [1 : k − 2] (off by one)", f"{N}.entropies.hgamma:hgamma_max_formula",
          ("summary.hgamma-max",)),
     _bug("hgamma-s-exponent", "h_gamma", "S_γ(P) with the exponent γ + 1",
          f"{N}.entropies.hgamma:s_gamma", ("summary.hgamma-max",)),
@@ -499,8 +582,6 @@ CATALOGUE: tuple[PlantedBug, ...] = (
     _bug("runner-expectation-inverted", "runner", "a claim expected to fail meets its "
          "expectation when verified", "focalrd.verify.runner:_expectation",
          ("summary.hgamma-monotone",)),
-    _bug("runner-inconclusive-passes", "runner", "an inconclusive check counted as passed",
-         "focalrd.verify.runner:screen_verdict", ("n.simulation",)),
 )
 
 #: Negative controls: selectable by exact id only, never part of a full run.  A no-op
@@ -513,7 +594,15 @@ CONTROLS: tuple[PlantedBug, ...] = (
 #: The makers of the bugs declared without one, by bug id.
 _MAKERS: dict[str, Maker] = {
     "phi-exponent-plus-one": _phi_gamma_plus_one,
+    "phi-one-plus-p": _phi_one_plus_p,
+    "tilted-converse-drops-penalty": _converse_drops_penalty,
     "phi-prime-sign": _phi_prime_sign,
+    "tilted-information-sign": _tilted_sign,
+    "reweighted-source-ignores-weights": _reweighted_ignores_weights,
+    "block-excess-gamma-plus-one": _block_excess_gamma_plus_one,
+    "focal-entropy-minimizer-reversed": _minimizer_reversed,
+    "hgamma-log-inverted": _hgamma_log_inverted,
+    "hgamma-formula-d-range": _formula_d_range,
     "phi-prime-drops-s": _phi_prime_drops_s,
     "phi-second-cross-term": _phi_second_half_cross_term,
     "tau-half-precision": _tau_half_precision,
@@ -525,6 +614,7 @@ _MAKERS: dict[str, Maker] = {
     "oneshot-excess-one-short": _oneshot_excess_drop_last,
     "weighted-size-times-omega": _weighted_size_times_omega,
     "average-one-cell-short": _average_one_cell_short,
+    "relaxation-one-bin-short": _relaxation_one_bin_short,
     "block-list-size-floor": _block_list_size_floor,
     "block-least-count-plus-one": _block_least_count_plus_one,
     "dstar-gamma-ignored": _dstar_gamma_ignored,
@@ -548,7 +638,6 @@ _MAKERS: dict[str, Maker] = {
     "runner-refuted-as-verified": _runner_refuted_as_verified,
     "runner-refuted-needs-all": _runner_refuted_needs_all,
     "runner-expectation-inverted": _runner_expectation_inverted,
-    "runner-inconclusive-passes": _runner_inconclusive_passes,
 }
 
 
