@@ -6,6 +6,7 @@ import itertools
 from fractions import Fraction as F
 
 import pytest
+import reference_impl as ref
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mpmath import mp
@@ -24,20 +25,39 @@ from focalrd.numeric.phi import phi
 from focalrd.numeric.source import dispersion, entropy
 
 
-@given(source=binary_sources(), gamma=focusing_parameters(max_value=20),
-       eps=excess_probabilities(), n=st.sampled_from([10, 300, 3000, 10**5]),
-       rate_share=st.fractions(min_value=F(1, 10), max_value=F(3, 2), max_denominator=20))
-@pytest.mark.slow
-@settings(max_examples=25)
-def test_excess_sandwich_d_star(source, gamma, eps, n, rate_share):
-    """D*_0 − c_γ/n ≤ D*_γ ≤ D*_0 (and L* is the same for both)."""
+def _excess_sandwich_d_star(source, gamma, eps, n, rate_share):
+    """D*_0 − c_γ/n ≤ D*_γ ≤ D*_0, and D*_γ − D*_0 = −(1 − (1 − 1/L*)^γ) ln L*/n exactly."""
     mp.dps = 30
     rate = F(round(float(entropy(source)) * 1000), 1000) * rate_share
     focal = distortion_limit(source, gamma, n, None, eps, rate=rate)
     log = distortion_limit(source, 0, n, None, eps, rate=rate)
     slack = mp.mpf(10) ** -25
     assert focal.value <= log.value + slack
-    assert log.value - c_gamma(gamma) / n <= focal.value + slack
+    # c_gamma from the independent reference (the test's own copy)
+    assert log.value - ref.c_gamma(gamma) / n <= focal.value + slack
+    if n <= 300:   # L* from the independent exact sort: the identity to every digit
+        _, ell, _ = ref.dstar(source, gamma, n, ref.codebook_size(n, rate), eps)
+        assert focal.L == log.L == ell
+        with mp.workdps(50):
+            assert abs((focal.value - log.value) + ref.focal_gap(gamma, ell) / n) <= \
+                mp.mpf(10) ** -28 * (focal.value + log.value + mp.mpf(10) ** -40)
+
+
+@given(source=binary_sources(), gamma=focusing_parameters(max_value=20),
+       eps=excess_probabilities(), n=st.sampled_from([10, 100, 300]),
+       rate_share=st.fractions(min_value=F(1, 10), max_value=F(3, 2), max_denominator=20))
+@settings(max_examples=8)
+def test_excess_sandwich_d_star_small_n(source, gamma, eps, n, rate_share):
+    _excess_sandwich_d_star(source, gamma, eps, n, rate_share)
+
+
+@given(source=binary_sources(), gamma=focusing_parameters(max_value=20),
+       eps=excess_probabilities(), n=st.sampled_from([10, 300, 3000, 10**5]),
+       rate_share=st.fractions(min_value=F(1, 10), max_value=F(3, 2), max_denominator=20))
+@pytest.mark.slow
+@settings(max_examples=25)
+def test_excess_sandwich_d_star(source, gamma, eps, n, rate_share):
+    _excess_sandwich_d_star(source, gamma, eps, n, rate_share)
 
 
 @given(source=distributions(min_size=2, max_size=3), gamma=focusing_parameters(max_value=20),
@@ -112,23 +132,31 @@ def test_average_sandwich_with_exact_search(source, gamma, m):
         assert exact <= average_achievability(source, gamma, n, size) + slack
 
 
-@pytest.mark.slow
-def test_average_sandwich_closes_toward_the_distortion_rate_function():
+def _average_sandwich_closes(ns, rates, final_width):
     """Both sides of [n.avg-sandwich] approach max(H(R) − R, 0) as n grows."""
     mp.dps = 20
     source = (F(9, 10), F(1, 10))
-    h = entropy(source)
-    for rate in (F(1, 10), F(1, 5), F(1, 2)):
+    h = ref.entropy(source)
+    for rate in rates:
         limit = max(h - mp.mpf(rate.numerator) / rate.denominator, 0)
         widths = []
-        for n in (50, 400, 2000):
+        for n in ns:
             size = codebook_size(n, rate=rate)
             low = average_converse(source, 2, n, size)
             high = average_achievability(source, 2, n, size)
             assert low <= limit + mp.mpf(1) / n and high >= limit - mp.mpf(1) / n
             widths.append(high - low)
-        assert widths[0] > widths[1] > widths[2]
-        assert widths[2] < 0.1
+        assert all(a > b for a, b in zip(widths, widths[1:], strict=False))
+        assert widths[-1] < final_width
+
+
+def test_average_sandwich_closes_small_n():
+    _average_sandwich_closes((50, 400), (F(1, 10), F(1, 2)), 0.2)
+
+
+@pytest.mark.slow
+def test_average_sandwich_closes_toward_the_distortion_rate_function():
+    _average_sandwich_closes((50, 400, 2000), (F(1, 10), F(1, 5), F(1, 2)), 0.1)
 
 
 def test_average_exact_search_at_gamma_zero_is_entropy_minus_best_partition_entropy():

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 from fractions import Fraction as F
 from pathlib import Path
+from typing import Any
 
 import pytest
 import reference_impl as ref
@@ -99,8 +101,7 @@ GAMMA_BUGS = {"gamma ignored": lambda g: F(0), "gamma + 1": lambda g: g + 1 if g
 
 
 @pytest.mark.parametrize("bug", sorted(GAMMA_BUGS))
-@pytest.mark.parametrize("claim_id", ["n.dstar-closed-form", "n.excess-sandwich",
-                                      "asymptotic.equivalence"])
+@pytest.mark.parametrize("claim_id", sorted(CENTRAL))
 def test_a_wrong_gamma_in_d_star_is_refuted(monkeypatch, bug, claim_id):
     monkeypatch.setattr(blocks, "distortion_limit", _planted_limit(GAMMA_BUGS[bug]))
     evidence = CENTRAL[claim_id](_context(claim_id, effort_cap=2))
@@ -122,6 +123,9 @@ def test_flipped_log_term_of_the_normal_approximation_is_refuted(monkeypatch):
 
     monkeypatch.setattr(blocks, "normal_approximation", flipped)
     evidence = blocks.second_order_bounded(_context("n.second-order", effort_cap=1))
+    assert evidence.passed is False
+    evidence = blocks.asymptotic_equivalence_numeric(_context("asymptotic.equivalence",
+                                                              effort_cap=1))
     assert evidence.passed is False
     # and the real approximation passes the same instances
     monkeypatch.setattr(blocks, "normal_approximation", real)
@@ -215,12 +219,18 @@ def _all_checks():
             for func in entry.checks]
 
 
+@functools.cache
+def _first_runs() -> tuple[tuple[str, Any, dict], ...]:
+    """Every registered check run once: quick, seed 0, effort at most 1 (shared by two tests)."""
+    return tuple((claim_id, func, run_check(func, CheckContext(quick=True, seed=0,
+                                                               claim_id=claim_id, effort_cap=1)))
+                 for claim_id, func in _all_checks())
+
+
 def test_every_claim_check_runs_at_reduced_effort():
-    """Each registered check runs once (quick, effort <= 2) and meets its claim's expectation."""
+    """Each registered check runs once (quick, effort 1) and meets its claim's expectation."""
     refuted_by: dict[str, list[str]] = {}
-    for claim_id, func in _all_checks():
-        entry = run_check(func, CheckContext(quick=True, seed=0, claim_id=claim_id,
-                                             effort_cap=2))
+    for claim_id, _, entry in _first_runs():
         expected = registered_claims()[claim_id].expected
         if expected == "holds":
             assert entry["passed"] is True, (claim_id, entry)
@@ -234,34 +244,98 @@ def test_every_claim_check_runs_at_reduced_effort():
 
 #: Checks whose one run costs seconds (exact engine values to n = 10^7, searches).
 HEAVY = {"asymptotic_equivalence_numeric", "second_order_bounded", "excess_sandwich_sampled",
-         "formula_against_search"}
+         "formula_against_search", "focal_entropy_sampled", "avg_sandwich_sampled"}
 
 
 def _seeded_checks():
-    """(claim id, check) of every claim expected to hold whose evidence depends on the seed."""
-    out = []
-    for claim_id, func in _all_checks():
-        if registered_claims()[claim_id].expected != "holds":
-            continue
-        entry = run_check(func, CheckContext(quick=True, seed=0, claim_id=claim_id,
-                                             effort_cap=1))
-        if entry["level"] in ("sampled", "reference"):
-            out.append((claim_id, func))
-    return out
+    """(claim id, check) of every claim expected to hold with sampled or reference evidence."""
+    return [(claim_id, func) for claim_id, func, entry in _first_runs()
+            if registered_claims()[claim_id].expected == "holds"
+            and entry["level"] in ("sampled", "reference")]
+
+
+#: Effort of a sweep run: 4 samples (hypothesis draws its simplest example first).
+SWEEP_EFFORT = 4
 
 
 def _sweep(seeds: range, heavy_seeds: range) -> None:
     for claim_id, func in _seeded_checks():
         for seed in heavy_seeds if func.__name__ in HEAVY else seeds:
             entry = run_check(func, CheckContext(quick=True, seed=seed, claim_id=claim_id,
-                                                 effort_cap=1))
+                                                 effort_cap=SWEEP_EFFORT))
             assert entry["passed"] is not False, (claim_id, seed, entry)
 
 
 def test_no_true_claim_is_refuted_over_20_seeds():
-    _sweep(range(1, 21), range(1, 2))
+    _sweep(range(2, 22), range(2, 3))
 
 
 @pytest.mark.slow
 def test_no_true_claim_is_refuted_over_200_seeds():
-    _sweep(range(21, 221), range(4, 44))
+    # The heavy checks (engine values to n = 10^7, nested searches) get 20 seeds here.
+    _sweep(range(22, 222), range(3, 23))
+
+
+# -- symbolic and certified checks read the numeric code ---------------------------------------
+
+
+def test_symbolic_check_refutes_a_numeric_function_that_differs_from_its_derivation(monkeypatch):
+    from focalrd.verify.claims import _symbolic_numeric, symbolic_core
+
+    context = _context("phi.decreasing")
+    assert symbolic_core.symbolic_evidence("phi.decreasing", context).passed is True
+    real = _symbolic_numeric.phi_prime
+    monkeypatch.setattr(_symbolic_numeric, "phi_prime",
+                        lambda g, p: real(g, p) * (1 + mp.mpf(10) ** -25))
+    evidence = symbolic_core.symbolic_evidence("phi.decreasing", context)
+    assert evidence.passed is False and evidence.counterexample
+
+
+def test_tau_bracket_has_symbolic_evidence_that_reads_the_numeric_tau(monkeypatch):
+    from focalrd.verify.claims import _symbolic_numeric, symbolic_core
+
+    context = _context("tau.bracket")
+    evidence = symbolic_core.symbolic_tau_bracket(context)
+    assert evidence.passed is True and evidence.level == "symbolic"
+    assert symbolic_core.symbolic_tau_bracket in registered_claims()["tau.bracket"].checks
+    real = _symbolic_numeric.tau
+    monkeypatch.setattr(_symbolic_numeric, "tau",
+                        lambda g, d: real(g, d) * (1 + mp.mpf(10) ** -22))
+    assert symbolic_core.symbolic_tau_bracket(context).passed is False
+
+
+def test_a_step_that_does_not_simplify_to_zero_refutes(monkeypatch):
+    from focalrd.proofs.derivation import Derivation, DerivationError
+    from focalrd.verify.claims._common import symbolic
+
+    def wrong() -> Derivation:
+        import sympy as sp
+
+        x = sp.Symbol("x", positive=True)
+        return Derivation("wrong", "phi.gap").identity("x + 1 = x", x + 1, x)
+
+    with pytest.raises(DerivationError):
+        wrong()
+    evidence = symbolic("a wrong identity", wrong)
+    assert evidence.passed is False and "identity failed" in evidence.details["failed_step"]
+
+
+def test_certified_checks_refute_a_wrong_numeric_tau_and_phi_second(monkeypatch):
+    import importlib
+
+    from focalrd.verify.claims import certified
+
+    # the modules (``focalrd.numeric.tau`` the attribute is the function of that name)
+    tau_module = importlib.import_module("focalrd.numeric.tau")
+    phi_module = importlib.import_module("focalrd.numeric.phi")
+
+    tau_context, convex_context = _context("tau.bracket"), _context("phi.convex")
+    assert certified.tau_numeric_in_certified_enclosure(tau_context).passed is True
+    assert certified.phi_second_in_certified_enclosure(convex_context).passed is True
+    real_t, real_second = tau_module.log_inverse_tau, phi_module.phi_second
+    monkeypatch.setattr(tau_module, "log_inverse_tau",
+                        lambda g, d: real_t(g, d) * (1 + mp.mpf(10) ** -25))
+    monkeypatch.setattr(phi_module, "phi_second",
+                        lambda g, p: real_second(g, p) * (1 + mp.mpf(10) ** -25))
+    assert certified.tau_numeric_in_certified_enclosure(tau_context).passed is False
+    assert certified.phi_second_in_certified_enclosure(convex_context).passed is False

@@ -14,8 +14,20 @@ from focalrd.verify.registry import Evidence
 
 
 def symbolic(method: str, *builders: Callable[[], Any]) -> Evidence:
-    """Symbolic evidence from the derivations that ``builders`` construct (and check)."""
-    return Evidence.symbolic(method, [build() for build in builders])
+    """Symbolic evidence from the derivations that ``builders`` construct (and check).
+
+    A step that fails to check (``DerivationError``: an identity that does not
+    simplify to zero, a sign that cannot be shown) refutes: ``passed=False`` with
+    the failing step, not an inconclusive error.
+    """
+    from focalrd.proofs.derivation import DerivationError
+
+    try:
+        derivations = [build() for build in builders]
+    except DerivationError as error:
+        return Evidence("symbolic", method, False, {"failed_step": str(error)},
+                        counterexample={"failed_step": str(error)})
+    return Evidence.symbolic(method, derivations)
 
 
 def normalised_source(weights: Sequence[int]) -> tuple[Fraction, ...]:
