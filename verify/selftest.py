@@ -7,8 +7,9 @@ and writes its report into a scratch directory.  The bug is *refuted* when that
 run exits with status 1 because a claim did not meet its expectation (or, with
 the reference-value cross-checks, because a reference value disagreed): the
 claims responsible are recorded.  To keep it fast, the claims the catalogue
-lists for the bug run first; only if none of them refutes it do the remaining
-claims run (``all_claims`` runs every claim at once).  A bug that survives every
+lists for the bug run first, one process each, stopping at the first that
+refutes it; only if none does do all the other claims run, in one process
+(``all_claims`` runs every claim at once and records every refutation).  A bug that survives every
 claim, or a run that ends with any other status (a crash is not a refutation),
 fails the self-test.
 
@@ -138,23 +139,29 @@ def _refuted(run: Run) -> bool:
         any(_strong(entry) for entry in run.not_met) or run.reference_disagreement)
 
 
-def _first_stage_claims(bug: PlantedBug, known: Sequence[str]) -> list[str]:
+def _listed_claims(bug: PlantedBug, known: Sequence[str]) -> list[str]:
     listed = [c for c in bug.claims if c in known]
     return listed or [CARRIER_CLAIM]
 
 
 def test_bug(bug: PlantedBug, all_claim_ids: Sequence[str], all_claims: bool = False
              ) -> dict[str, Any]:
-    """Plant ``bug`` and run verify: the listed claims first, then (if needed) the rest."""
+    """Plant ``bug`` and run verify: each listed claim in turn, stopping at the first
+    refutation, then (if none refuted it) every other claim in one run."""
     runs: list[Run] = []
+    rest_run: Run | None = None
     if all_claims:
         runs.append(run_verify(bug, []))
     else:
-        first = _first_stage_claims(bug, all_claim_ids)
-        runs.append(run_verify(bug, first))
-        rest = [c for c in all_claim_ids if c not in first]
+        listed = _listed_claims(bug, all_claim_ids)
+        for claim_id in listed:
+            runs.append(run_verify(bug, [claim_id]))
+            if _refuted(runs[-1]) or runs[-1].error is not None:
+                break
+        rest = [c for c in all_claim_ids if c not in listed]
         if not _refuted(runs[-1]) and runs[-1].error is None and rest:
-            runs.append(run_verify(bug, rest))
+            rest_run = run_verify(bug, rest)
+            runs.append(rest_run)
     refuting = next((r for r in runs if _refuted(r)), None)
     if refuting is not None:
         outcome = "refuted"
@@ -176,7 +183,8 @@ def test_bug(bug: PlantedBug, all_claim_ids: Sequence[str], all_claims: bool = F
         "outcome": outcome,
         "refuted_by": refuted_by,
         "stage": "all claims" if all_claims else
-                 ("listed claims" if refuting is runs[0] else "remaining claims"),
+                 ("remaining claims" if refuting is not None and refuting is rest_run
+                  else "listed claims"),
         "runs": [{"claims": r.claims or ["(all)"], "exit_status": r.exit_status,
                   "not_met": r.not_met, "reference_disagreement": r.reference_disagreement,
                   "seconds": round(r.seconds, 2), "error": r.error} for r in runs],

@@ -6,6 +6,10 @@ the command uses (claims, commands, reports) is imported first, then the bug is
 planted in this process only (:func:`focalrd.verify.selftest_catalogue.apply_bug`),
 then :func:`focalrd.verify.cli.main` runs.  Nothing on disk is modified; run
 ``verify`` with ``--jobs 1`` (worker processes would start without the bug).
+
+Figures decide no verdict and cost more than half of a short run, so matplotlib
+is made unimportable here: the reports are rendered without figures (the
+reference values, which can refute a bug, are still computed).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ def _load_everything() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    sys.modules.setdefault("matplotlib", None)  # type: ignore[arg-type]  # no figures
     if not args:
         print("usage: python -m focalrd.verify.selftest_bootstrap BUG_ID COMMAND [ARGS...]",
               file=sys.stderr)
