@@ -102,6 +102,12 @@ def _read_json(path: Path) -> dict[str, Any] | None:
         return None
 
 
+def _short_check(entry: dict[str, Any]) -> str:
+    """``module.function`` of a check, without the package and the registration closure."""
+    name = str(entry.get("check", "?")).removeprefix("focalrd.verify.claims.")
+    return name.replace("._register.<locals>", "")
+
+
 def run_verify(bug: PlantedBug, claims: Sequence[str]) -> Run:
     """Run ``focalrd verify --quick --only CLAIMS`` (every claim if empty) with ``bug`` planted."""
     started = time.perf_counter()
@@ -116,7 +122,10 @@ def run_verify(bug: PlantedBug, claims: Sequence[str]) -> Run:
                        f"verify did not finish within {RUN_TIMEOUT_SECONDS} s")
         report = _read_json(out_dir / "report.json")
         table = _read_json(out_dir / "reference_values.json")
-        not_met = [{"claim": c["id"], "status": c["status"], "expected": c["expected"]}
+        not_met = [{"claim": c["id"], "status": c["status"], "expected": c["expected"],
+                    "undecided_checks": sum(e.get("passed") is None for e in c["evidence"]),
+                    "refuting_checks": [_short_check(e) for e in c["evidence"]
+                                        if e.get("passed") is False]}
                    for c in (report or {}).get("claims", []) if not c.get("met")]
         disagreement = table is not None and table.get("agreed") is False
         error = None
@@ -128,9 +137,11 @@ def run_verify(bug: PlantedBug, claims: Sequence[str]) -> Run:
 
 
 def _strong(entry: dict[str, str]) -> bool:
-    """A not-met claim that refutes the bug: anything but a claim expected to hold that
-    merely turned inconclusive (a check that raised or could not decide is no refutation)."""
-    return not (entry["expected"] == "holds" and entry["status"] == "inconclusive")
+    """A not-met claim that refutes the bug: refuted though expected to hold, verified
+    though expected to fail, ...; never an inconclusive claim (a check that raised or could
+    not decide is no refutation), unless every one of its checks decided (then the
+    inconclusive status itself is wrong: the verdict machinery is at fault)."""
+    return entry["status"] != "inconclusive" or entry.get("undecided_checks") == 0
 
 
 def _refuted(run: Run) -> bool:
@@ -165,8 +176,9 @@ def test_bug(bug: PlantedBug, all_claim_ids: Sequence[str], all_claims: bool = F
     refuting = next((r for r in runs if _refuted(r)), None)
     if refuting is not None:
         outcome = "refuted"
-        refuted_by = [f"{m['claim']} ({m['status']})" for m in refuting.not_met
-                      if _strong(m)]
+        refuted_by = [f"{m['claim']} ({m['status']}"
+                      + (f": {', '.join(m['refuting_checks'])})" if m["refuting_checks"] else ")")
+                      for m in refuting.not_met if _strong(m)]
         if refuting.reference_disagreement:
             refuted_by.append(REFERENCE_VALUES)
     else:
@@ -266,9 +278,12 @@ def document_markdown(document: dict[str, Any]) -> str:
         "",
         "Each row is a small, realistic bug planted in a fresh `focalrd verify --quick` "
         "process (the working tree is not modified); *refuted by* lists the claims that did "
-        "not meet their expectation in that run (status in brackets).  The claims the "
-        "catalogue lists for a bug run first; the rest only if none of them refutes it.  "
-        "Catalogue: `verify/selftest_catalogue.py`.",
+        "not meet their expectation in that run (status and refuting checks in brackets; "
+        "*reference-values*: a reference value disagreed with its second method).  The "
+        "claims the catalogue lists for a bug run first, one at a time, stopping at the "
+        "first that refutes it; the others only if none does.  A claim that merely turned "
+        "inconclusive (a check raised) is no refutation.  Catalogue: "
+        "`verify/selftest_catalogue.py`; figures are not drawn in these runs.",
         "",
         f"- bugs: {summary['bugs']}, refuted: {summary['refuted']}, survived: "
         f"{len(summary['survived'])}"
