@@ -258,8 +258,12 @@ def run_selftest(bugs: Sequence[PlantedBug], *, jobs: int = 1, all_claims: bool 
 
 
 def passed(document: dict[str, Any]) -> bool:
-    """Every bug was refuted (controls excluded: a control is expected to survive)."""
-    return all(r["outcome"] == "refuted" for r in document["bugs"] if r["area"] != "control")
+    """Every catalogued bug was refuted, and every negative control survived.
+
+    A control changes nothing; if verify "refuted" it, verify fails on correct code.
+    """
+    return all(r["outcome"] == ("survived" if r["area"] == "control" else "refuted")
+               for r in document["bugs"])
 
 
 # -- reports -----------------------------------------------------------------------------------

@@ -86,8 +86,9 @@ COMMAND = Command(
                 "`focalrd verify --quick` in a fresh process with the bug applied at start-up "
                 "(nothing on disk is modified) and record which claims refuted it.  Writes "
                 "selftest.json and selftest.md (with a fingerprint of the claim checks and the "
-                "catalogue).  Exit status 0 when every bug was refuted, 1 when one survived or "
-                "its run failed, 2 on usage errors.",
+                "catalogue).  Exit status 0 when every bug was refuted (and every selected "
+                "negative control, e.g. control-no-op, survived), 1 otherwise, 2 on usage "
+                "errors.",
     add_arguments=_add_arguments,
     run=_run,
     order=85,
