@@ -116,3 +116,25 @@ def test_selftest_end_to_end(tmp_path):
     assert json.loads((out / "selftest.json").read_text()) == document
     assert "control-no-op" in (out / "selftest.md").read_text()
     assert "[3/3]" in done.stderr  # progress on stderr
+
+
+def _run(exit_status, *not_met, disagreement=False):
+    from focalrd.verify.selftest import Run
+
+    return Run(["x"], exit_status, list(not_met), disagreement, 0.0)
+
+
+def test_only_a_decided_verdict_refutes_a_bug():
+    from focalrd.verify.selftest import _refuted
+
+    refuted = {"claim": "a", "status": "refuted", "expected": "holds", "undecided_checks": 0}
+    raised = {"claim": "a", "status": "inconclusive", "expected": "holds",
+              "undecided_checks": 1}
+    mislabelled = {"claim": "b", "status": "inconclusive", "expected": "fails",
+                   "undecided_checks": 0}
+    assert _refuted(_run(1, refuted))
+    assert not _refuted(_run(1, raised))          # a check that raised is no refutation
+    assert _refuted(_run(1, raised, mislabelled))  # every check decided: the status is wrong
+    assert _refuted(_run(1, disagreement=True))    # a reference value disagreed
+    assert not _refuted(_run(0))
+    assert not _refuted(_run(4, refuted))         # an internal error is not a verdict
