@@ -155,7 +155,7 @@ def _listed_claims(bug: PlantedBug, known: Sequence[str]) -> list[str]:
     return listed or [CARRIER_CLAIM]
 
 
-def test_bug(bug: PlantedBug, all_claim_ids: Sequence[str], all_claims: bool = False
+def check_bug(bug: PlantedBug, all_claim_ids: Sequence[str], all_claims: bool = False
              ) -> dict[str, Any]:
     """Plant ``bug`` and run verify: each listed claim in turn, stopping at the first
     refutation, then (if none refuted it) every other claim in one run."""
@@ -225,7 +225,7 @@ def run_selftest(bugs: Sequence[PlantedBug], *, jobs: int = 1, all_claims: bool 
         progress(f"selftest: {len(bugs)} planted bugs, {jobs} at a time, each in a fresh "
                  f"`focalrd verify --quick` process")
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(test_bug, bug, claim_ids, all_claims): bug for bug in bugs}
+        futures = {pool.submit(check_bug, bug, claim_ids, all_claims): bug for bug in bugs}
         for future in as_completed(futures):
             bug = futures[future]
             result = future.result()
