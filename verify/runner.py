@@ -24,18 +24,22 @@ the values of the keys named ``"seconds"`` and ``"created"``.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import hashlib
 import importlib
 import importlib.util
+import io
 import json
 import multiprocessing
 import os
 import random
+import signal
 import sys
+import threading
 import time
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -136,8 +140,12 @@ def load_user_module(spec: str) -> ModuleType:
         module = importlib.util.module_from_spec(module_spec)
         sys.modules[name] = module
         try:
-            module_spec.loader.exec_module(module)
-        except Exception as error:
+            with _stdout_to_stderr():
+                module_spec.loader.exec_module(module)
+        except RunInterrupted:
+            del sys.modules[name]
+            raise
+        except BaseException as error:  # sys.exit at import too: the module did not load
             del sys.modules[name]
             raise _import_failure(spec, error) from None
         return module
@@ -146,21 +154,32 @@ def load_user_module(spec: str) -> ModuleType:
     if spec in sys.modules:
         return sys.modules[spec]
     try:
-        try:
-            return importlib.import_module(spec)
-        except ModuleNotFoundError as error:
-            # The console script does not put the working directory on sys.path;
-            # a user naming a module there expects it to be found.
-            if error.name != spec.split(".")[0] or os.getcwd() in sys.path:
-                raise
-            sys.path.insert(0, os.getcwd())
-            return importlib.import_module(spec)
+        with _stdout_to_stderr():
+            try:
+                return importlib.import_module(spec)
+            except ModuleNotFoundError as error:
+                # The console script does not put the working directory on sys.path;
+                # a user naming a module there expects it to be found.
+                if error.name != spec.split(".")[0] or os.getcwd() in sys.path:
+                    raise
+                sys.path.insert(0, os.getcwd())
+                return importlib.import_module(spec)
     except ModuleNotFoundError as error:
         if error.name and spec.startswith(error.name):
             raise InvalidInputError("claims", f"{accepted} (module not found)", spec) from None
         raise _import_failure(spec, error) from None
-    except Exception as error:
+    except RunInterrupted:
+        raise
+    except BaseException as error:  # sys.exit at import too: the module did not load
+        sys.modules.pop(spec, None)
         raise _import_failure(spec, error) from None
+
+
+@contextlib.contextmanager
+def _stdout_to_stderr() -> Iterator[None]:
+    """Send what a user module prints while it is imported to stderr (stdout is for --json)."""
+    with contextlib.redirect_stdout(sys.stderr):
+        yield
 
 
 def _identifier(text: str) -> str:
@@ -168,16 +187,27 @@ def _identifier(text: str) -> str:
 
 
 def _import_failure(spec: str, error: BaseException) -> InvalidInputError:
-    reason = " ".join(f"{type(error).__name__}: {error}".split())
+    if isinstance(error, SystemExit):
+        reason = f"it called sys.exit({error.code!r}) while being imported"
+    else:
+        reason = " ".join(f"{type(error).__name__}: {error}".split()).rstrip(": ")
     return InvalidInputError("claims", f"a module that imports cleanly ({reason})", spec)
 
 
 def split_patterns(text: str | Sequence[str] | None) -> tuple[str, ...]:
-    """``--only`` patterns: comma-separated glob patterns (empty: every claim)."""
+    """``--only`` patterns: comma-separated glob patterns (None: every claim).
+
+    Given but empty (``--only ''``, ``--only ','``) is a usage error, not "every claim".
+    """
     if text is None:
         return ()
     items = [text] if isinstance(text, str) else list(text)
-    return tuple(p.strip() for item in items for p in item.split(",") if p.strip())
+    patterns = tuple(p.strip() for item in items for p in item.split(",") if p.strip())
+    if not patterns:
+        raise InvalidInputError("only", "a non-empty comma-separated list of glob patterns "
+                                "(e.g. 'phi.*,tau.bracket'; omit --only to run every claim)",
+                                ",".join(items))
+    return patterns
 
 
 def select_claims(patterns: Sequence[str] = ()) -> list[Claim]:
@@ -200,34 +230,68 @@ def check_name(func: Check) -> str:
     return f"{module}.{getattr(func, '__qualname__', repr(func))}"
 
 
+#: Most characters of a check's stdout kept in its evidence.
+MAX_CAPTURED = 2000
+
+
 def run_check(func: Check, context: CheckContext) -> dict[str, Any]:
-    """Run one check; an exception or a wrong return value becomes inconclusive evidence."""
+    """Run one check; whatever goes wrong becomes inconclusive evidence naming it.
+
+    A check that raises, calls ``sys.exit`` (any code), raises another
+    ``BaseException`` (a ``KeyboardInterrupt`` of its own, say) or returns
+    something other than Evidence failed to run: its evidence is inconclusive
+    and the run goes on.  Only a real interrupt of the run
+    (:class:`RunInterrupted`) propagates.  The check's stdout is captured (stdout
+    carries the ``--json`` document alone); a check that printed is inconclusive
+    too, and its output is kept under ``"stdout"``.
+    """
     started = time.perf_counter()
     interval_prec = iv.prec
     _seed_global_generators(f"{context.seed}:{context.claim_id}:{check_name(func)}")
     # Each check gets its own random streams (ctx.rng, ctx.seed_for), fixed by its name.
     context = replace(context, check=check_name(func))
+    captured = io.StringIO()
     try:
-        with mp.workdps(context.dps):
+        with mp.workdps(context.dps), contextlib.redirect_stdout(captured):
             evidence = func(context)
         if not isinstance(evidence, Evidence):
             raise TypeError(f"the check returned {type(evidence).__name__}, not Evidence")
         # A non-boolean verdict, or a pass on no sample, is inconclusive.
         entry = screen_verdict(evidence.as_dict())
+    except RunInterrupted:
+        raise
+    except SystemExit as error:  # sys.exit in a check ends the check, not the run
+        entry = _did_not_run(func, f"the check called sys.exit({error.code!r})", error)
     except Exception as error:  # a failing check must not stop the run
-        where = _blame(func, error)
         message = " ".join(f"{type(error).__name__}: {error}".split())
-        entry = {"level": declared_level(func) or "unknown",
-                 "method": (func.__doc__ or check_name(func)).strip().splitlines()[0],
-                 "passed": None,
-                 "why": f"the check raised {message} "
-                        f"(at {Path(where.filename).name}:{where.lineno})"}
+        entry = _did_not_run(func, f"the check raised {message}", error)
+    except BaseException as error:  # KeyboardInterrupt of its own, GeneratorExit, ...
+        message = " ".join(f"{type(error).__name__}: {error}".split()).rstrip(": ")
+        entry = _did_not_run(func, f"the check raised {message}", error)
     finally:
         iv.prec = interval_prec  # a check must not change the next one's precision
     entry = jsonable(entry)
+    output = captured.getvalue()
+    if output:
+        entry["stdout"] = output[:MAX_CAPTURED] + (
+            f"... ({len(output)} characters in all)" if len(output) > MAX_CAPTURED else "")
+        if entry.get("passed") is not None:
+            entry["passed"] = None
+            entry["why"] = (f"the check printed {len(output)} characters to stdout (a check "
+                            "returns Evidence; its output is under 'stdout')")
     entry["check"] = check_name(func)
     entry["seconds"] = round(time.perf_counter() - started, 4)
     return entry
+
+
+def _did_not_run(func: Check, reason: str, error: BaseException) -> dict[str, Any]:
+    """The inconclusive evidence of a check that failed to run, and where it failed."""
+    where = _blame(func, error)
+    place = f" (at {Path(where.filename).name}:{where.lineno})" if where is not None else ""
+    return {"level": declared_level(func) or "unknown",
+            "method": (func.__doc__ or check_name(func)).strip().splitlines()[0],
+            "passed": None,
+            "why": reason + place}
 
 
 def _seed_global_generators(text: str) -> None:
@@ -242,12 +306,12 @@ def _seed_global_generators(text: str) -> None:
         sys.modules["numpy"].random.seed(int.from_bytes(digest[:4], "big"))
 
 
-def _blame(func: Check, error: BaseException) -> traceback.FrameSummary:
+def _blame(func: Check, error: BaseException) -> traceback.FrameSummary | None:
     """The innermost traceback frame in the check's own file (else the innermost)."""
     frames = traceback.extract_tb(error.__traceback__)
     own_file = getattr(getattr(func, "__code__", None), "co_filename", None)
     own = [frame for frame in frames if frame.filename == own_file]
-    return (own or frames)[-1]
+    return (own or frames)[-1] if (own or frames) else None
 
 
 def run_claim(claim_id: str, settings: RunSettings) -> dict[str, Any]:
@@ -307,15 +371,53 @@ def _expectation(expected: str, status: str) -> tuple[bool, str]:
     return False, f"expected to fail, but {status}"
 
 
-# -- parallel workers ------------------------------------------------------------------------
+# -- interrupts and parallel workers -------------------------------------------------------
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """The run was stopped by SIGINT or SIGTERM (``signum``); exit status 128 + signum."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def interruptible() -> Iterator[None]:
+    """While the run lasts, SIGINT and SIGTERM raise :class:`RunInterrupted` in the main thread.
+
+    So a check's own ``KeyboardInterrupt`` (inconclusive evidence) is told apart from
+    Ctrl-C, and SIGTERM unwinds like Ctrl-C: the worker pool is stopped and no report
+    file is replaced.  Outside the main thread nothing is installed.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise RunInterrupted(signum)
+
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _init_worker(modules: tuple[str, ...]) -> None:
+    # Ctrl-C reaches the whole process group: the parent stops the workers, which
+    # must not take it for a check's own KeyboardInterrupt.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     load_claims(modules)
 
 
 def _run_in_worker(claim_id: str, settings: RunSettings) -> dict[str, Any]:
     return run_claim(claim_id, settings)
+
+
+#: Seconds a worker gets to exit after SIGTERM before it is killed.
+_WORKER_GRACE = 2.0
 
 
 def _run_parallel(claims: list[Claim], settings: RunSettings,
@@ -324,9 +426,9 @@ def _run_parallel(claims: list[Claim], settings: RunSettings,
     workers = min(settings.jobs, len(claims))
     # spawn: every worker imports focalrd afresh and re-loads the user modules.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                             initializer=_init_worker,
-                             initargs=(settings.claims_modules,)) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=_init_worker, initargs=(settings.claims_modules,))
+    try:
         futures = {pool.submit(_run_in_worker, c.id, settings): c for c in claims}
         for future in as_completed(futures):
             claim = futures[future]
@@ -338,7 +440,27 @@ def _run_parallel(claims: list[Claim], settings: RunSettings,
             records[claim.id] = record
             if progress is not None:
                 progress.finished(record)
+    except BaseException:  # interrupted: stop the workers now, not after their claims
+        _stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
     return [records[c.id] for c in claims]
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Terminate every worker of ``pool`` (then kill the stragglers) and drop its queue."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError):
+            process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + _WORKER_GRACE
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError):
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+                process.join(1.0)
 
 
 # -- the run -------------------------------------------------------------------------------------
@@ -348,26 +470,28 @@ def run(settings: RunSettings, progress: Progress | bool | None = None) -> dict[
     """Load and select the claims, run them, and return the report document.
 
     ``progress``: a :class:`Progress`, True for one on stderr, or None/False.
+    SIGINT or SIGTERM during the run raises :class:`RunInterrupted` (a
+    KeyboardInterrupt) once every worker process has been stopped.
     """
     started = time.perf_counter()
-    load_errors = load_claims(settings.claims_modules)
-    claims = select_claims(settings.only)
-    if progress is True:
-        progress = Progress(len(claims))
-    elif progress is False:
-        progress = None
-    if settings.jobs > 1 and len(claims) > 1:
-        records = _run_parallel(claims, settings, progress)
-    else:
-        records = []
-        for claim in claims:
-            if progress is not None:
-                progress.started(claim.id)
-            records.append(run_claim(claim.id, settings))
-            if progress is not None:
-                progress.finished(records[-1])
-    if progress is not None:
-        progress.close()
+    with interruptible():
+        load_errors = load_claims(settings.claims_modules)
+        claims = select_claims(settings.only)
+        shown = Progress(len(claims)) if progress is True else (progress or None)
+        try:
+            if settings.jobs > 1 and len(claims) > 1:
+                records = _run_parallel(claims, settings, shown)
+            else:
+                records = []
+                for claim in claims:
+                    if shown is not None:
+                        shown.started(claim.id)
+                    records.append(run_claim(claim.id, settings))
+                    if shown is not None:
+                        shown.finished(records[-1])
+        finally:
+            if shown is not None:
+                shown.close()
     return {
         "schema": SCHEMA,
         "focalrd_version": __version__,

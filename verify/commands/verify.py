@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import signal
 import sys
+from collections.abc import Iterator
 
 from focalrd.numeric.exact import positive_integer
 from focalrd.numeric.precision import DEFAULT_DPS, MAX_DPS, check_dps
 from focalrd.verify.commands import Command
+from focalrd.verify.files import check_output_directory
 from focalrd.verify.reporting.model import plural
 from focalrd.verify.runner import (
+    RunInterrupted,
     RunSettings,
     document_json,
-    prepare_output_directory,
+    interruptible,
     run,
     split_patterns,
-    write_report,
 )
 
 EXIT_NOT_MET = 1
@@ -53,23 +58,50 @@ def settings_from_arguments(args: argparse.Namespace) -> RunSettings:
                        only=split_patterns(args.only), claims_modules=tuple(args.claims))
 
 
+@contextlib.contextmanager
+def _stdout_reserved(reserve: bool) -> Iterator[None]:
+    """With ``--json``, stdout carries the document alone: during the run, whatever is
+    written to stdout (by user claims at import, C code, worker processes) goes to stderr."""
+    if not reserve:
+        yield
+        return
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+        os.dup2(2, 1)
+    except OSError:  # no usable file descriptor 1: the Python-level redirection suffices
+        saved = None
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    finally:
+        if saved is not None:
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
 def _run(args: argparse.Namespace) -> int:
     settings = settings_from_arguments(args)
-    out_dir = prepare_output_directory(args.out)
-    document = run(settings, progress=True)
-    for failure in document["load_errors"]:
-        print(f"focalrd: warning: claims module {failure['module']} failed to import "
-              f"({failure['error']}); its checks did not run, so the run does not meet "
-              f"its expectation", file=sys.stderr)
-    report = write_report(document, out_dir)
-    written = [report]
-    from focalrd.verify.reporting import render_reports
-
+    out_dir = check_output_directory(args.out)  # creates nothing: a refused run leaves no trace
     try:
-        written += list(render_reports(document, out_dir))
-    except Exception as error:  # report.json is written; say what else failed
-        print(f"focalrd: warning: rendering the reports failed: {type(error).__name__}: "
-              f"{' '.join(str(error).split())}", file=sys.stderr)
+        with interruptible(), _stdout_reserved(args.json):
+            document = run(settings, progress=True)
+            for failure in document["load_errors"]:
+                print(f"focalrd: warning: claims module {failure['module']} failed to import "
+                      f"({failure['error']}); its checks did not run, so the run does not "
+                      f"meet its expectation", file=sys.stderr)
+            from focalrd.verify.reporting import render_reports
+
+            # report.json and the rendered reports are installed as one set, or not at
+            # all: a failure (exit 2 for an unusable directory, 4 for a bug) or an
+            # interrupt leaves the previous set.
+            written = render_reports(document, out_dir,
+                                     report_json=document_json(document).encode("ascii"))
+    except RunInterrupted as stop:
+        print(f"focalrd: interrupted by {signal.Signals(stop.signum).name}; every worker "
+              f"stopped, the reports in {out_dir} are unchanged", file=sys.stderr)
+        return 128 + stop.signum
+    written = [written[-1], *written[:-1]]  # report.json first in the list shown
     summary = document["summary"]
     lines = [
         f"{plural(summary['claims'], 'claim')}: {summary['verified']} verified, "
@@ -95,7 +127,9 @@ COMMAND = Command(
                 "(verified, refuted with a minimised counterexample, or inconclusive with why) "
                 "and the evidence: symbolic, certified, exhaustive, sampled or reference.  "
                 "Exit status 0 when every claim met its expectation, 1 otherwise, 2 on usage "
-                "errors.",
+                "errors or an unusable output directory, 4 on an internal error, 130 on "
+                "Ctrl-C (SIGINT) and 143 on SIGTERM (every worker stopped, the previous "
+                "reports left as they were).",
     add_arguments=_add_arguments,
     run=_run,
     order=10,

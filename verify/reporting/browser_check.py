@@ -130,6 +130,21 @@ def _judge(probe: dict[str, Any]) -> list[str]:
     return problems
 
 
+def dump_dom(page: Path, chromium: str | None = None, timeout: float = 120.0) -> str:
+    """The DOM of ``page`` (loaded as it is, offline) after its load event, as HTML text.
+
+    Used to check that a page runs no script: whatever a script changed
+    (attributes, title, inserted nodes) shows in the dump.
+    """
+    chromium = chromium or find_chromium()
+    if chromium is None:
+        raise FileNotFoundError("Chromium not found (set FOCALRD_CHROMIUM or install chromium)")
+    with tempfile.TemporaryDirectory(prefix="focalrd-browser-") as work:
+        return _run(chromium, ["--virtual-time-budget=5000", "--dump-dom",
+                               Path(page).resolve().as_uri()],
+                    str(Path(work) / "profile"), timeout)
+
+
 def check_report(report: Path, chromium: str | None = None, screenshot: Path | None = None,
                  timeout: float = 120.0) -> BrowserCheck:
     """Load ``report`` offline in headless Chromium and report what rendered."""

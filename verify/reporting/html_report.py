@@ -2,12 +2,15 @@
 
 No network references of any kind: the style sheet is inlined, mathematics is
 MathML produced in Python (:mod:`.mathml`), figures are PNG data URIs, and
-there are no scripts.  A table of contents links every section and claim.
+there are no scripts.  Every text taken from the document is escaped, and the
+finished page is audited against fixed allow-lists (:mod:`.sanitize`) before
+it is returned.  A table of contents links every section and claim.
 """
 
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Mapping, Sequence
 from html import escape
 from importlib import resources
@@ -18,6 +21,7 @@ from focalrd.verify.reporting import model
 from focalrd.verify.reporting.figures import Figure
 from focalrd.verify.reporting.mathml import math_html, text_with_math_html
 from focalrd.verify.reporting.reference import ReferenceTable
+from focalrd.verify.reporting.sanitize import audit_html
 
 
 def stylesheet() -> str:
@@ -34,7 +38,8 @@ def _e(value: Any) -> str:
 
 
 def _badge(word: str, kind: str | None = None) -> str:
-    css = (kind or word).lower().replace(" ", "-")
+    # A CSS class from a fixed alphabet, whatever the document says the status is.
+    css = re.sub(r"[^a-z0-9-]+", "-", (kind or word).lower())[:40].strip("-") or "unknown"
     return f'<span class="badge {escape(css)}">{escape(word)}</span>'
 
 
@@ -260,7 +265,7 @@ def render_html(document: Mapping[str, Any], figures: Sequence[Figure],
                ) if failures else ""
     claims = "".join(_claim(c, a) for c, a in zip(model.claims(document),
                                                     model.anchors(document), strict=True))
-    return (
+    page = (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>focalrd verification report</title>"
@@ -271,3 +276,12 @@ def render_html(document: Mapping[str, Any], figures: Sequence[Figure],
         f"{_figures(figures)}{_reference(reference)}{_environment(document)}"
         "</main></div></body></html>\n"
     )
+    problems = audit_html(page)
+    if problems:  # a bug in the templates or the MathML cleaner: never ship such a page
+        raise UnsafePage(f"report.html would contain markup outside the allow-list: "
+                         f"{'; '.join(problems[:3])}")
+    return page
+
+
+class UnsafePage(RuntimeError):
+    """The rendered page failed :func:`.sanitize.audit_html` (a bug, not bad input)."""

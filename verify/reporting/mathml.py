@@ -8,6 +8,12 @@ converter raises, or leaves an unknown ``\\command`` in its output — is shown 
 its LaTeX source in a ``<code>`` element instead, so a report never shows wrong
 mathematics silently.  Every ``<math>`` element carries its LaTeX source in
 ``alttext`` (screen readers; copy and paste).
+
+The converter's output is not trusted (it copies ``\\text{...}`` verbatim and
+turns ``\\href`` into links): the source is converted with ``<``, ``>`` and
+entity-like ``&`` replaced by placeholders, and the result is rebuilt by
+:func:`.sanitize.clean_mathml` from allow-listed MathML elements and attributes
+only, so text in a formula stays text.  A formula it rejects is shown as source.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
+
+from focalrd.verify.reporting.sanitize import UnsafeMarkup, clean_mathml, protect_latex
 
 _INLINE_MATH = re.compile(r"\$([^$]+)\$")
 # An unknown command survives conversion as text such as <mi>\foo</mi>.
@@ -38,7 +46,7 @@ def to_mathml(latex: str, display: bool = False) -> str | None:
     if not source:
         return None
     try:
-        mathml = convert(_OPERATOR_NAMES.sub(r"\\operatorname{\1}", source),
+        mathml = convert(protect_latex(_OPERATOR_NAMES.sub(r"\\operatorname{\1}", source)),
                          display="block" if display else "inline")
     except Exception:  # noqa: BLE001 - the converter raises many types on bad input
         return None
@@ -46,8 +54,10 @@ def to_mathml(latex: str, display: bool = False) -> str | None:
         return None
     # Stray '&' (alignment marks) are not valid markup inside MathML token elements.
     mathml = re.sub(r"&(?!#x?[0-9A-Fa-f]+;|[A-Za-z]+;)", "&amp;", mathml)
-    alt = html.escape(source, quote=True)
-    return mathml.replace("<math ", f'<math alttext="{alt}" ', 1)
+    try:
+        return clean_mathml(mathml, source)
+    except UnsafeMarkup:
+        return None
 
 
 def math_html(latex: str, display: bool = False) -> str:

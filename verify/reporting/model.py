@@ -126,8 +126,8 @@ def anchors(document: Mapping[str, Any]) -> list[str]:
     used: set[str] = set()
     result = []
     for index, claim in enumerate(claims(document)):
-        base = "claim-" + (re.sub(r"[^a-z0-9]+", "-", text(claim.get("id")).lower()).strip("-")
-                           or str(index + 1))
+        slug = re.sub(r"[^a-z0-9]+", "-", text(claim.get("id")).lower())[:80].strip("-")
+        base = "claim-" + (slug or str(index + 1))
         anchor, suffix = base, 2
         while anchor in used:
             anchor, suffix = f"{base}-{suffix}", suffix + 1

@@ -418,9 +418,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``python -m focalrd.verify.reporting.reference [PATH]``: regenerate the table."""
     args = list(sys.argv[1:] if argv is None else argv)
     path = Path(args[0] if args else "reports/reference_values.json")
-    from focalrd.verify.files import prepare_output_directory
+    from focalrd.verify.files import check_output_directory
 
-    prepare_output_directory(path.parent)  # an unwritable target fails before the work
+    check_output_directory(path.parent, parameter="reference-values")  # fail before the work
     table = compute_table()
     if not table.trustworthy:
         failed = [v.key for v in table.values if not v.agreed]
