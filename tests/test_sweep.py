@@ -342,3 +342,31 @@ def test_kill_9_of_the_client_loses_only_points_in_flight(tmp_path):
     assert sum(r["run"] == 2 for r in rows) == 12 - len(kept)
     first = {r["inputs"]: r["finished"] for r in kept}
     assert all(first[r["inputs"]] == r["finished"] for r in rows if r["run"] == 1)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum, to_group", [(signal.SIGINT, True), (signal.SIGTERM, False)])
+def test_ctrl_c_stops_the_local_cluster_quietly(tmp_path, signum, to_group):
+    import psutil
+
+    (tmp_path / "slow.toml").write_text(SLOW_SPEC)
+    store = tmp_path / "sweeps" / "slow"
+    client = subprocess.Popen([*FOCALRD, "sweep", "slow.toml", "--workers", "2"],
+                              cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              text=True, start_new_session=True)
+    try:
+        _wait_for_rows(store, 1, client)
+        children = psutil.Process(client.pid).children(recursive=True)
+        if to_group:  # Ctrl-C on a terminal reaches every process of the group
+            os.killpg(client.pid, signum)
+        else:
+            client.send_signal(signum)
+        _, stderr = client.communicate(timeout=120)
+        _, alive = psutil.wait_procs(children, timeout=30)
+    finally:
+        _stop(client)
+    assert client.returncode == 128 + signum
+    assert not alive, [p.cmdline() for p in alive]
+    assert "Traceback" not in stderr and f"interrupted by {signum.name}" in stderr
+    assert stderr.strip().splitlines()[-1].startswith("focalrd: sweep interrupted")
+    assert all(r["status"] == "ok" for r in store_rows(store))

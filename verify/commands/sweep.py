@@ -125,8 +125,15 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
         finally:
             client.close()
         return
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.ERROR)
+    # Started with SIGINT ignored, which the worker processes inherit (and the preload
+    # sets again in a worker a nanny restarts): Ctrl-C is the client's to handle.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=logging.ERROR,
+                               preload=["focalrd.verify._dask_worker"])
+    finally:
+        signal.signal(signal.SIGINT, previous)
     try:
         client = Client(cluster)
         try:
