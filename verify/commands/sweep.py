@@ -130,7 +130,7 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR,
+                               dashboard_address=None, silence_logs=logging.CRITICAL,
                                preload=["focalrd.verify._dask_worker"])
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -139,6 +139,8 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
         try:
             yield client
         finally:
+            # Stopping a cluster mid-task makes Dask log lost connections: expected here.
+            logging.getLogger("distributed").setLevel(logging.CRITICAL)
             client.close()
     finally:
         cluster.close()
