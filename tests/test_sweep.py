@@ -370,3 +370,45 @@ def test_ctrl_c_stops_the_local_cluster_quietly(tmp_path, signum, to_group):
     assert "Traceback" not in stderr and f"interrupted by {signum.name}" in stderr
     assert stderr.strip().splitlines()[-1].startswith("focalrd: sweep interrupted")
     assert all(r["status"] == "ok" for r in store_rows(store))
+
+
+def test_options_refused_before_anything_runs(tmp_path):
+    (tmp_path / "s.toml").write_text('quantity = "tau"\ngamma = "1"\ndistortion = "1"\n')
+    for extra, fragment in [(["--workers", "0"], "invalid workers"),
+                            (["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"],
+                             "--workers only with the local cluster"),
+                            (["--export", "xml"], "invalid choice")]:
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            status = focalrd_main(["sweep", str(tmp_path / "s.toml"), "--out",
+                                   str(tmp_path / "store"), *extra])
+        assert status == 2 and fragment in err.getvalue(), err.getvalue()
+        assert err.getvalue().count("\n") == 1
+    assert not (tmp_path / "store").exists()
+
+
+@pytest.mark.slow  # Dask retries the connection for its whole timeout (20 s)
+def test_unreachable_scheduler_is_one_line(tmp_path):
+    (tmp_path / "s.toml").write_text('quantity = "tau"\ngamma = "1"\ndistortion = "1"\n')
+    result = sweep("s.toml", "--scheduler", f"tcp://127.0.0.1:{_free_port()}", cwd=tmp_path,
+                   timeout=120)
+    assert result.returncode == 2
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("focalrd: error: invalid scheduler") and "Traceback" not in result.stderr
+
+
+def test_csv_export_holds_the_stored_digits(dask_cluster, tmp_path):
+    import csv
+
+    (tmp_path / "c.toml").write_text('quantity = "c-gamma"\ndps = 40\n[grid]\n'
+                                     'gamma = ["1/2", "2", "7"]\n')
+    result = sweep("c.toml", "--scheduler", dask_cluster.address, "--export", "csv",
+                   cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    with open(tmp_path / "sweeps" / "c" / "results.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["gamma"] for r in rows] == ["1/2", "2", "7"]
+    for row in rows:
+        _, document, _ = eval_cli("c-gamma", {"gamma": row["gamma"]}, 40)
+        assert row["value"] == document["value"] and row["maximizer"] == document["maximizer"]
+        assert row["status"] == "ok" and row["dps"] == "40" and row["unit"] == "nats"
