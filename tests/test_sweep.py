@@ -412,3 +412,29 @@ def test_csv_export_holds_the_stored_digits(dask_cluster, tmp_path):
         _, document, _ = eval_cli("c-gamma", {"gamma": row["gamma"]}, 40)
         assert row["value"] == document["value"] and row["maximizer"] == document["maximizer"]
         assert row["status"] == "ok" and row["dps"] == "40" and row["unit"] == "nats"
+
+
+# -- curves on the sweep machinery ---------------------------------------------------------
+
+@pytest.mark.parametrize("bits", [False, True])
+def test_curves_from_the_store_equal_the_in_process_table(tmp_path, bits):
+    from fractions import Fraction
+
+    from focalrd.verify.curves import curve_table, swept_curve_table
+
+    source, gammas = (Fraction(9, 10), Fraction(1, 10)), [Fraction(1), Fraction(5, 2)]
+    ns, rate, eps = [10, 60], Fraction(3, 20), Fraction(1, 10)
+    expected = curve_table(source, gammas, ns, rate, eps, bits, 12)
+    store = tmp_path / "c.sqlite"
+    assert swept_curve_table(source, gammas, ns, rate, eps, bits, 12,
+                             store_path=str(store)) == expected
+    # a second, larger table evaluates only the new blocklength
+    calls = []
+    table = swept_curve_table(source, gammas, [*ns, 90], rate, eps, bits, 12,
+                              progress=lambda done, n: calls.append((done, n)),
+                              store_path=str(store))
+    assert table[:2] == expected and calls == [(3, 90)]
+    db = sqlite3.connect(store)
+    runs = db.execute("SELECT to_evaluate FROM runs ORDER BY id").fetchall()
+    db.close()
+    assert runs == [(8,), (4,)]  # (2 gammas + gamma 0 + normal approx) per n

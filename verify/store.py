@@ -81,9 +81,10 @@ def _cell(value: Any) -> Any:
 class ResultStore:
     """``DIR/results.sqlite``, opened (and created) for one SPEC."""
 
-    def __init__(self, directory: str, spec: SweepSpec) -> None:
+    def __init__(self, directory: str, spec: SweepSpec,
+                 filename: str = "results.sqlite") -> None:
         self.directory = directory
-        self.path = os.path.join(directory, "results.sqlite")
+        self.path = os.path.join(directory, filename)
         self.spec = spec
         try:
             os.makedirs(directory, exist_ok=True)
