@@ -12,6 +12,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
@@ -100,38 +101,52 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
     except ImportError:
         raise InvalidInputError("scheduler", "Dask for focalrd sweep: pip install "
                                 "'focalrd[cluster]' (dask[distributed])") from None
-    logging.getLogger("distributed").setLevel(logging.ERROR)
-    if scheduler is not None:
+    logger = logging.getLogger("distributed")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        if scheduler is not None:
+            try:
+                client = Client(scheduler, timeout="20s")
+            except (OSError, TimeoutError, ValueError) as error:
+                raise InvalidInputError("scheduler", "the address of a running Dask scheduler, "
+                                        f"e.g. tcp://HOST:8786 ({' '.join(str(error).split())})",
+                                        scheduler) from None
+            try:
+                yield client
+            finally:
+                client.close()
+            return
+        with _sigint_ignored():
+            # The worker processes inherit SIGINT ignored (and the preload ignores it again
+            # in a worker a nanny restarts): Ctrl-C is the client's to handle.
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=logging.CRITICAL,
+                                   preload=["focalrd.verify._dask_worker"])
         try:
-            client = Client(scheduler, timeout="20s")
-        except (OSError, TimeoutError, ValueError) as error:
-            raise InvalidInputError("scheduler", "the address of a running Dask scheduler, "
-                                    f"e.g. tcp://HOST:8786 ({' '.join(str(error).split())})",
-                                    scheduler) from None
-        try:
-            yield client
+            client = Client(cluster)
+            try:
+                yield client
+            finally:
+                # Stopping a cluster mid-task makes Dask log lost connections: expected.
+                logger.setLevel(logging.CRITICAL)
+                client.close()
         finally:
-            client.close()
+            cluster.close()
+    finally:
+        logger.setLevel(level)
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
         return
-    # Started with SIGINT ignored, which the worker processes inherit (and the preload
-    # sets again in a worker a nanny restarts): Ctrl-C is the client's to handle.
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.CRITICAL,
-                               preload=["focalrd.verify._dask_worker"])
+        yield
     finally:
         signal.signal(signal.SIGINT, previous)
-    try:
-        client = Client(cluster)
-        try:
-            yield client
-        finally:
-            # Stopping a cluster mid-task makes Dask log lost connections: expected here.
-            logging.getLogger("distributed").setLevel(logging.CRITICAL)
-            client.close()
-    finally:
-        cluster.close()
 
 
 def run_points(client: Any, spec: SweepSpec, points: list[Point],
