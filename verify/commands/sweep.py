@@ -82,7 +82,8 @@ def _sweep(args: argparse.Namespace, spec: SweepSpec, store: ResultStore, worker
     ok_before = sum(stored.get(p.inputs_json()) == "ok" for p in points)
     todo = points if args.force else [p for p in points
                                       if stored.get(p.inputs_json()) != "ok"]
-    engine = args.scheduler or f"local cluster of {workers} worker processes"
+    engine = args.scheduler or (f"local cluster of {workers} worker process"
+                                 + ("es" if workers > 1 else ""))
     print(f"sweep {spec.quantity}: {len(points)} points, {ok_before} already stored ok"
           + (" (recomputed: --force)" if args.force and ok_before else "")
           + f", {len(todo)} to evaluate" + (f" on {engine}" if todo else "")
