@@ -328,7 +328,7 @@ def test_the_renderer_refuses_a_page_its_audit_rejects(tmp_path, fast_reference,
     """
     from focalrd.verify.reporting import mathml
 
-    mathml.to_mathml.cache_clear()
+    mathml.to_mathml.cache_clear()  # and again after the test (the fixture below)
     monkeypatch.setattr(mathml, "protect_latex", lambda source: source)
     monkeypatch.setattr(mathml, "clean_mathml",
                         lambda markup, alt: markup.replace("<math ", "<math alttext='' ", 1))
@@ -341,6 +341,14 @@ def test_the_renderer_refuses_a_page_its_audit_rejects(tmp_path, fast_reference,
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "element <script> is not allowed" in err
     assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.fixture(autouse=True)
+def _fresh_formula_cache():
+    """No formula converted under a planted bug outlives its test."""
+    from focalrd.verify.reporting import mathml
+
+    yield
     mathml.to_mathml.cache_clear()
 
 

@@ -91,11 +91,13 @@ def _run(args: argparse.Namespace) -> int:
                       f"({failure['error']}); its checks did not run, so the run does not "
                       f"meet its expectation", file=sys.stderr)
             from focalrd.verify.reporting import render_reports
+            from focalrd.verify.reporting.reference import compute_table
 
+            table = compute_table()
             # report.json and the rendered reports are installed as one set, or not at
             # all: a failure (exit 2 for an unusable directory, 4 for a bug) or an
             # interrupt leaves the previous set.
-            written = render_reports(document, out_dir,
+            written = render_reports(document, out_dir, reference=table,
                                      report_json=document_json(document).encode("ascii"))
     except RunInterrupted as stop:
         print(f"focalrd: interrupted by {signal.Signals(stop.signum).name}; every worker "
