@@ -142,7 +142,7 @@ def _markdown(results: dict[str, Any]) -> str:
         f"{sweep['load_average_at_end'][0]:.1f}: the machine was shared with other jobs, so "
         "wall times are inflated and noisy; compare runs within this table only.",
         "",
-        "| run | wall time (s) | vs loop |",
+        "| run | wall time (s) | loop (first) ÷ run |",
         "|---|---:|---:|",
         f"| plain in-process loop (baseline, nothing stored), first | {s['loop']:.1f} | 1.00 |",
         f"| `focalrd sweep --workers 1` | {s['sweep_1_workers']:.1f} | "
