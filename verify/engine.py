@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
@@ -117,7 +118,9 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
             finally:
                 client.close()
             return
-        with _sigint_ignored():
+        with _sigint_ignored(), warnings.catch_warnings():
+            # the scheduler's HTTP endpoint moves to a free port when 8787 is taken: fine
+            warnings.filterwarnings("ignore", message="Port 8787 is already in use")
             # The worker processes inherit SIGINT ignored (and the preload ignores it again
             # in a worker a nanny restarts): Ctrl-C is the client's to handle.
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
