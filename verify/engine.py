@@ -22,7 +22,7 @@ from focalrd.numeric.errors import InvalidInputError
 from focalrd.verify.sweeps import Point, SweepSpec, evaluate_point
 
 __all__ = ["SweepProgress", "dask_available", "dask_client", "run_items", "run_points",
-           "run_points_inline", "submit"]
+           "submit"]
 
 
 def dask_available() -> bool:
@@ -31,13 +31,6 @@ def dask_available() -> bool:
     except ImportError:
         return False
     return True
-
-
-def run_points_inline(spec: SweepSpec, points: list[Point],
-                      on_outcome: Callable[[Point, dict[str, Any]], None]) -> None:
-    """The same points evaluated one after the other in this process (no Dask)."""
-    for point in points:
-        on_outcome(point, evaluate_point(spec.quantity, point.options, spec.dps))
 
 
 class SweepProgress:
