@@ -156,7 +156,7 @@ def _markdown(results: dict[str, Any]) -> str:
         f"loops: {sweep['overhead_per_point_1_worker_ms']:.0f} ms per point (cluster and "
         "process start-up included; negative means the load changed more than the overhead "
         "is). 2 workers against 1: "
-        f"{sweep['speedup_2_over_1_workers']:.2f}x. Values identical in all three runs: "
+        f"{sweep['speedup_2_over_1_workers']:.2f}x. Values identical in every run: "
         f"{'yes' if sweep['identical_values'] else 'NO'}.",
         "",
     ]
