@@ -92,3 +92,98 @@ def curve_table(source: Sequence[Fraction], gammas: Sequence[Fraction], ns: Sequ
 
 def csv_text(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(",".join(row) for row in [list(header), *rows]) + "\n"
+
+
+def swept_curve_table(source: Sequence[Fraction], gammas: Sequence[Fraction],
+                      ns: Sequence[int], rate: Fraction, eps: Fraction, bits: bool = False,
+                      dps: int = 15, progress: Callable[[int, int], None] | None = None,
+                      store_path: str | None = None, scheduler: str | None = None,
+                      workers: int | None = None) -> list[list[str]]:
+    """:func:`curve_table` computed on the machinery of ``focalrd sweep``.
+
+    Every D* and normal-approximation value is a ``focalrd eval`` point (``d-star`` over
+    n x gammas and gamma = 0, ``normal-approx`` over n), evaluated on a local Dask
+    cluster (in this process when Dask is not installed) and stored in the SQLite store
+    ``store_path``: a second run with the same inputs evaluates only what is missing.
+    ``progress(done, n)`` is called when every point of a blocklength n is stored.
+    """
+    import os
+
+    from focalrd.verify.engine import run_items
+    from focalrd.verify.quantities._args import exact_text
+    from focalrd.verify.store import ResultStore
+    from focalrd.verify.sweeps import parse_spec
+
+    common: dict[str, object] = {"source": ",".join(exact_text(p) for p in source),
+                                 "rate": exact_text(rate), "eps": exact_text(eps), "dps": dps}
+    if bits:
+        common["bits"] = True
+    all_gammas = list(dict.fromkeys([*gammas, Fraction(0)]))
+    specs = [
+        parse_spec({"quantity": "d-star", **common,
+                    "grid": {"n": [str(n) for n in ns],
+                             "gamma": [exact_text(g) for g in all_gammas]}}, "curves"),
+        parse_spec({"quantity": "normal-approx", **common,
+                    "grid": {"n": [str(n) for n in ns]}}, "curves"),
+    ]
+    directory, name = os.path.split(store_path or os.path.join("reports", "curves",
+                                                               "curves.sqlite"))
+    values: dict[tuple[str, str, str | None], str] = {}
+    pending = {str(n): 0 for n in ns}
+    stores = [ResultStore(directory or ".", spec, filename=name) for spec in specs]
+    try:
+        todo = []
+        for spec, store in zip(specs, stores, strict=True):
+            stored = store.rows(spec.points())
+            done = {(r["n"], r.get("gamma")) for r in stored if r["status"] == "ok"}
+            for point in spec.points():
+                if (point.options["n"], point.options.get("gamma")) not in done:
+                    todo.append((spec, store, point))
+                    pending[str(point.options["n"])] += 1
+        finished = [sum(count == 0 for count in pending.values())]  # stored before
+        run = stores[0].start_run("focalrd curves", sum(s.total for s in specs), len(todo),
+                                  scheduler or "local")
+
+        def on_outcome(item: tuple, outcome: dict) -> None:
+            _, store, point = item
+            store.record(point, outcome, run)
+            n = str(point.options["n"])
+            pending[n] -= 1
+            if pending[n] == 0 and progress is not None:
+                finished[0] += 1
+                progress(finished[0], int(n))
+
+        run_items(todo, on_outcome, scheduler, workers)
+        stores[0].finish_run(run, len(todo))
+        for spec, store in zip(specs, stores, strict=True):
+            for row in store.rows(spec.points()):
+                if row["status"] != "ok":
+                    _raise_stored(row)
+                values[(spec.quantity, row["n"], row.get("gamma"))] = row["value"]
+    finally:
+        for store in stores:
+            store.close()
+    asymptote = reported(lambda: _asymptote(source, rate, bits), dps)
+    rows = []
+    for n in ns:
+        rows.append([str(n), *[values[("d-star", str(n), exact_text(g))] for g in gammas],
+                     values[("d-star", str(n), "0")], asymptote,
+                     values[("normal-approx", str(n), None)]])
+    return rows
+
+
+def _asymptote(source: Sequence[Fraction], rate: Fraction, bits: bool):
+    with mp.workprec(mp.prec + 20):
+        unit = mp.ln2 if bits else mp.one
+        return +(max(entropy(source) - to_mpf(rate) * unit, mp.zero) / unit)
+
+
+def _raise_stored(row: dict) -> None:
+    """A stored point that is not ok, raised as the error ``focalrd eval`` would raise."""
+    from focalrd.numeric.errors import FocalrdError, PrecisionError
+
+    if row["status"] == "bad-input":
+        raise InvalidInputError("curve point", row["message"], None)
+    if row["status"] == "precision":
+        raise PrecisionError(row["message"])
+    raise FocalrdError(f"a curve point failed: {row['message']}")

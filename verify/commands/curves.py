@@ -80,7 +80,9 @@ def _run(args: argparse.Namespace) -> int:
         sys.stderr.flush()
 
     header = curves.columns(gammas)
-    rows = curves.curve_table(source, gammas, ns, rate, eps, args.bits, dps, progress)
+    # on the sweep machinery: points on a local Dask cluster, kept in out/curves.sqlite
+    rows = curves.swept_curve_table(source, gammas, ns, rate, eps, args.bits, dps, progress,
+                                    store_path=str(out / "curves.sqlite"))
     csv_path = write_text_atomic(out / "curves.csv", curves.csv_text(header, rows))
     print(csv_path)
     if plots.matplotlib_available():
