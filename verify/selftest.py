@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from focalrd.verify.files import prepare_output_directory, write_text_atomic
+from focalrd.verify.reporting.model import plural
 from focalrd.verify.selftest_catalogue import PlantedBug
 
 SCHEMA = "focalrd.selftest/1"
@@ -222,7 +223,7 @@ def run_selftest(bugs: Sequence[PlantedBug], *, jobs: int = 1, all_claims: bool 
     claim_ids = registered_claim_ids()
     results: dict[str, dict[str, Any]] = {}
     if progress:
-        progress(f"selftest: {len(bugs)} planted bugs, {jobs} at a time, each in a fresh "
+        progress(f"selftest: {plural(len(bugs), 'planted bug')}, {jobs} at a time, each in a fresh "
                  f"`focalrd verify --quick` process")
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(check_bug, bug, claim_ids, all_claims): bug for bug in bugs}

@@ -545,6 +545,10 @@ CATALOGUE: tuple[PlantedBug, ...] = (
     _bug("kkt-residual-zero", "focal-entropy", "the KKT residual reported as 0 (hiding a "
          "minimiser left at its float64 start)",
          f"{N}.oneshot.focal_entropy:grouped_solution", ("focal-entropy.unique",), issue14=True),
+    _bug("printed-kkt-residual-zero", "focal-entropy", "the KKT residual printed by `eval "
+         "focal-entropy` reported as 0 (the minimiser itself correct)",
+         "focalrd.verify.quantities.oneshot:_printed_residual", ("focal-entropy.unique",),
+         issue14=True),
     _bug("focal-entropy-minimizer-reversed", "focal-entropy", "focal-entropy minimiser "
          "returned in the reverse order of the entries",
          f"{N}.oneshot.focal_entropy:grouped_solution",
@@ -628,6 +632,7 @@ _MAKERS: dict[str, Maker] = {
     "focal-entropy-one-step": _polish_one_step,
     "focal-entropy-no-polish": _polish_skipped,
     "kkt-residual-zero": _kkt_residual_zero,
+    "printed-kkt-residual-zero": lambda original, module: lambda *args, **kwargs: "0",
     "log-loss-entropy-unnormalised": _log_loss_unnormalised,
     "hgamma-two-level-drops-d": _two_level_drops_d,
     "hgamma-s-exponent": _s_gamma_exponent,

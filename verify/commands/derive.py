@@ -95,9 +95,9 @@ def _run(args: argparse.Namespace) -> int:
 COMMAND = Command(
     name="derive",
     summary="print the machine-checked derivations of claims (plain, LaTeX or JSON)",
-    description="Print the sympy derivations supporting claims of THEORY.md, step by step, "
-                "with the way each step was checked.  Every derivation is rebuilt, so every "
-                "printed step has just been checked.",
+    description="Print the sympy derivations supporting claims of the theory (docs/theory/), "
+                "step by step, with the way each step was checked.  Every derivation is "
+                "rebuilt, so every printed step has just been checked.",
     add_arguments=_add_arguments,
     run=_run,
     order=40,

@@ -129,7 +129,7 @@ def _run(args: argparse.Namespace) -> int:
 
 COMMAND = Command(
     name="verify",
-    summary="check every claim of THEORY.md (and user claims) and write report.json",
+    summary="check every claim of the theory (and user claims) and write report.json",
     description="Run every check of every registered claim and report, per claim, its status "
                 "(verified, refuted with a minimised counterexample, or inconclusive with why) "
                 "and the evidence: symbolic, certified, exhaustive, sampled or reference.  "

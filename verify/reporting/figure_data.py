@@ -103,8 +103,8 @@ def c_gamma_curve() -> PlotData:
 def tau_bracket(gamma: Fraction = Fraction(2)) -> PlotData:  # noqa: B008 - immutable
     ds = [F(k, 20) for k in range(0, 161)]
     data = PlotData("tau-bracket", f"The inverse τ_γ and its bracket (γ = {gamma})",
-                    f"τ_γ(d) for γ = {gamma} between e^(−d−c_γ) and e^(−d) (THEORY.md "
-                    "[tau.bracket]); logarithmic vertical axis.",
+                    f"τ_γ(d) for γ = {gamma} between e^(−d−c_γ) and e^(−d) "
+                    "([tau.bracket]); logarithmic vertical axis.",
                     "d (nats)", "τ_γ(d) and its bounds", logy=True)
     with mp.workdps(PLOT_DPS):
         c = c_gamma(gamma)

@@ -21,6 +21,8 @@ import re
 from html.parser import HTMLParser
 from xml.etree import ElementTree
 
+from focalrd.verify.docs_links import is_docs_link
+
 MATHML_NAMESPACE = "http://www.w3.org/1998/Math/MathML"
 
 _LENGTH = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:em|ex|px|pt|pc|in|cm|mm|mu|%)?"
@@ -238,6 +240,8 @@ class _Auditor(HTMLParser):
             return
         if key == "src" and tag == "img" and _PNG_DATA_URI.match(value):
             return
+        if key == "href" and tag == "a" and is_docs_link(value):
+            return  # the link to a catalogue claim's page in the documentation
         self.problems.append(f"URL {key}={value[:60]!r} on <{tag}> is not allowed")
 
     def handle_pi(self, data: str) -> None:
@@ -251,7 +255,8 @@ def audit_html(page: str) -> list[str]:
     """Every element, attribute and URL of ``page`` outside the allow-lists (empty: clean).
 
     Allowed: the template's HTML elements and attributes, MathML from the
-    allow-lists (values checked), ``href`` only as an in-page anchor ``#...`` and
+    allow-lists (values checked), ``href`` only as an in-page anchor ``#...`` (or the
+    exact link of a catalogue claim to its documentation page) and
     ``src`` only as an embedded PNG (``data:image/png;base64,...``).
     """
     auditor = _Auditor()
