@@ -47,6 +47,7 @@ SAMPLED_CHECK_BUGS: dict[str, tuple[str, bool | None]] = {
     "summary.formula_against_search": ("hgamma-formula-d-range", False),
     "selftest_gaps.phi_second_against_definition": ("phi-second-cross-term", False),
     "selftest_gaps.sums_against_definition": ("hgamma-s-exponent", False),
+    "selftest_gaps.printed_kkt_residual": ("printed-kkt-residual-zero", False),
     "structure.exists_unique": ("focal-entropy-minimizer-reversed", False),
     # inconclusive by design when psi is not unimodal: it must stop saying true
     "structure.psi_unimodal_on_grid": ("phi-prime-sign", None),

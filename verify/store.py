@@ -72,7 +72,13 @@ def _now() -> str:
 
 
 def _cell(value: Any) -> Any:
-    """A result field as an SQLite value: strings and numbers as they are, else JSON."""
+    """A result field as an SQLite value: strings and numbers as they are, else JSON.
+
+    SQLite integers are 64-bit: a larger exact integer (a codebook size M = ⌊e^{nR}⌋,
+    say) is stored as its decimal string, so no digit is lost.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and not -2**63 <= value < 2**63:
+        return str(value)
     if value is None or isinstance(value, str | int | float) and not isinstance(value, bool):
         return value
     return json.dumps(value)

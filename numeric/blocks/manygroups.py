@@ -39,9 +39,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 import mpmath
-import numpy as np
 from mpmath import mp
 
+from focalrd.numeric._lazy import numpy as np
 from focalrd.numeric.blocks.binomial_tables import RowTable, binomial_row
 from focalrd.numeric.blocks.grouping import GroupedSource
 from focalrd.numeric.errors import InvalidInputError
