@@ -17,7 +17,7 @@ def _modules(package) -> list[str]:
     return sorted(m.name for m in pkgutil.walk_packages(package.__path__, package.__name__ + "."))
 
 
-@pytest.mark.parametrize("name", _modules(focalrd.numeric) + _modules(focalrd.proofs))
+@pytest.mark.parametrize("name", ["focalrd", *_modules(focalrd.numeric), *_modules(focalrd.proofs)])
 def test_docstring_examples(name):
     module = importlib.import_module(name)
     saved = mp.prec
