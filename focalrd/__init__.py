@@ -3,7 +3,9 @@
 The front door for Python and notebooks::
 
     >>> import focalrd
-    >>> print(focalrd.tau(2, "1"))          # at mpmath's default 15 digits
+    >>> from mpmath import mp
+    >>> mp.dps = 15                          # values come at mpmath's working precision
+    >>> print(focalrd.tau(2, "1"))
     0.2052855757497
     >>> focalrd.distortion_limit("0.89,0.11", 2, 100, None, "0.1", rate="0.3")  # doctest: +SKIP
     DistortionLimit(value=0.0988980582254… nats, K=2.1103…×10^17, L=19748)
