@@ -44,6 +44,7 @@ from focalrd.numeric.blocks.grouping import (
 from focalrd.numeric.blocks.lattice import Lattice, _Ambiguous
 from focalrd.numeric.blocks.manygroups import REACH
 from focalrd.numeric.blocks.manygroups_limits import many_least_count, many_uncovered_mass
+from focalrd.numeric.blocks.prescreen import bisect, log_fraction, mass_bracket
 from focalrd.numeric.display import ShortDisplay
 from focalrd.numeric.errors import InvalidInputError, PrecisionError
 from focalrd.numeric.exact import distortion_level, focusing_parameter
@@ -125,11 +126,6 @@ def _abbreviated(exact: int | None, log: mpmath.mpf) -> str:
     from focalrd.numeric.display import abbreviated_count
 
     return abbreviated_count(exact, log)
-
-
-def _log_fraction(q: Fraction) -> float:
-    """ln q in float64 for a positive Fraction, without underflow for tiny q."""
-    return math.log(q.numerator) - math.log(q.denominator)
 
 
 # -- validation ----------------------------------------------------------------------
@@ -224,24 +220,7 @@ def _crossing(groups, amount, start, target):
 
 def _mass_bracket(lat: Lattice, eps: Fraction) -> tuple[float, float]:
     """Float thresholds hi > lo with P[ℓ > hi] < 1 − ε ≤ P[ℓ > lo], with a margin."""
-    target = 1 - eps
-    eta = 1e-6
-    small_side = target <= Fraction(1, 2)
-    log_t = _log_fraction(target if small_side else eps)
-
-    def beyond(theta: float, upper: bool) -> bool:
-        log_above, log_below = lat.float_log_mass_split(theta)
-        if small_side:
-            return (log_above <= log_t + math.log1p(-eta) if upper
-                    else log_above >= log_t + math.log1p(eta))
-        return (log_below >= log_t + math.log1p(eta) if upper
-                else log_below <= log_t + math.log1p(-eta))
-
-    low, high = lat.float_ell_range()
-    low, high = low - 1.0, high + 1.0
-    hi = _bisect(lambda th: beyond(th, True), low, high, True)
-    lo = _bisect(lambda th: beyond(th, False), low, high, False)
-    return hi, lo
+    return mass_bracket(lat.float_log_mass_split, lat.float_ell_range(), eps, eta=1e-6)
 
 
 def _binary_mass_bracket(lat: Lattice, eps: Fraction) -> tuple[float, float]:
@@ -254,9 +233,9 @@ def _binary_mass_bracket(lat: Lattice, eps: Fraction) -> tuple[float, float]:
     target = 1 - eps
     eta = 1e-6
     small_side = target <= Fraction(1, 2)
-    log_t = _log_fraction(target if small_side else eps)
+    log_t = log_fraction(target if small_side else eps)
     # classes lighter than e^-depth times the largest carry far less than min(eps, 1 - eps)
-    depth = -_log_fraction(min(eps, target)) + math.log(lat.n + 1) + 60
+    depth = -log_fraction(min(eps, target)) + math.log(lat.n + 1) + 60
 
     def beyond(a: int, upper: bool) -> bool:
         log_above, log_below = lat.binary_log_mass_split(a, depth)
@@ -282,19 +261,6 @@ def _integer_bisect(predicate, low: int, high: int, true_above: bool) -> int:
             mid = (low + high + 1) // 2
             low, high = (mid, high) if predicate(mid) else (low, mid - 1)
     return low
-
-
-def _bisect(predicate, low: float, high: float, true_above: bool) -> float:
-    """The boundary of a monotone predicate on [low, high], on its true side."""
-    for _ in range(200):
-        mid = (low + high) / 2
-        if mid in (low, high):
-            break
-        if predicate(mid) == true_above:
-            high = mid
-        else:
-            low = mid
-    return high if true_above else low
 
 
 def _threshold(lat: Lattice, theta: float, side: int) -> mpmath.mpf:
@@ -336,7 +302,7 @@ def _lattice_least_count(lat: Lattice, eps: Fraction) -> Count:
     """K* for a large n, from fixed-point scans verified against the float bracket."""
     wp = mp.prec
     hi_f, lo_f = _mass_bracket(lat, eps) if lat.rowed else _binary_mass_bracket(lat, eps)
-    bits = wp + 64 + max(0, -math.floor(_log_fraction(min(eps, 1 - eps)) / math.log(2)))
+    bits = wp + 64 + max(0, -math.floor(log_fraction(min(eps, 1 - eps)) / math.log(2)))
     width = max(hi_f - lo_f, 1.0)
     for _ in range(12):
         with mp.workprec(bits + 3 * lat.n.bit_length() + 64):
@@ -591,8 +557,8 @@ def _count_bracket(lat: Lattice, log_s: float) -> tuple[float, float]:
     low, high = lat.float_ell_range()
     low, high = low - 1.0, high + 1.0
     margin = 8.0
-    hi = _bisect(lambda th: lat.float_log_count_above(th) <= log_s - margin, low, high, True)
-    lo = _bisect(lambda th: lat.float_log_count_above(th) >= log_s + margin, low, high, False)
+    hi = bisect(lambda th: lat.float_log_count_above(th) <= log_s - margin, low, high, True)
+    lo = bisect(lambda th: lat.float_log_count_above(th) >= log_s + margin, low, high, False)
     return hi, lo
 
 

@@ -34,6 +34,7 @@ from focalrd.numeric.blocks.manygroups import (
     ManyGroups,
     Scan,
 )
+from focalrd.numeric.blocks.prescreen import bisect, log_fraction, mass_bracket
 from focalrd.numeric.errors import PrecisionError
 
 
@@ -42,20 +43,10 @@ def many_groups(grouped: GroupedSource, n: int) -> ManyGroups:
     return ManyGroups(grouped, n)
 
 
-def _log_fraction(q: Fraction) -> float:
-    return math.log(q.numerator) - math.log(q.denominator)
-
-
-def _bisect(predicate, low: float, high: float, true_above: bool) -> float:
-    for _ in range(70):
-        mid = (low + high) / 2
-        if mid in (low, high) or high - low < 1e-11 * (1 + abs(mid)):
-            break
-        if predicate(mid) == true_above:
-            high = mid
-        else:
-            low = mid
-    return high if true_above else low
+#: The float pre-screen here stops at 70 halvings or a relative width of 1e-11: its
+#: thresholds only need the accuracy of the float masses (about 1e-7), and each
+#: evaluation walks many rows.
+_BISECTION = {"steps": 70, "relative_width": 1e-11}
 
 
 def _float_cut(eps: Fraction | None) -> float:
@@ -64,29 +55,14 @@ def _float_cut(eps: Fraction | None) -> float:
     The pre-screen only places thresholds to a relative accuracy of about 1e-7 in
     the mass (or the count), so classes below e^-45 of the total are irrelevant.
     """
-    extra = 0.0 if eps is None else -_log_fraction(min(eps, 1 - eps))
+    extra = 0.0 if eps is None else -log_fraction(min(eps, 1 - eps))
     return 45.0 + extra
 
 
 def _mass_bracket(engine: ManyGroups, eps: Fraction, cut: float) -> tuple[float, float]:
     """Float thresholds hi > lo with P[ℓ > hi] < 1 − ε ≤ P[ℓ > lo], with a margin."""
-    target = 1 - eps
-    eta = 1e-7
-    small_side = target <= Fraction(1, 2)
-    log_t = _log_fraction(target if small_side else eps)
-
-    def beyond(theta: float, upper: bool) -> bool:
-        log_above, log_below = engine.float_log_mass_split(theta, cut)
-        if small_side:
-            return (log_above <= log_t + math.log1p(-eta) if upper
-                    else log_above >= log_t + math.log1p(eta))
-        return (log_below >= log_t + math.log1p(eta) if upper
-                else log_below <= log_t + math.log1p(-eta))
-
-    low, high = engine.float_ell_range()
-    low, high = low - 1.0, high + 1.0
-    return (_bisect(lambda th: beyond(th, True), low, high, True),
-            _bisect(lambda th: beyond(th, False), low, high, False))
+    return mass_bracket(lambda theta: engine.float_log_mass_split(theta, cut),
+                        engine.float_ell_range(), eps, eta=1e-7, **_BISECTION)
 
 
 def _count_bracket(engine: ManyGroups, log_s: float, cut: float) -> tuple[float, float]:
@@ -94,10 +70,10 @@ def _count_bracket(engine: ManyGroups, log_s: float, cut: float) -> tuple[float,
     low, high = engine.float_ell_range()
     low, high = low - 1.0, high + 1.0
     margin = 1e-6
-    return (_bisect(lambda th: engine.float_log_count_above(th, cut) <= log_s - margin,
-                    low, high, True),
-            _bisect(lambda th: engine.float_log_count_above(th, cut) >= log_s + margin,
-                    low, high, False))
+    return (bisect(lambda th: engine.float_log_count_above(th, cut) <= log_s - margin,
+                    low, high, True, **_BISECTION),
+            bisect(lambda th: engine.float_log_count_above(th, cut) >= log_s + margin,
+                    low, high, False, **_BISECTION))
 
 
 def _scan(engine: ManyGroups, hi: mpmath.mpf, lo: mpmath.mpf, bits: int,
@@ -140,7 +116,7 @@ def _sorted_band(engine: ManyGroups, scan: Scan) -> list[list[tuple[tuple[int, .
 def _bits_for(eps: Fraction | None) -> int:
     extra = 0
     if eps is not None:
-        extra = max(0, -math.floor(_log_fraction(min(eps, 1 - eps)) / math.log(2)))
+        extra = max(0, -math.floor(log_fraction(min(eps, 1 - eps)) / math.log(2)))
     # 64 guard bits, and 40 more for the share of one type class in the total (a pass
     # at too few bits is repeated at more, which costs a second pass)
     return mp.prec + 104 + extra

@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 
@@ -33,3 +34,12 @@ def discover_commands() -> list[Command]:
         if found is not None:
             commands.append(found)
     return sorted(commands, key=lambda c: (c.order, c.name))
+
+
+def print_outcome(lines: Sequence[str], json_document: str | None) -> None:
+    """A command's closing lines: on stdout, or on stderr when ``--json`` puts the
+    document (``json_document``) alone on stdout."""
+    if json_document is not None:
+        sys.stdout.write(json_document)
+    for line in lines:
+        print(line, file=sys.stderr if json_document is not None else sys.stdout)

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from focalrd.numeric.exact import positive_integer
-from focalrd.verify.commands import Command
+from focalrd.verify.commands import Command, print_outcome
 from focalrd.verify.files import prepare_output_directory
 from focalrd.verify.runner import split_patterns
 
@@ -64,15 +64,9 @@ def _run(args: argparse.Namespace) -> int:
              + f" ({summary['seconds']} s)"]
     if written:
         lines.append("reports: " + ", ".join(str(p) for p in written))
-    if args.json:
-        from focalrd.verify.selftest import document_json
+    from focalrd.verify.selftest import document_json
 
-        sys.stdout.write(document_json(document))
-        for line in lines:
-            print(line, file=sys.stderr)
-    else:
-        for line in lines:
-            print(line)
+    print_outcome(lines, document_json(document) if args.json else None)
     return 0 if passed(document) else EXIT_SURVIVED
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from focalrd.numeric.exact import positive_integer
 from focalrd.numeric.precision import DEFAULT_DPS, MAX_DPS, check_dps
-from focalrd.verify.commands import Command
+from focalrd.verify.commands import Command, print_outcome
 from focalrd.verify.files import check_output_directory
 from focalrd.verify.reporting.model import plural
 from focalrd.verify.runner import (
@@ -114,13 +114,7 @@ def _run(args: argparse.Namespace) -> int:
         + (f" ({', '.join(summary['not_met_ids'])})" if summary["not_met_ids"] else ""),
         "reports: " + ", ".join(str(p) for p in written),
     ]
-    if args.json:
-        sys.stdout.write(document_json(document))
-        for line in lines:
-            print(line, file=sys.stderr)
-    else:
-        for line in lines:
-            print(line)
+    print_outcome(lines, document_json(document) if args.json else None)
     if disagreeing:
         print(f"focalrd: reference values disagree with their second method: "
               f"{', '.join(disagreeing)} (see reference_values.json)", file=sys.stderr)
