@@ -40,7 +40,7 @@ import threading
 import time
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -412,38 +412,132 @@ def _init_worker(modules: tuple[str, ...]) -> None:
     load_claims(modules)
 
 
-def _run_in_worker(claim_id: str, settings: RunSettings) -> dict[str, Any]:
-    return run_claim(claim_id, settings)
+def _run_check_in_worker(claim_id: str, index: int, name: str,
+                         settings: RunSettings) -> dict[str, Any]:
+    """Run check ``index`` of claim ``claim_id`` in a worker (``name`` guards the order)."""
+    func = registered_claims()[claim_id].checks[index]
+    if check_name(func) != name:  # the worker loaded the checks in another order
+        raise RuntimeError(f"check {index} of {claim_id} is {check_name(func)} in the worker, "
+                           f"{name} in the parent")
+    context = CheckContext(dps=settings.dps, quick=settings.quick, seed=settings.seed,
+                           claim_id=claim_id)
+    return run_check(func, context)
 
 
 #: Seconds a worker gets to exit after SIGTERM before it is killed.
 _WORKER_GRACE = 2.0
 
 
-def _run_parallel(claims: list[Claim], settings: RunSettings,
-                  progress: Progress | None) -> list[dict[str, Any]]:
-    records: dict[str, dict[str, Any]] = {}
-    workers = min(settings.jobs, len(claims))
-    # spawn: every worker imports focalrd afresh and re-loads the user modules.
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=_init_worker, initargs=(settings.claims_modules,))
+class WorkerPool:
+    """Worker processes that live for a whole run and take one check at a time.
+
+    Each worker imports focalrd and loads the claims once (``spawn``: a fresh
+    interpreter, so user modules are re-imported, never inherited half-loaded),
+    then runs checks, and side tasks such as drawing the figures, as they come.
+    Work is split below the claim level because one claim's checks can be a
+    large part of a run; checks are submitted longest first (by
+    :func:`estimated_seconds`) so that no long check starts last.  Every check
+    is seeded by its own name (:func:`run_check`), so the results are those of
+    a one-process run, whatever worker runs it.
+
+    Use as a context manager: leaving it normally waits for the workers to
+    exit; leaving it by an exception (an interrupt) terminates them at once
+    and kills those that do not exit within a grace period.
+    """
+
+    def __init__(self, jobs: int, claims_modules: Sequence[str] = ()) -> None:
+        self.jobs = jobs
+        self._executor = ProcessPoolExecutor(
+            max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker, initargs=(tuple(claims_modules),))
+
+    def submit(self, func: Any, *args: Any) -> Future:
+        """Run ``func(*args)`` (picklable, importable by name) in a worker."""
+        return self._executor.submit(func, *args)
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: Any) -> None:
+        if kind is None:
+            self._executor.shutdown(wait=True)
+        else:
+            _stop_pool(self._executor)
+
+
+@contextlib.contextmanager
+def worker_pool(settings: RunSettings) -> Iterator[WorkerPool | None]:
+    """A :class:`WorkerPool` of ``settings.jobs`` workers, or None for a one-process run."""
+    if settings.jobs <= 1:
+        yield None
+        return
+    with WorkerPool(settings.jobs, settings.claims_modules) as pool:
+        yield pool
+
+
+def _check_costs() -> dict[str, dict[str, float]]:
+    """The committed per-check seconds (``check_seconds.json``, by ``benchmark --suite jobs``)."""
     try:
-        futures = {pool.submit(_run_in_worker, c.id, settings): c for c in claims}
-        for future in as_completed(futures):
-            claim = futures[future]
-            try:
-                record = future.result()
-            except Exception as error:  # the worker itself failed
-                message = " ".join(f"{type(error).__name__}: {error}".split())
-                record = claim_record(claim, [], 0.0, why=f"worker process failed: {message}")
-            records[claim.id] = record
+        text = (Path(__file__).with_name(CHECK_SECONDS)).read_text(encoding="utf-8")
+        table = json.loads(text)
+    except (OSError, ValueError):
+        return {}
+    return table if isinstance(table, dict) else {}
+
+
+#: Seconds per check measured by ``focalrd benchmark --suite jobs`` (a scheduling hint only).
+CHECK_SECONDS = "check_seconds.json"
+
+
+def estimated_seconds(claims: Sequence[Claim], quick: bool) -> dict[tuple[str, int], float]:
+    """Expected seconds of each (claim id, check index), for scheduling longest first.
+
+    From the committed measurements of the suite's checks; a check not measured
+    there (a user claim, a new check) gets the median of the measured ones.  Only
+    the order in which checks are handed out depends on it, never a result.
+    """
+    measured = _check_costs().get("quick" if quick else "full", {})
+    known = sorted(v for v in measured.values() if isinstance(v, int | float))
+    default = known[len(known) // 2] if known else 1.0
+    return {(claim.id, index): float(measured.get(f"{claim.id}:{check_name(func)}", default))
+            for claim in claims for index, func in enumerate(claim.checks)}
+
+
+def _run_parallel(claims: list[Claim], settings: RunSettings, pool: WorkerPool,
+                  progress: Progress | None) -> list[dict[str, Any]]:
+    cost = estimated_seconds(claims, settings.quick)
+    order = sorted(cost, key=lambda key: -cost[key])  # stable: ties keep registry order
+    by_id = {claim.id: claim for claim in claims}
+    futures = {pool.submit(_run_check_in_worker, claim_id, index,
+                           check_name(by_id[claim_id].checks[index]), settings): (claim_id, index)
+               for claim_id, index in order}
+    evidence: dict[str, dict[int, dict[str, Any]]] = {claim.id: {} for claim in claims}
+    records: dict[str, dict[str, Any]] = {}
+    for claim in claims:  # a claim without checks is complete at once
+        if not claim.checks:
+            records[claim.id] = claim_record(claim, [], 0.0)
             if progress is not None:
-                progress.finished(record)
-    except BaseException:  # interrupted: stop the workers now, not after their claims
-        _stop_pool(pool)
-        raise
-    pool.shutdown(wait=True)
+                progress.finished(records[claim.id])
+    failures: dict[str, str] = {}
+    for future in as_completed(futures):
+        claim_id, index = futures[future]
+        try:
+            evidence[claim_id][index] = future.result()
+        except Exception as error:  # the worker itself failed
+            failures.setdefault(claim_id, " ".join(f"{type(error).__name__}: {error}".split()))
+            evidence[claim_id][index] = {}
+        claim = by_id[claim_id]
+        if len(evidence[claim_id]) < len(claim.checks):
+            continue
+        entries = [evidence[claim_id][i] for i in range(len(claim.checks))]
+        if claim_id in failures:
+            record = claim_record(claim, [], 0.0,
+                                  why=f"worker process failed: {failures[claim_id]}")
+        else:
+            record = claim_record(claim, entries, sum(e.get("seconds", 0.0) for e in entries))
+        records[claim_id] = record
+        if progress is not None:
+            progress.finished(record)
     return [records[c.id] for c in claims]
 
 
@@ -466,12 +560,16 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
 # -- the run -------------------------------------------------------------------------------------
 
 
-def run(settings: RunSettings, progress: Progress | bool | None = None) -> dict[str, Any]:
+def run(settings: RunSettings, progress: Progress | bool | None = None,
+        pool: WorkerPool | None = None) -> dict[str, Any]:
     """Load and select the claims, run them, and return the report document.
 
     ``progress``: a :class:`Progress`, True for one on stderr, or None/False.
-    SIGINT or SIGTERM during the run raises :class:`RunInterrupted` (a
-    KeyboardInterrupt) once every worker process has been stopped.
+    ``pool``: the workers to use when ``settings.jobs`` > 1 (a caller that also
+    has other work for them, such as the figures, passes its own
+    :func:`worker_pool`); by default one is started for the run and stopped
+    after it.  SIGINT or SIGTERM during the run raises :class:`RunInterrupted`
+    (a KeyboardInterrupt) once every worker process has been stopped.
     """
     started = time.perf_counter()
     with interruptible():
@@ -479,8 +577,13 @@ def run(settings: RunSettings, progress: Progress | bool | None = None) -> dict[
         claims = select_claims(settings.only)
         shown = Progress(len(claims)) if progress is True else (progress or None)
         try:
-            if settings.jobs > 1 and len(claims) > 1:
-                records = _run_parallel(claims, settings, shown)
+            if settings.jobs > 1 and sum(len(c.checks) for c in claims) > 1:
+                if pool is not None:
+                    records = _run_parallel(claims, settings, pool, shown)
+                else:
+                    with worker_pool(settings) as own:
+                        assert own is not None
+                        records = _run_parallel(claims, settings, own, shown)
             else:
                 records = []
                 for claim in claims:

@@ -15,23 +15,27 @@ from focalrd.verify.files import prepare_output_directory, write_text_atomic
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="reports/benchmarks", metavar="DIR",
-                        help="directory for {blocks,oneshot,speed}.{json,md} "
+                        help="directory for {blocks,oneshot,speed,saddlepoint,jobs}.{json,md} "
                              "(default reports/benchmarks)")
     parser.add_argument("--dps", default="30", metavar="N", help="digits (default 30)")
     parser.add_argument("--budget", default="60", metavar="S",
                         help="skip a baseline estimated to take longer than S seconds (default 60)")
-    parser.add_argument("--suite", choices=("blocks", "oneshot", "speed", "saddlepoint", "all"),
+    parser.add_argument("--suite",
+                        choices=("blocks", "oneshot", "speed", "saddlepoint", "jobs", "all"),
                         default="all",
                         help="blocks: the n-letter K*; oneshot: D*(M), weighted eps* and the "
                              "focal entropy; speed: start-up, binary K*, tau, focal entropy and "
                              "ternary K* against their speed targets; saddlepoint: error of the "
-                             "saddlepoint and normal approximations of D* (with a figure); all: "
+                             "saddlepoint and normal approximations of D* (with a figure); jobs: "
+                             "focalrd verify --jobs 1 against --jobs 2, full and --quick (also "
+                             "refreshes the per-check seconds the runner schedules by); all: "
                              "every suite (default)")
 
 
 def _run(args: argparse.Namespace) -> int:
     from focalrd.verify import (
         benchmarks,
+        benchmarks_jobs,
         benchmarks_oneshot,
         benchmarks_saddlepoint,
         benchmarks_speed,
@@ -50,7 +54,8 @@ def _run(args: argparse.Namespace) -> int:
               "oneshot": (benchmarks_oneshot.run_oneshot, benchmarks_oneshot.markdown_oneshot),
               "speed": (benchmarks_speed.run_speed, benchmarks_speed.markdown_speed),
               "saddlepoint": (benchmarks_saddlepoint.run_saddlepoint,
-                              benchmarks_saddlepoint.markdown_saddlepoint)}
+                              benchmarks_saddlepoint.markdown_saddlepoint),
+              "jobs": (benchmarks_jobs.run_jobs, benchmarks_jobs.markdown_jobs)}
     agree = True
     for name in (suites if args.suite == "all" else (args.suite,)):
         run, render = suites[name]

@@ -21,6 +21,7 @@ from focalrd.verify.runner import (
     interruptible,
     run,
     split_patterns,
+    worker_pool,
 )
 
 EXIT_NOT_MET = 1
@@ -42,7 +43,8 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", default="0", metavar="S",
                         help="seed of the sampled checks (an integer; default 0)")
     parser.add_argument("--jobs", default="1", metavar="J",
-                        help="run claims in J parallel processes (default 1)")
+                        help="run the checks in J parallel worker processes, longest first "
+                             "(default 1; the results are those of one process)")
     parser.add_argument("--out", default="reports", metavar="DIR",
                         help="output directory for report.json and the rendered reports "
                              "(default reports/)")
@@ -84,22 +86,28 @@ def _run(args: argparse.Namespace) -> int:
     settings = settings_from_arguments(args)
     out_dir = check_output_directory(args.out)  # creates nothing: a refused run leaves no trace
     try:
-        with interruptible(), _stdout_reserved(args.json):
-            document = run(settings, progress=True)
+        with interruptible(), _stdout_reserved(args.json), worker_pool(settings) as pool:
+            from focalrd.verify.reporting import render_reports
+            from focalrd.verify.reporting.figures import make_figures
+            from focalrd.verify.reporting.reference import compute_table
+
+            # With workers, the figures and the reference table (which do not depend on
+            # the checks) are computed by them too, alongside the checks.
+            figures = pool.submit(make_figures) if pool is not None else None
+            reference = pool.submit(compute_table) if pool is not None else None
+            document = run(settings, progress=True, pool=pool)
             for failure in document["load_errors"]:
                 print(f"focalrd: warning: claims module {failure['module']} failed to import "
                       f"({failure['error']}); its checks did not run, so the run does not "
                       f"meet its expectation", file=sys.stderr)
-            from focalrd.verify.reporting import render_reports
-            from focalrd.verify.reporting.reference import compute_table
-
-            table = compute_table()
+            table = reference.result() if reference is not None else compute_table()
             # A reference value that disagrees with its second method fails the run (exit 1).
             disagreeing = [value.key for value in table.values if not value.agreed]
             # report.json and the rendered reports are installed as one set, or not at
             # all: a failure (exit 2 for an unusable directory, 4 for a bug) or an
             # interrupt leaves the previous set.
             written = render_reports(document, out_dir, reference=table,
+                                     figures=figures.result() if figures is not None else None,
                                      report_json=document_json(document).encode("ascii"))
     except RunInterrupted as stop:
         print(f"focalrd: interrupted by {signal.Signals(stop.signum).name}; every worker "
