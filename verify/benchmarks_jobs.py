@@ -110,7 +110,7 @@ def run_jobs(dps: int = 30, budget: float = 0.0,
     say = progress or (lambda text: None)
     document: dict[str, Any] = {"suite": "jobs", "cores": os.cpu_count(),
                                 "load_average_at_start": list(os.getloadavg()),
-                                "repeats": REPEATS, "modes": {}}
+                                "repeats": REPEATS, "runs": []}
     seconds_table: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="focalrd-jobs-") as work:
         for mode in ("full", "quick"):
@@ -135,7 +135,8 @@ def run_jobs(dps: int = 30, budget: float = 0.0,
             seconds_table[mode] = {key: round(statistics.median(c[key] for c in checks), 3)
                                    for key in checks[0]}
             longest = max(seconds_table[mode].items(), key=lambda item: item[1])
-            document["modes"][mode] = {
+            document["runs"].append({
+                "mode": mode,
                 "wall_jobs_1": walls[1], "wall_jobs_2": walls[2],
                 "cpu_jobs_1": cpus[1], "cpu_jobs_2": cpus[2],
                 "median_jobs_1": median[1], "median_jobs_2": median[2],
@@ -144,14 +145,14 @@ def run_jobs(dps: int = 30, budget: float = 0.0,
                 "longest_check": {"check": longest[0], "seconds": longest[1]},
                 "identical_reports": same_report and same_reference,
                 "processes_left_behind": sum(r["left_behind"] for r in runs[1] + runs[2]),
-                "target": None, "met": None}
-    full = document["modes"]["full"]
+                "target": None, "met": None})
+    full = document["runs"][0]
     full["target"] = ">= 1.6x with --jobs 2, identical reports, no process left behind"
     full["met"] = (full["speedup"] >= 1.6 and full["identical_reports"]
                    and full["processes_left_behind"] == 0)
     document["load_average_at_end"] = list(os.getloadavg())
     document["all_agree"] = all(m["identical_reports"] and m["processes_left_behind"] == 0
-                                for m in document["modes"].values())
+                                for m in document["runs"])
     document["check_seconds_written_to"] = _write_check_seconds(seconds_table)
     return document
 
@@ -189,8 +190,8 @@ def markdown_jobs(document: dict[str, Any]) -> str:
         "identical reports | processes left | target | met |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for mode, row in document["modes"].items():
-        command = "`focalrd verify`" if mode == "full" else "`focalrd verify --quick`"
+    for row in document["runs"]:
+        command = "`focalrd verify`" if row["mode"] == "full" else "`focalrd verify --quick`"
         lines.append(
             f"| {command} | {_list(row['wall_jobs_1'])} | {_list(row['wall_jobs_2'])} | "
             f"{row['speedup']:.2f} | {_list(row['cpu_jobs_1'])} | {_list(row['cpu_jobs_2'])} | "

@@ -1,7 +1,8 @@
 """Benchmark of ``focalrd sweep``: a 200-point grid on 1 and 2 local Dask workers against a
-plain in-process loop over the same points; optionally ``verify --jobs 1`` against ``2``.
+plain in-process loop over the same points (``verify --jobs 1`` against ``2`` is the
+``jobs`` suite of ``focalrd benchmark``).
 
-Run ``python -m focalrd.verify.sweep_benchmark [--out reports/benchmarks] [--verify]``;
+Run ``python -m focalrd.verify.sweep_benchmark [--out reports/benchmarks]``;
 writes ``sweep.md`` and ``sweep.json``.  Wall times on a shared machine are noisy: the
 ratios between runs made one after the other in the same invocation are what to read.
 """
@@ -67,22 +68,9 @@ def _sweep(spec_path: str, workers: int, out: str) -> tuple[float, dict[str, str
     return seconds, values
 
 
-def _verify(jobs: int, out: str, quick: bool) -> float:
-    start = time.perf_counter()
-    argv = [sys.executable, "-m", "focalrd", "verify", "--jobs", str(jobs), "--out", out,
-            "--json"] + (["--quick"] if quick else [])
-    result = subprocess.run(argv, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    if result.returncode not in (0, 1):
-        raise RuntimeError(f"verify failed: {result.stderr[-2000:]}")
-    return seconds
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m focalrd.verify.sweep_benchmark")
     parser.add_argument("--out", default=os.path.join("reports", "benchmarks"))
-    parser.add_argument("--verify", choices=("quick", "full"), default=None,
-                        help="also time focalrd verify --jobs 1 against --jobs 2")
     args = parser.parse_args(argv)
     results: dict[str, Any] = {"machine": {"platform": platform.platform(),
                                            "cores": os.cpu_count(),
@@ -114,12 +102,6 @@ def main(argv: list[str] | None = None) -> int:
                             "speedup_2_over_1_workers":
                                 runs["sweep_1_workers"] / runs["sweep_2_workers"],
                             "load_average_at_end": os.getloadavg()}
-        if args.verify:
-            quick = args.verify == "quick"
-            verify = {f"jobs_{j}": _verify(j, os.path.join(work, f"v{j}"), quick) for j in (1, 2)}
-            verify["speedup"] = verify["jobs_1"] / verify["jobs_2"]
-            verify["mode"] = args.verify
-            results["verify"] = verify
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "sweep.json"), "w") as handle:
         json.dump(results, handle, indent=1)
@@ -160,11 +142,6 @@ def _markdown(results: dict[str, Any]) -> str:
         f"{'yes' if sweep['identical_values'] else 'NO'}.",
         "",
     ]
-    if "verify" in results:
-        v = results["verify"]
-        lines += [f"`focalrd verify{' --quick' if v['mode'] == 'quick' else ''}`: --jobs 1 "
-                  f"{v['jobs_1']:.1f} s, --jobs 2 {v['jobs_2']:.1f} s, speed-up "
-                  f"{v['speedup']:.2f}x.", ""]
     return "\n".join(lines)
 
 
