@@ -17,6 +17,7 @@ def read_csv(path):
         return list(csv.DictReader(handle))
 
 
+@pytest.mark.slow
 def test_csv_columns_against_independent_values(tmp_path):
     assert main(["curves", "--source", "1/2,1/2", "--gammas", "0,3", "--rate", "1/2",
                  "--bits", "--eps", "1/2", "--n-values", "4,6", "--out", str(tmp_path),
@@ -38,6 +39,7 @@ def test_csv_columns_against_independent_values(tmp_path):
         assert len(row["asymptote"].replace("0.", "", 1)) == 12
 
 
+@pytest.mark.slow
 def test_default_source_asymptote_and_sandwich(tmp_path):
     assert main(["curves", "--n-values", "50,400", "--out", str(tmp_path)]) == 0
     rows = read_csv(tmp_path / "curves.csv")

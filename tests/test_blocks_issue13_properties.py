@@ -183,6 +183,7 @@ ISSUE_COMMANDS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text, source, n, rate, eps", ISSUE_COMMANDS)
 def test_issue_commands_print_the_values_of_the_independent_sort(capsys, text, source, n, rate,
                                                                   eps):

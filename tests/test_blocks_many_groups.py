@@ -119,6 +119,7 @@ def test_k_star_random_sources_slow(source, eps):
                   30)
 
 
+@pytest.mark.slow
 def test_refusal_names_the_reach():
     from focalrd.numeric.blocks.excess import least_count
     from focalrd.numeric.errors import InvalidInputError

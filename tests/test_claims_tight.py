@@ -272,6 +272,7 @@ def _sweep(seeds: range, heavy_seeds: range) -> None:
             assert entry["passed"] is not False, (claim_id, seed, entry)
 
 
+@pytest.mark.slow
 def test_no_true_claim_is_refuted_over_20_seeds():
     _sweep(range(2, 22), range(2, 3))
 

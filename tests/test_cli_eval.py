@@ -108,6 +108,7 @@ BAD_INPUTS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args, parameter", BAD_INPUTS)
 def test_bad_input_one_line_exit_2(args, parameter):
     result = run("eval", *args)

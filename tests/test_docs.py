@@ -154,6 +154,7 @@ def test_derive_prints_the_anchor_in_text_and_latex(capsys) -> None:
     assert first.startswith("% ") and "docs/theory/loss.md#tau.expansion" in first
 
 
+@pytest.mark.slow
 def test_the_worked_example_of_the_claims_guide_runs(tmp_path) -> None:
     """docs/examples/my_claims.py: the true claim verified, the false one refuted, shrunk."""
     example = DOCS / "examples" / "my_claims.py"

@@ -206,6 +206,7 @@ SUBPROCESS_SAMPLE = [  # (argv, the option whose value is hostile)
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("argv, option", SUBPROCESS_SAMPLE,
                          ids=[" ".join(a)[:40] for a, _ in SUBPROCESS_SAMPLE])
 def test_a_sample_in_real_subprocesses(argv, option, tmp_path):

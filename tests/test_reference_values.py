@@ -12,6 +12,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import mpmath
+import pytest
 from closeness import assert_close
 
 from focalrd.verify.reporting import reference
@@ -157,6 +158,7 @@ def test_rendered_reports_mark_a_partial_table_as_not_agreed(tmp_path) -> None:
     assert "Warning: this table" not in (tmp_path / "report.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_verify_exits_1_when_a_reference_value_disagrees(tmp_path, monkeypatch, capsys) -> None:
     from focalrd.verify.cli import main
 

@@ -287,6 +287,7 @@ def test_unsupported_verdicts_are_inconclusive_not_verified(tmp_path):
     assert document["summary"]["verified"] == 1
 
 
+@pytest.mark.slow
 def test_a_suite_module_that_failed_to_import_is_not_met(tmp_path, user_claims, monkeypatch,
                                                           capsys):
     from focalrd.verify import runner

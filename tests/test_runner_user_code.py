@@ -87,6 +87,7 @@ def _check_unruly_run(tmp_path: Path, done: subprocess.CompletedProcess) -> None
     assert "7 claims: 2 verified, 0 refuted, 5 inconclusive" in done.stderr
 
 
+@pytest.mark.slow
 def test_checks_that_exit_interrupt_or_print_are_inconclusive(tmp_path) -> None:
     module = tmp_path / "unruly_claims.py"
     module.write_text(UNRULY_CLAIMS, encoding="utf-8")

@@ -416,6 +416,7 @@ def test_csv_export_holds_the_stored_digits(dask_cluster, tmp_path):
 
 # -- curves on the sweep machinery ---------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bits", [False, True])
 def test_curves_from_the_store_equal_the_in_process_table(tmp_path, bits):
     from fractions import Fraction

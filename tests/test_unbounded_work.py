@@ -45,6 +45,7 @@ EPS_STAR = ["eval", "eps-star", "--source", "0.5,0.3,0.2", "--distortion", "1", 
             "--json"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("codebook", [["--codewords", "1" + "0" * 30], ["--codewords", "1e9"],
                                       ["--rate", "25"], ["--rate", "2000"]])
 @pytest.mark.parametrize("weights", [[], ["--weights", "0.2,0.3,0.5"]])
@@ -57,6 +58,7 @@ def test_eps_star_with_astronomically_many_codewords_in_1_gib(codebook, weights)
     assert len(document["encoder"]) == 3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("argv", [
     ["curves", "--n-max", "1e30"],
     ["simulate", "--source", "0.9,0.1", "--n", "100", "--codewords", "2", "--distortion", "0.2",
