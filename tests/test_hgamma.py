@@ -201,3 +201,22 @@ def test_cli_h_gamma_bad_alphabet():
     out = _cli("eval", "h-gamma", "--alphabet", "1", "--gamma", "2")
     assert out.returncode == 2
     assert out.stderr.count("\n") == 1 and "alphabet" in out.stderr
+
+
+@pytest.mark.parametrize("dps", [5, 15, 42, 45, 56, 80])
+def test_search_refines_a_near_vertex_maximum_at_every_precision(dps):
+    """k = 2, γ = 150: the maximiser is (γ/(γ+1), 1/(γ+1)) up to a relative 10^-320.
+
+    S(p) = p(1−p)^γ + (1−p)p^γ; at p = 1/(γ+1) the first term is stationary and the
+    second is below 10^-320, so h = ln((1/(γ+1))(γ/(γ+1))^γ) to far more than 80
+    digits.  The Newton refinement once lost the maximum at 42, 45 and 56 digits
+    (its step subtracted two numbers equal to 300 digits), and `eval h-gamma
+    --dps 5` exited 3.
+    """
+    gamma = 150
+    with mp.workdps(dps):
+        found = hgamma_max_search(2, gamma)
+    with mp.workdps(dps + 30):
+        exact = mp.log(mp.mpf(1) / (gamma + 1)) + gamma * mp.log(mp.mpf(gamma) / (gamma + 1))
+    assert found.converged
+    assert abs(found.value - exact) <= abs(exact) * mp.mpf(10) ** (-dps + 2)

@@ -275,30 +275,38 @@ def _float_local_maxima(k: int, gamma: float, count: int, seed: int
 def _kkt_newton(g: mpmath.mpf, start: Sequence[float]) -> tuple[list[mpmath.mpf], bool]:
     """Refine a local maximum by Newton's method on f'(p_x) = λ, Σ p_x = 1.
 
-    The Hessian of S is diagonal, so each Newton step solves the bordered
-    system in O(k): Δp_x = (λ + Δλ − f'(p_x)) / f''(p_x), with Δλ fixed by Σ Δp = 1 − Σ p.
+    The Hessian of S is diagonal, so a Newton step solves the bordered system
+    Δp_x = (λ + Δλ − f'(p_x)) / f''(p_x) with Δλ fixed by Σ Δp = 1 − Σ p.  Eliminating
+    λ and Δλ gives
+
+        Δp_x = w_x · (1 − Σ p + Σ_y (f'(p_y) − f'(p_x)) w_y) / Σ_y w_y,   w = 1/f'',
+
+    which is what is computed: the form through λ subtracts two nearly equal numbers
+    when one f'' is tiny (a coordinate near 1 at large γ, where 1/f'' is of order
+    10^300), so its steps were rounding noise and the refinement failed at some
+    precisions.  O(k²) per step; k is small.
     """
     p = [mp.mpf(x) for x in start]
     total = mp.fsum(p)
     p = [x / total for x in p]
-    lam = mp.fsum(_f_prime(g, x) for x in p) / len(p)
     tol = mp.ldexp(1, -(mp.prec - 8))
     for _ in range(200):
-        residual = [_f_prime(g, x) - lam for x in p]
+        slope = [_f_prime(g, x) for x in p]
         hess = [_f_second(g, x) for x in p]
         if any(h == 0 for h in hess):
             return p, False
-        inv = [1 / h for h in hess]
-        d_lam = (1 - mp.fsum(p) + mp.fsum(r * i for r, i in zip(residual, inv, strict=True))) \
-            / mp.fsum(inv)
-        step = [(d_lam - r) * i for r, i in zip(residual, inv, strict=True)]
+        weight = [1 / h for h in hess]
+        total_weight = mp.fsum(weight)
+        deficit = 1 - mp.fsum(p)
+        step = [w_x * (deficit + mp.fsum((s_y - s_x) * w_y
+                                         for s_y, w_y in zip(slope, weight, strict=True)))
+                / total_weight for s_x, w_x in zip(slope, weight, strict=True)]
         scale = 1
         while any(not 0 < x + scale * s < 1 for x, s in zip(p, step, strict=True)):
             scale /= 2
             if scale < 1e-6:
                 return p, False
         p = [x + scale * s for x, s in zip(p, step, strict=True)]
-        lam += scale * d_lam
         if scale == 1 and max(abs(s) for s in step) <= tol:
             return p, True
     return p, False
