@@ -372,3 +372,48 @@ def test_formulas_keep_their_text_and_lose_links_and_styles(latex, kept, dropped
     out = to_mathml(latex)
     body = out.split(">", 1)[1]  # past the <math ...> tag and its alttext
     assert kept in body and dropped not in body, out
+
+
+# -- report.md: the same corpus through a Markdown renderer that passes raw HTML ------------
+
+_MARKDOWN_ELEMENTS = {"h1", "h2", "h3", "h4", "p", "ul", "ol", "li", "a", "table", "thead",
+                      "tbody", "tr", "th", "td", "code", "pre", "strong", "em", "img", "br",
+                      "hr"}
+
+
+def test_hostile_report_markdown_renders_to_no_markup_of_its_own(hostile_page) -> None:
+    """CommonMark with raw HTML on (the most permissive common setting) and GFM tables.
+
+    Such a renderer passes ``<script>`` through untouched, and does not know ``$...$``,
+    so mathematics must be inert too.  Allowed: the Markdown elements, ``<a id>``
+    anchors, in-page and documentation links, and the figures beside the report.
+    """
+    markdown_it = pytest.importorskip("markdown_it")
+    source = hostile_page.with_name("report.md").read_text(encoding="utf-8")
+    page = markdown_it.MarkdownIt("commonmark", {"html": True}).enable("table").render(source)
+    collector = _Collector()
+    collector.feed(page)
+    collector.close()
+    assert collector.other == []
+    for tag, attrs in collector.tags:
+        assert tag in _MARKDOWN_ELEMENTS, (tag, attrs)
+        for key, value in attrs.items():
+            assert key in {"href", "id", "src", "alt", "style", "start"}, (tag, key, value)
+            if key == "start":
+                assert tag == "ol" and value.isdigit(), (tag, value)
+            if key == "id":
+                assert tag == "a" and re.fullmatch(r"[a-z][a-z0-9-]*", value), value
+            if key == "href":
+                assert (re.fullmatch(r"#[a-z][a-z0-9-]*", value)
+                        or re.fullmatch(r"\.\./docs/theory/[a-z-]+\.md#[a-z][\w.-]*", value)), value
+            if key == "src":
+                assert tag == "img" and re.fullmatch(r"figures/[a-z-]+\.png", value), value
+            if key == "style":
+                assert re.fullmatch(r"text-align:(left|right|center)", value), value
+    # The corpus reached the Markdown report, as text.
+    assert page.count("&lt;script&gt;") > 50
+    # No TeX command of the document's that makes links, styles or images survives where
+    # a viewer with mathematics would typeset it (code spans are shown verbatim).
+    outside_code = re.sub(r"<code>.*?</code>", "", page, flags=re.S)
+    assert not re.search(r"\\(href|style|unicode|class|cssId|bbox)(?![A-Za-z])", outside_code)
+    assert "\\mathrm{href}" in outside_code  # the corpus's \href reached a formula

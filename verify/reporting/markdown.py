@@ -2,10 +2,21 @@
 
 Mathematics is written as ``$...$`` / ``$$...$$`` (rendered by GitHub and most
 Markdown viewers); figures are linked as PNG files beside the report.
+
+Every text taken from the document (which may come from a user's claims module
+or a hand-edited report.json) is made inert before it is written: in prose,
+``&``, a ``<`` that could open a tag and the characters that make Markdown
+links, images, code, tables, maths or escapes become character references, except
+inside ``$...$`` segments, which stay mathematics with a ``<`` that could open
+a tag written as ``\\lt`` and the commands that make links, styles or images
+(``\\href``, ``\\style``, ``\\unicode``, ...) turned into plain text.  Code spans
+are fenced by more backticks than they contain.  So a viewer that renders raw
+HTML shows the text, and no link or script of the document's own.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -14,11 +25,67 @@ from focalrd.verify.reporting import model
 from focalrd.verify.reporting.figures import Figure
 from focalrd.verify.reporting.reference import ReferenceTable
 
+_INLINE_MATH = re.compile(r"\$([^$]+)\$")
+# Written as character references in prose: "&", and what makes links and images ("["),
+# code spans, maths, table cells and escapes.  References, not backslashes: "\\[" opens
+# display maths in some viewers, and no viewer reads a reference as a delimiter.
+# Emphasis characters and a lone "]" are left alone: at worst they change the look of
+# a text, never what it links to or runs.
+_PROSE = str.maketrans({"&": "&amp;", "\\": "&#92;", "`": "&#96;", "[": "&#91;",
+                        "$": "&#36;", "|": "&#124;", "\n": " ", "\r": " "})
+# "<" that could open a tag, a closing tag, a comment or a processing instruction.
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+# MathJax and KaTeX commands that make links, styles, classes, ids, images or loads.
+_ACTIVE_TEX = re.compile(r"\\(href|url|style|class|cssId|data|unicode|require|bbox|html\w*|"
+                         r"includegraphics|htmlClass|htmlId|htmlStyle|htmlData)(?![A-Za-z])")
+
+
+def _math(latex: Any, in_table: bool = False) -> str:
+    """A formula's source, inert: no ``$``, backtick, newline, tag-opening ``<``, active
+    command (nor ``|``, which would end a table cell, when ``in_table``)."""
+    source = model.text(latex).replace("\r", " ").replace("\n", " ").replace("$", r"\$")
+    source = _TAG_OPEN.sub(r"\\lt ", source.replace("`", "'"))
+    if in_table:
+        source = source.replace("|", r"\vert ")
+    return _ACTIVE_TEX.sub(r"\\mathrm{\1}", source)
+
+
+def _prose(value: Any, in_table: bool = False) -> str:
+    """Text from the document, inert, with its ``$...$`` segments kept as mathematics."""
+    text = model.text(value)
+    parts: list[str] = []
+    position = 0
+    for match in _INLINE_MATH.finditer(text):
+        parts.append(_plain(text[position:match.start()]))
+        parts.append(f"${_math(match.group(1), in_table)}$")
+        position = match.end()
+    parts.append(_plain(text[position:]))
+    return "".join(parts)
+
+
+def _plain(text: str) -> str:
+    return _TAG_OPEN.sub("&lt;", text.translate(_PROSE))
+
+
+def _code(value: Any) -> str:
+    """A code span holding ``value`` verbatim (fenced by more backticks than it contains)."""
+    text = model.text(value).replace("\r", " ").replace("\n", " ")
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+class _Markdown(str):
+    """A table cell already written as Markdown (by this module): not escaped again."""
+
 
 def _cell(value: Any) -> str:
-    text = model.text(value).replace("|", r"\|").replace("\n", " ")
+    if isinstance(value, _Markdown):
+        return value
     # Structured values (JSON) read better as code.
-    return f"`{text}`" if isinstance(value, dict | list) and value else text
+    if isinstance(value, dict | list) and value:
+        return _code(value).replace("|", r"\|")
+    return _prose(value, in_table=True)
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
@@ -30,21 +97,21 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
 def _expectation(claim: Mapping[str, Any]) -> str:
     met = claim.get("met")
     verdict = {True: "met", False: "NOT met"}.get(met, "") if isinstance(met, bool) else ""
-    return f"{model.text(claim.get('expected'))} ({verdict})" if verdict else \
-        model.text(claim.get("expected"))
+    return f"{_prose(claim.get('expected'))} ({verdict})" if verdict else \
+        _prose(claim.get("expected"))
 
 
 def _header(document: Mapping[str, Any]) -> list[str]:
     counts = model.summary_counts(document)
     settings = model.mapping(document.get("settings"))
     lines = ["# focalrd verification report", ""]
-    lines.append(f"Created {model.text(document.get('created')) or 'at an unknown time'} by "
-                 f"focalrd {model.text(document.get('focalrd_version')) or '(unknown version)'}"
-                 f"; {model.text(settings.get('dps')) or '?'} significant digits, "
+    lines.append(f"Created {_prose(document.get('created')) or 'at an unknown time'} by "
+                 f"focalrd {_prose(document.get('focalrd_version')) or '(unknown version)'}"
+                 f"; {_prose(settings.get('dps')) or '?'} significant digits, "
                  f"{'quick' if settings.get('quick') else 'full'} effort, "
-                 f"seed {model.text(settings.get('seed')) or '?'}.")
+                 f"seed {_prose(settings.get('seed')) or '?'}.")
     lines.append("")
-    not_met = ", ".join(model.text(i) for i in model.items(counts.get("not_met_ids")))
+    not_met = ", ".join(_prose(i) for i in model.items(counts.get("not_met_ids")))
     lines.append(f"**{model.plural(counts['claims'], 'claim')}: {counts['verified']} verified, "
                  f"{counts['refuted']} refuted, {counts['inconclusive']} inconclusive; "
                  f"{counts['met']} met their expectation, {counts['not_met']} did not"
@@ -54,15 +121,15 @@ def _header(document: Mapping[str, Any]) -> list[str]:
     if failures:
         lines += ["**Warning: these claims modules failed to import; their checks did not "
                   "run, so this run does not meet its expectation:**", ""]
-        lines += [f"- {line}" for line in failures] + [""]
+        lines += [f"- {_prose(line)}" for line in failures] + [""]
     return lines
 
 
 def _contents(document: Mapping[str, Any]) -> list[str]:
     lines = ["## Contents", "", "- [Summary](#summary)", "- [Claims](#claims)"]
     for claim, anchor in zip(model.claims(document), model.anchors(document), strict=True):
-        lines.append(f"  - [{model.text(claim.get('id'))}](#{anchor}) — "
-                     f"{model.text(claim.get('status'))}")
+        lines.append(f"  - [{_prose(claim.get('id'))}](#{anchor}) — "
+                     f"{_prose(claim.get('status'))}")
     lines += ["- [Figures](#figures)", "- [Reference values](#reference-values)",
               "- [Environment](#environment)", ""]
     return lines
@@ -71,15 +138,16 @@ def _contents(document: Mapping[str, Any]) -> list[str]:
 def _summary(document: Mapping[str, Any]) -> list[str]:
     rows = []
     for claim, anchor in zip(model.claims(document), model.anchors(document), strict=True):
-        rows.append([f"[{model.text(claim.get('id'))}](#{anchor})", claim.get("provenance"),
-                     _expectation(claim), claim.get("status"), ", ".join(model.levels(claim)),
+        rows.append([_Markdown(f"[{_prose(claim.get('id'))}](#{anchor})"),
+                     claim.get("provenance"), _Markdown(_expectation(claim)),
+                     claim.get("status"), ", ".join(model.levels(claim)),
                      model.seconds(claim.get("seconds"))])
     lines = ['<a id="summary"></a>', "", "## Summary", ""]
     lines += _table(["claim", "provenance", "expectation", "status", "evidence levels",
                      "seconds"], rows)
     by_level = model.level_summary(document)
     if by_level:
-        lines += [f"Evidence by level: {by_level}.", ""]
+        lines += [f"Evidence by level: {_prose(by_level)}.", ""]
     return lines
 
 
@@ -94,20 +162,20 @@ def _record(title: str, record: Any) -> list[str]:
 def _derivation(derivation: Any, indent: str = "") -> list[str]:
     lines: list[str] = []
     for part in model.derivation_parts(derivation):
-        assumptions = ", ".join(model.text(a) for a in model.items(part.get("assumptions")))
-        lines.append(f"{indent}*Derivation: {model.text(part.get('title'))}*"
+        assumptions = ", ".join(_prose(a) for a in model.items(part.get("assumptions")))
+        lines.append(f"{indent}*Derivation: {_prose(part.get('title'))}*"
                      + (f" (assuming {assumptions})" if assumptions else ""))
         lines.append("")
         for number, step in enumerate(model.items(part.get("steps")), start=1):
             step = model.mapping(step)
-            formula = model.text(step.get("latex")) or (
-                f"{model.text(step.get('lhs'))} {model.text(step.get('relation'))} "
-                f"{model.text(step.get('rhs'))}")
-            lines.append(f"{indent}{number}. {model.text(step.get('description'))}: "
-                         f"${formula}$ — checked by {model.text(step.get('method'))}")
+            formula = _math(step.get("latex")) or (
+                f"{_math(step.get('lhs'))} {_math(step.get('relation'))} "
+                f"{_math(step.get('rhs'))}")
+            lines.append(f"{indent}{number}. {_prose(step.get('description'))}: "
+                         f"${formula}$ — checked by {_prose(step.get('method'))}")
         lines.append("")
         for name, lemma in sorted(model.mapping(part.get("lemmas")).items()):
-            lines.append(f"{indent}Lemma *{name}*:")
+            lines.append(f"{indent}Lemma *{_prose(name)}*:")
             lines.append("")
             lines += _derivation(lemma, indent + "    ")
     return lines
@@ -116,10 +184,10 @@ def _derivation(derivation: Any, indent: str = "") -> list[str]:
 def _evidence(number: int, entry: Mapping[str, Any]) -> list[str]:
     seconds = model.seconds(entry.get("seconds"))
     check = model.text(entry.get("check"))
-    lines = [f"{number}. **{model.text(entry.get('level')) or 'unknown level'}** — "
-             f"{model.text(entry.get('method'))} — "
+    lines = [f"{number}. **{_prose(entry.get('level')) or 'unknown level'}** — "
+             f"{_prose(entry.get('method'))} — "
              f"{model.outcome(entry.get('passed'))}" + (f" ({seconds} s)" if seconds else "")
-             + (f" — check `{check}`" if check else ""), ""]
+             + (f" — check {_code(check)}" if check else ""), ""]
     facts = model.details(entry)
     if facts:
         lines += _table(["detail", "value"], facts)
@@ -138,20 +206,20 @@ def _docs_link(claim: Mapping[str, Any]) -> str:
 
 def _claim(claim: Mapping[str, Any], anchor: str) -> list[str]:
     lines = [f'<a id="{anchor}"></a>', "",
-             f"### `{model.text(claim.get('id'))}` — {model.text(claim.get('status'))}", ""]
-    lines += [f"**Statement.** {model.text(claim.get('statement'))}", ""]
+             f"### {_code(claim.get('id'))} — {_prose(claim.get('status'))}", ""]
+    lines += [f"**Statement.** {_prose(claim.get('statement'))}", ""]
     if model.text(claim.get("latex")) not in ("", model.text(claim.get("statement"))):
-        lines += [f"$${model.text(claim.get('latex'))}$$", ""]
-    lines += [f"Section {model.text(claim.get('section')) or '?'} · provenance: "
-              f"{model.text(claim.get('provenance'))} · expected: {_expectation(claim)} · "
+        lines += [f"$${_math(claim.get('latex'))}$$", ""]
+    lines += [f"Section {_prose(claim.get('section')) or '?'} · provenance: "
+              f"{_prose(claim.get('provenance'))} · expected: {_expectation(claim)} · "
               f"{model.seconds(claim.get('seconds')) or '?'} s"
               + _docs_link(claim), ""]
-    if model.text(claim.get("met_reason")):
-        lines += [f"**Expectation:** {model.text(claim.get('met_reason'))}", ""]
-    if model.text(claim.get("why")):
-        lines += [f"**Why:** {model.text(claim.get('why'))}", ""]
-    if model.text(claim.get("notes")):
-        lines += [f"**Notes:** {model.text(claim.get('notes'))}", ""]
+    if _prose(claim.get("met_reason")):
+        lines += [f"**Expectation:** {_prose(claim.get('met_reason'))}", ""]
+    if _prose(claim.get("why")):
+        lines += [f"**Why:** {_prose(claim.get('why'))}", ""]
+    if _prose(claim.get("notes")):
+        lines += [f"**Notes:** {_prose(claim.get('notes'))}", ""]
     entries = model.evidence(claim)
     if entries:
         lines += ["#### Evidence", ""]
@@ -169,12 +237,12 @@ def _figures(figures: Sequence[Figure], figure_dir: str) -> list[str]:
     lines = ['<a id="figures"></a>', "", "## Figures", ""]
     for figure in figures:
         if figure.png is not None:
-            lines += [f"### {figure.title}", "", f"![{figure.title}]({figure_dir}/"
-                      f"{figure.filename})", "", figure.caption, ""]
+            lines += [f"### {_prose(figure.title)}", "", f"![{_prose(figure.title)}]({figure_dir}/"
+                      f"{figure.filename})", "", _prose(figure.caption), ""]
     skipped = [f for f in figures if f.png is None]
     if skipped:
         lines += ["Figures skipped:", ""]
-        lines += [f"- {f.title}: {f.skipped}" for f in skipped] + [""]
+        lines += [f"- {_prose(f.title)}: {_prose(f.skipped)}" for f in skipped] + [""]
     return lines
 
 
@@ -185,11 +253,13 @@ def _reference(table: ReferenceTable | None) -> list[str]:
     lines += [f"Every value has {table.values[0].digits if table.values else '?'} significant "
               "digits, each confirmed by two evaluations at different working precisions and "
               "cross-checked as stated (also in `reference_values.json`).", ""]
-    rows = [[f"${v.latex}$", v.inputs_text(), v.value, "; ".join(v.checks[1:]) or v.checks[0]]
+    rows = [[_Markdown(f"${_math(v.latex, in_table=True)}$"), v.inputs_text(), v.value,
+             "; ".join(v.checks[1:]) or v.checks[0]]
             for v in table.values]
     lines += _table(["quantity", "inputs", "value", "independent check"], rows)
     for missing in table.unavailable:
-        lines.append(f"- not computed: {missing.get('quantity')}: {missing.get('why')}")
+        lines.append(f"- not computed: {_prose(missing.get('quantity'))}: "
+                     f"{_prose(missing.get('why'))}")
     if not table.trustworthy:
         lines += ["", "**Warning: this table is incomplete or a cross-check disagreed; "
                   '`reference_values.json` is marked `"agreed": false`.**']
