@@ -29,6 +29,7 @@ from fractions import Fraction
 
 import mpmath
 from mpmath import mp
+from mpmath.libmp import MPZ, from_man_exp
 
 from focalrd.numeric._lazy import numpy as np
 from focalrd.numeric.display import ShortDisplay
@@ -53,6 +54,9 @@ __all__ = [
 _GUARD_BITS = 24
 _MINUS_LN2 = -0.6931471805599453  # a float: compared with mpmath and MPFR numbers alike
 _MAX_STEPS_AT_TARGET = 12
+#: Largest relative Newton step at which the stationary value is trusted at all.
+_EPS_MAX = 2.0**-20
+_SMALLEST_NORMAL = 2.2250738585072014e-308
 
 
 @dataclass(frozen=True, repr=False)
@@ -70,7 +74,8 @@ def nonnegative_vector(a: Sequence, parameter: str = "a") -> tuple[Fraction, ...
     if isinstance(a, str):
         a = [part for part in a.split(",")]
     values = tuple(exact_number(v, parameter) for v in a)
-    if not values or any(v < 0 for v in values) or not any(values):
+    # the sign of a Fraction is its numerator's (denominators are positive)
+    if not values or any(v.numerator < 0 for v in values) or not any(values):
         raise InvalidInputError(parameter, "a non-empty vector of numbers >= 0, not all zero", None)
     return values
 
@@ -118,7 +123,8 @@ class _Mpfr:
 
     @staticmethod
     def exact(x: Fraction):
-        return gmpy2.mpfr(gmpy2.mpq(x.numerator, x.denominator))  # correctly rounded
+        # integer true division in gmpy2 is correctly rounded (as mpfr(mpq(n, d)), tested)
+        return gmpy2.div(x.numerator, x.denominator)
 
     @staticmethod
     def number(x: float):
@@ -127,7 +133,7 @@ class _Mpfr:
     @staticmethod
     def to_mpf(x) -> mpmath.mpf:
         man, exp = x.as_mantissa_exp()  # exact: x = man · 2^exp
-        return mp.mpf((int(man), int(exp)))
+        return mp.make_mpf(from_man_exp(MPZ(man), int(exp)))
 
     @staticmethod
     def ldexp(x: int, k: int):
@@ -155,105 +161,196 @@ else:  # pragma: no cover - gmpy2 is in the ``fast`` extra
     _ARITHMETIC, _RANGE_ERRORS = _Mpmath, ()
 
 
-def _h_parts(A, z, g, a, ell, whole: int = 0):
-    """At one entry of value ``a``: KKT gap h(z) + ln a − ln λ, dh/dz, y, q, ln(1 − q),
-    1 − q and whether q > 1/2.
+class _Pass:
+    """The KKT system of the polish evaluated at one point (y, ℓ = ln λ), y_x = ln q_x.
 
-    ``whole`` is γ when γ is a whole number ≥ 1 (else 0); then ln(1 − q) is not
-    needed elsewhere and (γ − 1) ln(1 − q) + ln B + ln a is one logarithm (None is
-    returned for ln(1 − q)), unless the power leaves the exponent range.
+    Per distinct entry: ``q``, ``rho`` = a_x |φ_γ'(q_x)| / λ − 1 (the KKT ratio gap),
+    ``terms`` = a_x (1 − q_x)^γ ln q_x (so that Σ_x w_x a_x φ_γ(q_x) = −Σ w·terms),
+    ``gap`` = ρ/(1 + ρ) and ``inv`` = 1/(dH/dy) for the Newton step; and the mass gap
+    ``mass`` = Σ w·q − 1 (computed without cancellation), λ, and the sums
+    ``s1`` = Σ w q/H', ``s2`` = Σ w q gap/H' of the outer Newton equation.
     """
-    y = -A.exp(z)
-    # q and 1 − q from one exponential, each taken from the side where it is accurate
-    big = y > _MINUS_LN2
-    if big:
-        one_minus_q = -A.expm1(y)
-        q = 1 - one_minus_q
-    else:
-        q = A.exp(y)
-        one_minus_q = 1 - q
-    b = one_minus_q - g * y * q
-    slope = -(g - 1) * q * y / one_minus_q - y - q * (1 + g + g * y) * y / b
-    if whole:
-        product = one_minus_q ** (whole - 1) * b * a
-        if 0 < product < math.inf:
-            return A.log(product) - y - ell, slope, y, q, None, one_minus_q, big
-    log_a = A.log(one_minus_q)
-    gap = (g - 1) * log_a - y + A.log(b * a) - ell
-    return gap, slope, y, q, log_a, one_minus_q, big
+
+    __slots__ = ("y", "q", "rho", "terms", "gap", "inv", "mass", "lam", "s1", "s2")
+
+    def __init__(self, y, q, rho, terms, gap, inv, mass, lam, s1, s2):
+        self.y, self.q, self.rho, self.terms, self.gap, self.inv = y, q, rho, terms, gap, inv
+        self.mass, self.lam, self.s1, self.s2 = mass, lam, s1, s2
 
 
-def _mass_gap(A, weights: list[int], parts: list):
-    """Σ w·q − 1 without cancellation: entries with q > 1/2 enter as w − w·(1 − q)."""
-    terms = [-w * p[5] if p[6] else w * p[3] for w, p in zip(weights, parts, strict=True)]
-    terms.append(A.exact(Fraction(sum(w for w, p in zip(weights, parts, strict=True) if p[6]) - 1)))
-    return A.fsum(terms)
+def _kkt_pass(A, weights: list[int], a: list, g, whole: int, y: list, ell) -> _Pass:
+    """The KKT system at (y, ℓ) in one sweep over the entries, at the current precision.
 
-
-def _outer(A, weights: list[int], parts: list):
-    """The outer equation G = 0 (⇔ Σ w·q = 1) and dG/dz_x, scaled as in the float search.
-
-    With one entry q_big > 1/2 (multiplicity 1), G = ln Σ_others w·q − ln(1 − q_big);
-    otherwise G = ln Σ w·q.  See :func:`._focal_float.mass_condition`.
+    With q = e^y, C = 1 − q and B = C − γ·y·q, a_x |φ_γ'(q_x)| = a_x C^(γ−1) B / q and
+    H(y) = ln |φ_γ'(e^y)| has dH/dy = −1 − q·((γ − 1)/C + (1 + γ + γ y)/B) < 0.  One
+    exponential per entry (expm1 where q > 1/2, so that C keeps its relative accuracy);
+    C^(γ−1) by multiplication when γ is a whole number (``whole`` = γ, else 0).
     """
-    big = [i for i, p in enumerate(parts) if p[6]]
-    if len(big) == 1 and weights[big[0]] == 1:
-        b = big[0]
-        others = A.fsum(w * p[3] for i, (w, p) in enumerate(zip(weights, parts, strict=True))
-                        if i != b)
-        slopes = [p[3] * p[2] / p[5] if i == b else w * p[3] * p[2] / others
-                  for i, (w, p) in enumerate(zip(weights, parts, strict=True))]
-        return A.log(others) - A.log(parts[b][5]), slopes
-    total = 1 + _mass_gap(A, weights, parts)
-    return A.log(total), [w * p[3] * p[2] / total for w, p in zip(weights, parts, strict=True)]
+    exp, expm1, log = A.exp, A.expm1, A.log
+    lam = exp(ell)
+    g1, gm1 = 1 + g, g - 1
+    qs, rhos, terms, gaps, invs, mass = [], [], [], [], [], []
+    big_weight = 0
+    s1 = s2 = 0
+    for w, ax, yx in zip(weights, a, y, strict=True):
+        if yx > _MINUS_LN2:
+            c = -expm1(yx)
+            q = 1 - c
+            mass.append(-w * c)
+            big_weight += w
+        else:
+            q = exp(yx)
+            c = 1 - q
+            mass.append(w * q if w != 1 else q)
+        yq = yx * q
+        b = c - g * yq
+        if whole == 2:
+            ac = ax * c
+        elif whole == 1:
+            ac = ax
+        elif whole:
+            ac = ax * c ** (whole - 1)
+        else:
+            ac = ax * exp(gm1 * log(c))
+        rho = ac * b / (q * lam) - 1
+        gap = rho / (1 + rho)
+        inv = 1 / (-1 - q * (gm1 / c + (g1 + g * yx) / b))
+        qi = q * inv if w == 1 else w * q * inv
+        s1 += qi
+        s2 += qi * gap
+        qs.append(q)
+        rhos.append(rho)
+        terms.append(ac * c * yx)
+        gaps.append(gap)
+        invs.append(inv)
+    mass.append(A.exact(Fraction(big_weight - 1)))
+    return _Pass(y, qs, rhos, terms, gaps, invs, A.fsum(mass), lam, s1, s2)
 
 
-def _newton(A, weights: list[int], a: list, g, z: list, ell, whole: int):
-    """The parts at (z, ln λ) and the Newton step (δz, δ ln λ) of the KKT system there."""
-    parts = [_h_parts(A, zx, g, ax, ell, whole) for zx, ax in zip(z, a, strict=True)]
-    # Newton on (z, ln λ): δz_x = (δℓ − gap_x)/h'_x and G + Σ G_x δz_x = 0
-    outer, outer_z = _outer(A, weights, parts)
-    num = A.fsum(gz * p[0] / p[1] for gz, p in zip(outer_z, parts, strict=True))
-    den = A.fsum(gz / p[1] for gz, p in zip(outer_z, parts, strict=True))
-    d_ell = (num - outer) / den
-    return parts, [(d_ell - p[0]) / p[1] for p in parts], d_ell
+def _newton_step(parts: _Pass) -> tuple[list, object]:
+    """The Newton step (δy, δℓ) of the KKT system from its values at the current point.
 
-
-def _polish(A, weights: list[int], values: list[Fraction], g: Fraction, z: list, ell,
-            target_prec: int):
-    """Newton on the KKT system from the float64 start, at doubling precisions.
-
-    The float start is good to about 40 bits and Newton doubles the correct bits
-    with each step, so one step runs at each rung of a ladder of precisions
-    (about 96, 180, … bits) up to ``target_prec``.  The pass at ``target_prec``
-    that follows is also the evaluation: it returns the parts at the current
-    point once its own Newton correction lies below 2^(20 − target_prec) — so
-    the point is accurate to the target precision and the parts (hence the
-    value and the KKT residual) are those *at the returned point*; otherwise the
-    correction is applied and the pass repeated.
+    Linearising ρ_x = 0 (a_x |φ'(q_x)| = λ) and Σ w q = 1:  δy_x = (δℓ − gap_x)/H'_x and
+    Σ w q_x δy_x = −mass, so δℓ = (s2 − mass)/s1.
     """
+    d_ell = (parts.s2 - parts.mass) / parts.s1
+    return [(d_ell - gap) * inv for gap, inv in zip(parts.gap, parts.inv, strict=True)], d_ell
+
+
+def _converged(steps: list, d_ell, y: list, ell, tolerance) -> bool:
+    """Every relative step |δy/y| and |δℓ|/(1 + |ℓ|) at most ``tolerance``."""
+    return abs(d_ell) <= tolerance * (1 + abs(ell)) and all(
+        abs(s) <= tolerance * abs(yx) for s, yx in zip(steps, y, strict=True))
+
+
+def _value(A, weights: list[int], parts: _Pass):
+    """Σ_x w_x a_x φ_γ(q_x) at the point of ``parts`` (correctly rounded sum)."""
+    return -A.fsum([t if w == 1 else w * t for w, t in zip(weights, parts.terms, strict=True)])
+
+
+def _stationary_value(A, weights: list[int], parts: _Pass, steps: list, d_ell, g, target: int):
+    """F from the Lagrangian at a point near the saddle, or None if not yet near enough.
+
+    L(y, ℓ) = Σ w a φ(e^y) + λ·(Σ w e^y − 1) equals F at the saddle and is stationary
+    there: its gradient is (−w λ q_x ρ_x, λ·mass), so with the Newton step Δ,
+    F = L + ½ ∇L·Δ + O(|Δ|³) = L + ½ λ (mass·δℓ − Σ w q ρ δy) + O(|Δ|³).
+    The cubic remainder is estimated as |½ ∇L·Δ| · ε · (2 + γ), ε the largest
+    relative step (a Taylor term over the previous one); the value is returned
+    when that estimate, times 2^10, lies below 2^(−target)·L.
+    """
+    with A.precision(64):   # the correction and the estimate need few bits
+        eps = abs(d_ell)
+        moved = 0
+        for w, q, rho, s, yx in zip(weights, parts.q, parts.rho, steps, parts.y, strict=True):
+            eps = max(eps, abs(s / yx))
+            moved += w * q * rho * s
+        correction = parts.lam * (parts.mass * d_ell - moved) / 2
+    lagrangian = _value(A, weights, parts) + parts.lam * parts.mass
+    if eps > _EPS_MAX or abs(correction) * eps * (2 + g) * 1024 > A.ldexp(abs(lagrangian),
+                                                                            -target):
+        return None
+    return lagrangian + correction
+
+
+def _ladder(target_prec: int) -> list[int]:
+    """Precisions of the polish: about 96, 180, … bits up to ``target_prec``, each a little
+    over half the next (Newton doubles the correct bits with each step)."""
     ladder = [target_prec]
     while ladder[0] > 96:
         ladder.insert(0, ladder[0] // 2 + 8)
+    return ladder
+
+
+def _polish(A, weights: list[int], values: list[Fraction], g: Fraction, y: list, ell,
+            target_prec: int, value_only: bool = False):
+    """Newton on the KKT system from the float64 start, at doubling precisions.
+
+    The float start is good to about 40 bits and Newton doubles the correct bits
+    with each step, so one step runs at each rung of :func:`_ladder` below
+    ``target_prec``.  The passes at ``target_prec`` that follow are also the
+    evaluation.  For the minimiser (``value_only`` false): a pass returns the parts
+    at the current point once its own Newton correction lies below 2^(20 −
+    target_prec) relative to each y_x and to 1 + |ln λ| — so the point is accurate
+    to the target precision and the parts (hence the value and the KKT residual)
+    are those *at the returned point*; otherwise the correction is applied and the
+    pass repeated.  For the value alone: the first pass at ``target_prec`` whose
+    Lagrangian with its second-order correction is accurate to the target
+    precision gives F (:func:`_stationary_value`), which saves the last pass.
+
+    Returns (parts, ln λ, F), F = Σ w a φ(q) at the point of ``parts``, or the
+    stationary value when ``value_only``.
+    """
+    ladder = _ladder(target_prec)
     whole = int(g) if g.denominator == 1 and g >= 1 else 0
     with A.precision(target_prec):  # once, at the full precision (they are exact inputs)
         g_b = A.exact(g)
         a = [A.exact(v) for v in values]
     for prec in ladder[:-1]:
         with A.precision(prec):
-            _, steps, d_ell = _newton(A, weights, a, g_b, z, ell, whole)
-            z = [zx + s for zx, s in zip(z, steps, strict=True)]
+            steps, d_ell = _newton_step(_kkt_pass(A, weights, a, g_b, whole, y, ell))
+            y = [yx + s for yx, s in zip(y, steps, strict=True)]
             ell = ell + d_ell
     with A.precision(target_prec):
         tolerance = A.ldexp(1, 20 - target_prec)
         for _ in range(_MAX_STEPS_AT_TARGET):
-            parts, steps, d_ell = _newton(A, weights, a, g_b, z, ell, whole)
-            if abs(d_ell) <= tolerance * (1 + abs(ell)) and all(
-                    abs(s) <= tolerance * (1 + abs(zx)) for s, zx in zip(steps, z, strict=True)):
-                return parts, ell, g_b
-            z = [zx + s for zx, s in zip(z, steps, strict=True)]
+            parts = _kkt_pass(A, weights, a, g_b, whole, y, ell)
+            steps, d_ell = _newton_step(parts)
+            if value_only:
+                value = _stationary_value(A, weights, parts, steps, d_ell, g_b, target_prec)
+                if value is not None:
+                    return parts, ell, value
+            elif _converged(steps, d_ell, y, ell, tolerance):
+                return parts, ell, _value(A, weights, parts)
+            y = [yx + s for yx, s in zip(y, steps, strict=True)]
             ell = ell + d_ell
     raise PrecisionError("the focal-entropy Newton polish did not converge")
+
+
+def _float_start(values: list[Fraction], floats: list[float] | None, counts: list[int],
+                 gamma: Fraction):
+    """The float64 KKT solution (:mod:`._focal_float`) as (y = ln q per entry, ln λ).
+
+    ``floats`` are the values as floats when all are normal numbers (then ln a is
+    one vectorised logarithm), else None.
+    """
+    if floats is not None and min(floats) >= _SMALLEST_NORMAL:
+        la_float = np.log(np.array(floats))
+    else:
+        la_float = np.array([_log_float(v) for v in values])
+    z0, ell0, _ = solve_cells(la_float, np.array(counts, dtype=float),
+                              np.zeros(len(values), dtype=int), 1, float(gamma))
+    with np.errstate(over="ignore", under="ignore"):
+        y0 = -np.exp(z0)
+    return z0, y0, float(ell0[0])
+
+
+def _start_point(A, z0, y0) -> list:
+    """y = −e^z in arithmetic ``A``: from the float when it is a normal number, else
+    (the float under- or overflowed: q within 1e-308 of 1, or e^(−e^710)) in ``A``."""
+    if np.all(np.isfinite(y0) & (np.abs(y0) >= _SMALLEST_NORMAL)):
+        return [A.number(v) for v in y0.tolist()]
+    return [A.number(v) if math.isfinite(v) and abs(v) >= _SMALLEST_NORMAL
+            else -A.exp(A.number(z)) for v, z in zip(y0.tolist(), z0.tolist(), strict=True)]
 
 
 def grouped_solution(values: Sequence[Fraction], counts: Sequence[int],
@@ -263,38 +360,45 @@ def grouped_solution(values: Sequence[Fraction], counts: Sequence[int],
     The minimiser gives equal entries equal mass, so it is returned per
     distinct value: ``minimizer[i]`` is the q of each copy of ``values[i]``.
     """
-    values, counts = list(values), list(counts)
+    return _grouped(list(values), list(counts), gamma, None, value_only=False)
+
+
+def _grouped(values: list[Fraction], counts: list[int], gamma: Fraction,
+             floats: list[float] | None, value_only: bool) -> FocalEntropySolution:
+    """:func:`grouped_solution`; with ``value_only`` the minimiser, multiplier and residual
+    are left out (empty, 0, 0) and F comes from the stationary Lagrangian."""
     if sum(counts) == 1:
         multiplier = to_mpf(values[0]) if gamma == 0 else mp.zero
         return FocalEntropySolution(mp.zero, (mp.one,), multiplier, mp.zero)
     if gamma == 0:
         return _log_loss_solution(values, counts)
-    la_float = np.array([_log_float(v) for v in values])
-    z0, ell0, _ = solve_cells(la_float, np.array(counts, dtype=float),
-                              np.zeros(len(values), dtype=int), 1, float(gamma))
+    z0, y0, ell0 = _float_start(values, floats, counts, gamma)
     target = mp.prec + _GUARD_BITS
     try:
-        return _polished_solution(_ARITHMETIC, values, counts, gamma, z0, ell0[0], target)
+        return _polished_solution(_ARITHMETIC, values, counts, gamma, z0, y0, ell0, target,
+                                  value_only)
     except _RANGE_ERRORS:  # pragma: no cover - only with γ near 10^15 and extreme entries
-        return _polished_solution(_Mpmath, values, counts, gamma, z0, ell0[0], target)
+        return _polished_solution(_Mpmath, values, counts, gamma, z0, y0, ell0, target,
+                                  value_only)
 
 
 def _polished_solution(A, values: list[Fraction], counts: list[int], gamma: Fraction,
-                       z0, ell0: float, target: int) -> FocalEntropySolution:
-    """The solution from the float64 start (z0, ln λ0), polished in arithmetic ``A``."""
-    z = [A.number(float(v)) for v in z0]
+                       z0, y0, ell0: float, target: int,
+                       value_only: bool = False) -> FocalEntropySolution:
+    """The solution from the float64 start, polished in arithmetic ``A``."""
     with A.precision(target):
-        parts, ell, g_b = _polish(A, counts, values, gamma, z, A.number(float(ell0)), target)
-        # φ_γ(q) = (1 − q)^γ · ln(1/q); (1 − q)^γ by multiplication for a whole γ
-        whole = gamma.denominator == 1
-        powers = [p[5] ** int(gamma) if whole else A.exp(g_b * p[4]) for p in parts]
-        value = A.fsum(w * A.exact(v) * power * -p[2]
-                       for v, w, power, p in zip(values, counts, powers, parts, strict=True))
-        residual = max(max(abs(p[0]) for p in parts), abs(_mass_gap(A, counts, parts)))
-        multiplier = A.exp(ell)
+        y = _start_point(A, z0, y0)
+        parts, ell, value = _polish(A, counts, values, gamma, y, A.number(ell0), target,
+                                    value_only)
+        if not value_only:
+            residual = max(max(abs(r) for r in parts.rho), abs(parts.mass))
+            multiplier = A.exp(ell)
     with mp.workprec(target):
-        value, residual, multiplier = A.to_mpf(value), A.to_mpf(residual), A.to_mpf(multiplier)
-        minimizer = tuple(+A.to_mpf(p[3]) for p in parts)
+        value = A.to_mpf(value)
+        if value_only:
+            return FocalEntropySolution(+value, (), mp.zero, mp.zero)
+        residual, multiplier = A.to_mpf(residual), A.to_mpf(multiplier)
+        minimizer = tuple(+A.to_mpf(q) for q in parts.q)
     return FocalEntropySolution(+value, minimizer, +multiplier, +residual)
 
 
@@ -316,6 +420,49 @@ def _log_loss_solution(values: list[Fraction], counts: list[int]) -> FocalEntrop
     return FocalEntropySolution(+value, minimizer, multiplier, +residual)
 
 
+def _distinct(entries: tuple[Fraction, ...]) -> tuple[list[Fraction], list[int], list[int],
+                                                        list[float] | None]:
+    """The distinct positive entries in decreasing order, their counts, the index of each
+    entry's value among them (−1 for a zero entry), and the values as floats (None
+    unless all are finite and distinct as floats).
+
+    Keyed by (numerator, denominator) (Fractions are normalised; hashing a Fraction is
+    slow), and ordered by the floats when those are distinct — rounding to a float is
+    monotone, so distinct floats are in the order of the exact values — else exactly.
+    """
+    slot: dict[tuple[int, int], int] = {}
+    firsts: list[Fraction] = []
+    counts: list[int] = []
+    group: list[int] = []
+    for v in entries:
+        if v.numerator:
+            key = (v.numerator, v.denominator)
+            i = slot.get(key)
+            if i is None:
+                i = slot[key] = len(firsts)
+                firsts.append(v)
+                counts.append(0)
+            counts[i] += 1
+            group.append(i)
+        else:
+            group.append(-1)
+    try:
+        floats: list[float] | None = [v.numerator / v.denominator for v in firsts]
+    except OverflowError:
+        floats = None
+    if floats is not None and len(set(floats)) == len(floats):
+        order = sorted(range(len(firsts)), key=floats.__getitem__, reverse=True)
+    else:
+        floats = None
+        order = sorted(range(len(firsts)), key=firsts.__getitem__, reverse=True)
+    rank = [0] * len(order)
+    for r, i in enumerate(order):
+        rank[i] = r
+    return ([firsts[i] for i in order], [counts[i] for i in order],
+            [rank[i] if i >= 0 else -1 for i in group],
+            None if floats is None else [floats[i] for i in order])
+
+
 def focal_entropy_solution(a: Sequence, gamma) -> FocalEntropySolution:
     """F_γ(a) with its minimiser, multiplier λ and KKT residual, at the working precision.
 
@@ -330,14 +477,10 @@ def focal_entropy_solution(a: Sequence, gamma) -> FocalEntropySolution:
     """
     entries = nonnegative_vector(a)
     g = focusing_parameter(gamma)
-    counts: dict[Fraction, int] = {}
-    for v in entries:
-        if v > 0:
-            counts[v] = counts.get(v, 0) + 1
-    values = sorted(counts, reverse=True)
-    solution = grouped_solution(values, [counts[v] for v in values], g)
-    by_value = dict(zip(values, solution.minimizer, strict=True))
-    minimizer = tuple(by_value[v] if v > 0 else mp.zero for v in entries)
+    values, counts, group, floats = _distinct(entries)
+    solution = _grouped(values, counts, g, floats, value_only=False)
+    per_value = solution.minimizer
+    minimizer = tuple(per_value[i] if i >= 0 else mp.zero for i in group)
     return FocalEntropySolution(solution.value, minimizer, solution.multiplier,
                                 solution.kkt_residual)
 
@@ -345,11 +488,18 @@ def focal_entropy_solution(a: Sequence, gamma) -> FocalEntropySolution:
 def focal_entropy(a: Sequence, gamma) -> mpmath.mpf:
     """F_γ(a) = min_q Σ_x a_x φ_γ(q_x) over distributions q, at the working precision.
 
+    The value alone: the polish stops at the first full-precision pass whose
+    Lagrangian, corrected to second order, is accurate (F is stationary at the
+    minimiser), and the minimiser is not converted.
+
     >>> mp.dps = 15
     >>> print(focal_entropy([Fraction(1, 4), Fraction(3, 4)], 0))   # the entropy H(1/4, 3/4)
     0.562335144618808
     """
-    return focal_entropy_solution(a, gamma).value
+    entries = nonnegative_vector(a)
+    g = focusing_parameter(gamma)
+    values, counts, _, floats = _distinct(entries)
+    return _grouped(values, counts, g, floats, value_only=True).value
 
 
 def focal_entropy_minimizer(a: Sequence, gamma) -> tuple[mpmath.mpf, ...]:
