@@ -128,7 +128,9 @@ class _Mpfr:
 
     @staticmethod
     def number(x: float):
-        return gmpy2.mpfr(x)
+        # exact at any context precision >= 53 (always so here), and ~8x faster than
+        # gmpy2.mpfr(x), which takes a slow path for floats
+        return _MPFR_ONE * x
 
     @staticmethod
     def to_mpf(x) -> mpmath.mpf:
@@ -152,6 +154,7 @@ def _mpfr_usable() -> bool:
 
 
 if _mpfr_usable():
+    _MPFR_ONE = gmpy2.mpfr(1)
     _Mpfr.exp, _Mpfr.expm1, _Mpfr.log = gmpy2.exp, gmpy2.expm1, gmpy2.log
     _Mpfr.fsum = gmpy2.fsum  # correctly rounded sum
     #: The arithmetic of the Newton polish (tests switch it to compare the two).
@@ -164,10 +167,10 @@ else:  # pragma: no cover - gmpy2 is in the ``fast`` extra
 class _Pass:
     """The KKT system of the polish evaluated at one point (y, ℓ = ln λ), y_x = ln q_x.
 
-    Per distinct entry: ``q``, ``rho`` = a_x |φ_γ'(q_x)| / λ − 1 (the KKT ratio gap),
-    ``terms`` = a_x (1 − q_x)^γ ln q_x (so that Σ_x w_x a_x φ_γ(q_x) = −Σ w·terms),
-    ``gap`` = ρ/(1 + ρ) and ``inv`` = 1/(dH/dy) for the Newton step; and the mass gap
-    ``mass`` = Σ w·q − 1 (computed without cancellation), λ, and the sums
+    Per distinct entry: ``q``, ``rho`` = a_x |φ_γ'(q_x)| / λ − 1 (the KKT ratio gap) and,
+    when asked for, ``terms`` = a_x (1 − q_x)^γ ln q_x (so that Σ_x w_x a_x φ_γ(q_x) =
+    −Σ w·terms); the mass gap ``mass`` = Σ w·q − 1 (computed without cancellation) and
+    λ.  With an exact step also ``gap`` = ρ/(1 + ρ), ``inv`` = 1/(dH/dy) and the sums
     ``s1`` = Σ w q/H', ``s2`` = Σ w q gap/H' of the outer Newton equation.
     """
 
@@ -178,13 +181,17 @@ class _Pass:
         self.mass, self.lam, self.s1, self.s2 = mass, lam, s1, s2
 
 
-def _kkt_pass(A, weights: list[int], a: list, g, whole: int, y: list, ell) -> _Pass:
+def _kkt_pass(A, weights: list[int], a: list, g, whole: int, y: list, ell, exact: bool,
+              with_terms: bool) -> _Pass:
     """The KKT system at (y, ℓ) in one sweep over the entries, at the current precision.
 
     With q = e^y, C = 1 − q and B = C − γ·y·q, a_x |φ_γ'(q_x)| = a_x C^(γ−1) B / q and
     H(y) = ln |φ_γ'(e^y)| has dH/dy = −1 − q·((γ − 1)/C + (1 + γ + γ y)/B) < 0.  One
     exponential per entry (expm1 where q > 1/2, so that C keeps its relative accuracy);
     C^(γ−1) by multiplication when γ is a whole number (``whole`` = γ, else 0).
+    ``exact``: also the parts of the Newton step in this arithmetic (else
+    :func:`_float_step` computes the step from ρ and the mass); ``with_terms``: also the
+    terms of the value.
     """
     exp, expm1, log = A.exp, A.expm1, A.log
     lam = exp(ell)
@@ -201,9 +208,8 @@ def _kkt_pass(A, weights: list[int], a: list, g, whole: int, y: list, ell) -> _P
         else:
             q = exp(yx)
             c = 1 - q
-            mass.append(w * q if w != 1 else q)
-        yq = yx * q
-        b = c - g * yq
+            mass.append(q if w == 1 else w * q)
+        b = c - g * (yx * q)
         if whole == 2:
             ac = ax * c
         elif whole == 1:
@@ -213,34 +219,81 @@ def _kkt_pass(A, weights: list[int], a: list, g, whole: int, y: list, ell) -> _P
         else:
             ac = ax * exp(gm1 * log(c))
         rho = ac * b / (q * lam) - 1
-        gap = rho / (1 + rho)
-        inv = 1 / (-1 - q * (gm1 / c + (g1 + g * yx) / b))
-        qi = q * inv if w == 1 else w * q * inv
-        s1 += qi
-        s2 += qi * gap
         qs.append(q)
         rhos.append(rho)
-        terms.append(ac * c * yx)
-        gaps.append(gap)
-        invs.append(inv)
+        if with_terms:
+            terms.append(ac * c * yx)
+        if exact:
+            gap = rho / (1 + rho)
+            inv = 1 / (-1 - q * (gm1 / c + (g1 + g * yx) / b))
+            qi = q * inv if w == 1 else w * q * inv
+            s1 += qi
+            s2 += qi * gap
+            gaps.append(gap)
+            invs.append(inv)
     mass.append(A.exact(Fraction(big_weight - 1)))
     return _Pass(y, qs, rhos, terms, gaps, invs, A.fsum(mass), lam, s1, s2)
 
 
-def _newton_step(parts: _Pass) -> tuple[list, object]:
-    """The Newton step (δy, δℓ) of the KKT system from its values at the current point.
+class _Step:
+    """A Newton step of the KKT system: δy per entry, δℓ, the largest relative step ε =
+    max(|δy/y|, |δℓ|/(1 + |ℓ|)), and Σ w q ρ δy (for :func:`_stationary_value`)."""
+
+    __slots__ = ("dy", "d_ell", "eps", "moved")
+
+    def __init__(self, dy, d_ell, eps, moved):
+        self.dy, self.d_ell, self.eps, self.moved = dy, d_ell, eps, moved
+
+
+def _exact_step(A, weights: list[int], parts: _Pass, ell, value_only: bool) -> _Step:
+    """The Newton step in arithmetic ``A`` from the parts of an ``exact`` pass.
 
     Linearising ρ_x = 0 (a_x |φ'(q_x)| = λ) and Σ w q = 1:  δy_x = (δℓ − gap_x)/H'_x and
     Σ w q_x δy_x = −mass, so δℓ = (s2 − mass)/s1.
     """
     d_ell = (parts.s2 - parts.mass) / parts.s1
-    return [(d_ell - gap) * inv for gap, inv in zip(parts.gap, parts.inv, strict=True)], d_ell
+    dy = [(d_ell - gap) * inv for gap, inv in zip(parts.gap, parts.inv, strict=True)]
+    with A.precision(64):   # ε and the correction need few bits
+        eps = max([abs(d_ell) / (1 + abs(ell))]
+                  + [abs(s / yx) for s, yx in zip(dy, parts.y, strict=True)])
+        moved = A.fsum([w * q * rho * s for w, q, rho, s in zip(weights, parts.q, parts.rho, dy,
+                                                                 strict=True)]
+                       ) if value_only else 0
+    return _Step(dy, d_ell, eps, moved)
 
 
-def _converged(steps: list, d_ell, y: list, ell, tolerance) -> bool:
-    """Every relative step |δy/y| and |δℓ|/(1 + |ℓ|) at most ``tolerance``."""
-    return abs(d_ell) <= tolerance * (1 + abs(ell)) and all(
-        abs(s) <= tolerance * abs(yx) for s, yx in zip(steps, y, strict=True))
+def _float_step(w: np.ndarray, parts: _Pass, y_float: np.ndarray, ell: float,
+                gamma: float) -> _Step | None:
+    """The Newton step in float64, vectorised: H' from the float y, ρ and the mass from
+    the pass (their leading bits are all the step needs while it is far above the
+    rounding of the float).  None when a number leaves the safe float range (the
+    caller then takes :func:`_exact_step`)."""
+    rho = np.fromiter(map(float, parts.rho), float, len(parts.rho))
+    mass = float(parts.mass)
+    with np.errstate(all="ignore"):
+        q = np.exp(y_float)
+        c = -np.expm1(y_float)
+        b = c - gamma * y_float * q
+        slope = -1 - q * ((gamma - 1) / c + (1 + gamma + gamma * y_float) / b)
+        gap = rho / (1 + rho)
+        qi = w * q / slope
+        d_ell = (float(np.dot(qi, gap)) - mass) / float(qi.sum())
+        dy = (d_ell - gap) / slope
+        eps = max(float(np.max(np.abs(dy / y_float))), abs(d_ell) / (1 + abs(ell)))
+        moved = float(np.dot(w * q * rho, dy))
+    if not (math.isfinite(d_ell) and math.isfinite(eps) and math.isfinite(moved)):
+        return None
+    return _Step(dy.tolist(), d_ell, eps, moved)
+
+
+def _float_safe(y_float: np.ndarray, prec: int) -> bool:
+    """Whether :func:`_float_step` may be used: below 600 bits (so that ρ, a multiple of
+    2^(1 − prec) or 0, and the products of the step stay normal floats) and with
+    2^-300 ≤ |y| ≤ 200 for every entry (q ≥ e^-200)."""
+    if prec > 600:
+        return False
+    magnitude = np.abs(y_float)
+    return bool(np.all((magnitude >= 2.0**-300) & (magnitude <= 200.0)))
 
 
 def _value(A, weights: list[int], parts: _Pass):
@@ -248,7 +301,7 @@ def _value(A, weights: list[int], parts: _Pass):
     return -A.fsum([t if w == 1 else w * t for w, t in zip(weights, parts.terms, strict=True)])
 
 
-def _stationary_value(A, weights: list[int], parts: _Pass, steps: list, d_ell, g, target: int):
+def _stationary_value(A, weights: list[int], parts: _Pass, step: _Step, g, target: int):
     """F from the Lagrangian at a point near the saddle, or None if not yet near enough.
 
     L(y, ℓ) = Σ w a φ(e^y) + λ·(Σ w e^y − 1) equals F at the saddle and is stationary
@@ -256,19 +309,14 @@ def _stationary_value(A, weights: list[int], parts: _Pass, steps: list, d_ell, g
     F = L + ½ ∇L·Δ + O(|Δ|³) = L + ½ λ (mass·δℓ − Σ w q ρ δy) + O(|Δ|³).
     The cubic remainder is estimated as |½ ∇L·Δ| · ε · (2 + γ), ε the largest
     relative step (a Taylor term over the previous one); the value is returned
-    when that estimate, times 2^10, lies below 2^(−target)·L.
+    when ε ≤ 2^-20 and that estimate, times 2^10, lies below 2^(−target)·L.
     """
-    with A.precision(64):   # the correction and the estimate need few bits
-        eps = abs(d_ell)
-        moved = 0
-        for w, q, rho, s, yx in zip(weights, parts.q, parts.rho, steps, parts.y, strict=True):
-            eps = max(eps, abs(s / yx))
-            moved += w * q * rho * s
-        correction = parts.lam * (parts.mass * d_ell - moved) / 2
     lagrangian = _value(A, weights, parts) + parts.lam * parts.mass
-    if eps > _EPS_MAX or abs(correction) * eps * (2 + g) * 1024 > A.ldexp(abs(lagrangian),
-                                                                            -target):
-        return None
+    with A.precision(64):
+        correction = parts.lam * (parts.mass * step.d_ell - step.moved) / 2
+        remainder = abs(correction) * step.eps * (2 + g) * 1024
+        if step.eps > _EPS_MAX or remainder > A.ldexp(abs(lagrangian), -target):
+            return None
     return lagrangian + correction
 
 
@@ -282,7 +330,7 @@ def _ladder(target_prec: int) -> list[int]:
 
 
 def _polish(A, weights: list[int], values: list[Fraction], g: Fraction, y: list, ell,
-            target_prec: int, value_only: bool = False):
+            target_prec: int, value_only: bool = False, y_float=None):
     """Newton on the KKT system from the float64 start, at doubling precisions.
 
     The float start is good to about 40 bits and Newton doubles the correct bits
@@ -297,32 +345,62 @@ def _polish(A, weights: list[int], values: list[Fraction], g: Fraction, y: list,
     Lagrangian with its second-order correction is accurate to the target
     precision gives F (:func:`_stationary_value`), which saves the last pass.
 
+    Steps that only need their leading bits (below the target, and the correction of
+    the stationary value) are computed in float64 from the float y (``y_float``, the
+    start) when :func:`_float_safe`; the steps that decide the returned minimiser are
+    computed in ``A``.
+
     Returns (parts, ln λ, F), F = Σ w a φ(q) at the point of ``parts``, or the
     stationary value when ``value_only``.
     """
     ladder = _ladder(target_prec)
     whole = int(g) if g.denominator == 1 and g >= 1 else 0
+    gamma = float(g)
+    w_float = np.array(weights, dtype=float)
     with A.precision(target_prec):  # once, at the full precision (they are exact inputs)
         g_b = A.exact(g)
         a = [A.exact(v) for v in values]
+        if y_float is None:
+            y_float = np.array([float(v) for v in y])
+
+    def newton(prec: int, parts: _Pass | None, y: list, y_float) -> tuple[_Pass, _Step]:
+        fast = parts is None and _float_safe(y_float, prec)
+        if parts is None:
+            parts = _kkt_pass(A, weights, a, g_b, whole, y, ell, not fast,
+                              prec == target_prec)
+        step = _float_step(w_float, parts, y_float, float(ell), gamma) if fast else None
+        if step is None:
+            if not parts.gap:   # the pass was made for a float step: redo it exactly
+                parts = _kkt_pass(A, weights, a, g_b, whole, y, ell, True, prec == target_prec)
+            step = _exact_step(A, weights, parts, ell, value_only)
+        return parts, step
+
+    def moved(y: list, y_float, step: _Step):
+        new = [yx + s for yx, s in zip(y, step.dy, strict=True)]
+        if isinstance(step.dy, list) and step.dy and isinstance(step.dy[0], float):
+            return new, y_float + np.array(step.dy)
+        return new, np.array([float(v) for v in new])
+
     for prec in ladder[:-1]:
         with A.precision(prec):
-            steps, d_ell = _newton_step(_kkt_pass(A, weights, a, g_b, whole, y, ell))
-            y = [yx + s for yx, s in zip(y, steps, strict=True)]
-            ell = ell + d_ell
+            _, step = newton(prec, None, y, y_float)
+            y, y_float = moved(y, y_float, step)
+            ell = ell + step.d_ell
     with A.precision(target_prec):
         tolerance = A.ldexp(1, 20 - target_prec)
         for _ in range(_MAX_STEPS_AT_TARGET):
-            parts = _kkt_pass(A, weights, a, g_b, whole, y, ell)
-            steps, d_ell = _newton_step(parts)
             if value_only:
-                value = _stationary_value(A, weights, parts, steps, d_ell, g_b, target_prec)
+                parts, step = newton(target_prec, None, y, y_float)
+                value = _stationary_value(A, weights, parts, step, g_b, target_prec)
                 if value is not None:
                     return parts, ell, value
-            elif _converged(steps, d_ell, y, ell, tolerance):
-                return parts, ell, _value(A, weights, parts)
-            y = [yx + s for yx, s in zip(y, steps, strict=True)]
-            ell = ell + d_ell
+            else:
+                parts = _kkt_pass(A, weights, a, g_b, whole, y, ell, True, True)
+                step = _exact_step(A, weights, parts, ell, False)
+                if step.eps <= tolerance:
+                    return parts, ell, _value(A, weights, parts)
+            y, y_float = moved(y, y_float, step)
+            ell = ell + step.d_ell
     raise PrecisionError("the focal-entropy Newton polish did not converge")
 
 
@@ -360,11 +438,19 @@ def grouped_solution(values: Sequence[Fraction], counts: Sequence[int],
     The minimiser gives equal entries equal mass, so it is returned per
     distinct value: ``minimizer[i]`` is the q of each copy of ``values[i]``.
     """
-    return _grouped(list(values), list(counts), gamma, None, value_only=False)
+    return _grouped(list(values), list(counts), gamma, value_only=False)
+
+
+def _floats(values: list[Fraction]) -> list[float] | None:
+    """The values as floats (correctly rounded), or None if one overflows."""
+    try:
+        return [v.numerator / v.denominator for v in values]
+    except OverflowError:
+        return None
 
 
 def _grouped(values: list[Fraction], counts: list[int], gamma: Fraction,
-             floats: list[float] | None, value_only: bool) -> FocalEntropySolution:
+             value_only: bool) -> FocalEntropySolution:
     """:func:`grouped_solution`; with ``value_only`` the minimiser, multiplier and residual
     are left out (empty, 0, 0) and F comes from the stationary Lagrangian."""
     if sum(counts) == 1:
@@ -372,7 +458,7 @@ def _grouped(values: list[Fraction], counts: list[int], gamma: Fraction,
         return FocalEntropySolution(mp.zero, (mp.one,), multiplier, mp.zero)
     if gamma == 0:
         return _log_loss_solution(values, counts)
-    z0, y0, ell0 = _float_start(values, floats, counts, gamma)
+    z0, y0, ell0 = _float_start(values, _floats(values), counts, gamma)
     target = mp.prec + _GUARD_BITS
     try:
         return _polished_solution(_ARITHMETIC, values, counts, gamma, z0, y0, ell0, target,
@@ -389,7 +475,7 @@ def _polished_solution(A, values: list[Fraction], counts: list[int], gamma: Frac
     with A.precision(target):
         y = _start_point(A, z0, y0)
         parts, ell, value = _polish(A, counts, values, gamma, y, A.number(ell0), target,
-                                    value_only)
+                                    value_only, y0)
         if not value_only:
             residual = max(max(abs(r) for r in parts.rho), abs(parts.mass))
             multiplier = A.exp(ell)
@@ -420,11 +506,9 @@ def _log_loss_solution(values: list[Fraction], counts: list[int]) -> FocalEntrop
     return FocalEntropySolution(+value, minimizer, multiplier, +residual)
 
 
-def _distinct(entries: tuple[Fraction, ...]) -> tuple[list[Fraction], list[int], list[int],
-                                                        list[float] | None]:
-    """The distinct positive entries in decreasing order, their counts, the index of each
-    entry's value among them (−1 for a zero entry), and the values as floats (None
-    unless all are finite and distinct as floats).
+def _distinct(entries: tuple[Fraction, ...]) -> tuple[list[Fraction], list[int], list[int]]:
+    """The distinct positive entries in decreasing order, their counts, and the index of
+    each entry's value among them (−1 for a zero entry).
 
     Keyed by (numerator, denominator) (Fractions are normalised; hashing a Fraction is
     slow), and ordered by the floats when those are distinct — rounding to a float is
@@ -446,21 +530,16 @@ def _distinct(entries: tuple[Fraction, ...]) -> tuple[list[Fraction], list[int],
             group.append(i)
         else:
             group.append(-1)
-    try:
-        floats: list[float] | None = [v.numerator / v.denominator for v in firsts]
-    except OverflowError:
-        floats = None
+    floats = _floats(firsts)
     if floats is not None and len(set(floats)) == len(floats):
         order = sorted(range(len(firsts)), key=floats.__getitem__, reverse=True)
     else:
-        floats = None
         order = sorted(range(len(firsts)), key=firsts.__getitem__, reverse=True)
     rank = [0] * len(order)
     for r, i in enumerate(order):
         rank[i] = r
     return ([firsts[i] for i in order], [counts[i] for i in order],
-            [rank[i] if i >= 0 else -1 for i in group],
-            None if floats is None else [floats[i] for i in order])
+            [rank[i] if i >= 0 else -1 for i in group])
 
 
 def focal_entropy_solution(a: Sequence, gamma) -> FocalEntropySolution:
@@ -477,8 +556,8 @@ def focal_entropy_solution(a: Sequence, gamma) -> FocalEntropySolution:
     """
     entries = nonnegative_vector(a)
     g = focusing_parameter(gamma)
-    values, counts, group, floats = _distinct(entries)
-    solution = _grouped(values, counts, g, floats, value_only=False)
+    values, counts, group = _distinct(entries)
+    solution = grouped_solution(values, counts, g)
     per_value = solution.minimizer
     minimizer = tuple(per_value[i] if i >= 0 else mp.zero for i in group)
     return FocalEntropySolution(solution.value, minimizer, solution.multiplier,
@@ -498,8 +577,8 @@ def focal_entropy(a: Sequence, gamma) -> mpmath.mpf:
     """
     entries = nonnegative_vector(a)
     g = focusing_parameter(gamma)
-    values, counts, _, floats = _distinct(entries)
-    return _grouped(values, counts, g, floats, value_only=True).value
+    values, counts, _ = _distinct(entries)
+    return _grouped(values, counts, g, value_only=True).value
 
 
 def focal_entropy_minimizer(a: Sequence, gamma) -> tuple[mpmath.mpf, ...]:
