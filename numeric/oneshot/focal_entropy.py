@@ -35,6 +35,7 @@ from focalrd.numeric._lazy import numpy as np
 from focalrd.numeric.display import ShortDisplay
 from focalrd.numeric.errors import InvalidInputError, PrecisionError
 from focalrd.numeric.exact import exact_number, focusing_parameter
+from focalrd.numeric.oneshot._focal_dd import kkt_gap
 from focalrd.numeric.oneshot._focal_float import solve_cells
 from focalrd.numeric.precision import to_mpf
 
@@ -57,6 +58,9 @@ _MAX_STEPS_AT_TARGET = 12
 #: Largest relative Newton step at which the stationary value is trusted at all.
 _EPS_MAX = 2.0**-20
 _SMALLEST_NORMAL = 2.2250738585072014e-308
+#: The first rung of the polish runs in double-double arithmetic when it needs at most
+#: this many bits (double-double carries about 104).
+_DD_BITS = 96
 
 
 @dataclass(frozen=True, repr=False)
@@ -196,19 +200,17 @@ def _kkt_pass(A, weights: list[int], a: list, g, whole: int, y: list, ell, exact
     exp, expm1, log = A.exp, A.expm1, A.log
     lam = exp(ell)
     g1, gm1 = 1 + g, g - 1
-    qs, rhos, terms, gaps, invs, mass = [], [], [], [], [], []
-    big_weight = 0
+    qs, rhos, terms, gaps, invs = [], [], [], [], []
+    bigs = []   # (index, w·(1 − q)) of the entries with q > 1/2
     s1 = s2 = 0
     for w, ax, yx in zip(weights, a, y, strict=True):
         if yx > _MINUS_LN2:
             c = -expm1(yx)
             q = 1 - c
-            mass.append(-w * c)
-            big_weight += w
+            bigs.append((len(qs), w * c))
         else:
             q = exp(yx)
             c = 1 - q
-            mass.append(q if w == 1 else w * q)
         b = c - g * (yx * q)
         if whole == 2:
             ac = ax * c
@@ -231,7 +233,12 @@ def _kkt_pass(A, weights: list[int], a: list, g, whole: int, y: list, ell, exact
             s2 += qi * gap
             gaps.append(gap)
             invs.append(inv)
-    mass.append(A.exact(Fraction(big_weight - 1)))
+    # Σ w·q − 1 without cancellation: an entry with q > 1/2 enters as w − w·(1 − q)
+    mass = qs.copy() if all(w == 1 for w in weights) else [w * q for w, q in
+                                                            zip(weights, qs, strict=True)]
+    for i, wc in bigs:
+        mass[i] = -wc
+    mass.append(A.exact(Fraction(sum(weights[i] for i, _ in bigs) - 1)))
     return _Pass(y, qs, rhos, terms, gaps, invs, A.fsum(mass), lam, s1, s2)
 
 
@@ -268,8 +275,13 @@ def _float_step(w: np.ndarray, parts: _Pass, y_float: np.ndarray, ell: float,
     the pass (their leading bits are all the step needs while it is far above the
     rounding of the float).  None when a number leaves the safe float range (the
     caller then takes :func:`_exact_step`)."""
-    rho = np.fromiter(map(float, parts.rho), float, len(parts.rho))
-    mass = float(parts.mass)
+    return _float_step_from(w, np.fromiter(map(float, parts.rho), float, len(parts.rho)),
+                            float(parts.mass), y_float, ell, gamma)
+
+
+def _float_step_from(w: np.ndarray, rho: np.ndarray, mass: float, y_float: np.ndarray,
+                     ell: float, gamma: float) -> _Step | None:
+    """:func:`_float_step` from ρ and the mass as floats."""
     with np.errstate(all="ignore"):
         q = np.exp(y_float)
         c = -np.expm1(y_float)
@@ -294,6 +306,30 @@ def _float_safe(y_float: np.ndarray, prec: int) -> bool:
         return False
     magnitude = np.abs(y_float)
     return bool(np.all((magnitude >= 2.0**-300) & (magnitude <= 200.0)))
+
+
+def _double_double_step(A, weights: list[int], w: np.ndarray, a: list, whole: int,
+                        y_float: np.ndarray, ell, gamma: float) -> _Step | None:
+    """The first Newton step with ρ and the mass in double-double arithmetic, vectorised
+    (:mod:`._focal_dd`), at the float point ``y_float`` (which is the point y exactly).
+
+    For whole γ from 1 to 16 in the safe float range (:func:`_float_safe`); else None
+    and the caller takes the step in ``A``.
+    """
+    if not 1 <= whole <= 16 or not _float_safe(y_float, _DD_BITS):
+        return None
+    a_hi = np.array([float(ax) for ax in a])
+    if not np.all((a_hi >= 2.0**-900) & (a_hi <= 2.0**900)):
+        return None
+    a_lo = np.array([float(ax - hi) for ax, hi in zip(a, a_hi.tolist(), strict=True)])
+    inverse = A.exp(-ell)
+    inverse_hi = float(inverse)
+    with np.errstate(all="ignore"):
+        rho, mass = kkt_gap(a_hi, a_lo, w, y_float, whole,
+                            (inverse_hi, float(inverse - inverse_hi)))
+    if not (np.all(np.isfinite(rho)) and math.isfinite(mass)):
+        return None
+    return _float_step_from(w, rho, mass, y_float, float(ell), gamma)
 
 
 def _value(A, weights: list[int], parts: _Pass):
@@ -359,7 +395,8 @@ def _polish(A, weights: list[int], values: list[Fraction], g: Fraction, y: list,
     w_float = np.array(weights, dtype=float)
     with A.precision(target_prec):  # once, at the full precision (they are exact inputs)
         g_b = A.exact(g)
-        a = [A.exact(v) for v in values]
+        exact = A.exact
+        a = [exact(v) for v in values]
         if y_float is None:
             y_float = np.array([float(v) for v in y])
 
@@ -381,9 +418,12 @@ def _polish(A, weights: list[int], values: list[Fraction], g: Fraction, y: list,
             return new, y_float + np.array(step.dy)
         return new, np.array([float(v) for v in new])
 
-    for prec in ladder[:-1]:
+    for rung, prec in enumerate(ladder[:-1]):
         with A.precision(prec):
-            _, step = newton(prec, None, y, y_float)
+            step = _double_double_step(A, weights, w_float, a, whole, y_float, ell, gamma) \
+                if rung == 0 and prec <= _DD_BITS else None
+            if step is None:
+                _, step = newton(prec, None, y, y_float)
             y, y_float = moved(y, y_float, step)
             ell = ell + step.d_ell
     with A.precision(target_prec):
