@@ -55,9 +55,18 @@ __all__ = [
 _GUARD_BITS = 24
 _MINUS_LN2 = -0.6931471805599453  # a float: compared with mpmath and MPFR numbers alike
 _MAX_STEPS_AT_TARGET = 12
+#: Highest rung of the polish whose Newton step may be computed in float64 (a rung
+#: from about half its bits needs the step to about half its bits).
+_FLOAT_STEP_BITS = 100
+#: Largest γ at which the value alone is taken from the stationary Lagrangian.
+_STATIONARY_MAX_GAMMA = 1024
 #: Largest relative Newton step at which the stationary value is trusted at all.
 _EPS_MAX = 2.0**-20
 _SMALLEST_NORMAL = 2.2250738585072014e-308
+#: Below this |ρ| the Newton gap ln(1 + ρ) is taken as ρ/(1 + ρ).
+_SMALL_GAP = 2.0**-20
+#: Above this relative size a step in y is applied as a step in ln(−y) (y stays < 0).
+_LARGE_STEP = 2.0**-10
 #: The first rung of the polish runs in double-double arithmetic when it needs at most
 #: this many bits (double-double carries about 104).
 _DD_BITS = 96
@@ -91,7 +100,7 @@ def _log_float(x: Fraction) -> float:
 class _Mpmath:
     """Arithmetic of the polish: mpmath numbers (always available)."""
 
-    exp, expm1, log, fsum = mp.exp, mp.expm1, mp.log, mp.fsum
+    exp, expm1, log, log1p, fsum = mp.exp, mp.expm1, mp.log, mp.log1p, mp.fsum
 
     @staticmethod
     def precision(bits: int):
@@ -159,7 +168,8 @@ def _mpfr_usable() -> bool:
 
 if _mpfr_usable():
     _MPFR_ONE = gmpy2.mpfr(1)
-    _Mpfr.exp, _Mpfr.expm1, _Mpfr.log = gmpy2.exp, gmpy2.expm1, gmpy2.log
+    _Mpfr.exp, _Mpfr.expm1, _Mpfr.log, _Mpfr.log1p = gmpy2.exp, gmpy2.expm1, gmpy2.log, \
+        gmpy2.log1p
     _Mpfr.fsum = gmpy2.fsum  # correctly rounded sum
     #: The arithmetic of the Newton polish (tests switch it to compare the two).
     _ARITHMETIC: type = _Mpfr
@@ -226,7 +236,10 @@ def _kkt_pass(A, weights: list[int], a: list, g, whole: int, y: list, ell, exact
         if with_terms:
             terms.append(ac * c * yx)
         if exact:
-            gap = rho / (1 + rho)
+            # the Newton equation is ln(1 + ρ) = 0; ρ/(1 + ρ) equals it to O(ρ²), which
+            # keeps the convergence quadratic, and needs no logarithm near the solution;
+            # far from it, ln(1 + ρ) from its logarithms (1 + ρ may be far outside 1 ± 2^-p)
+            gap = rho / (1 + rho) if abs(rho) < _SMALL_GAP else log(ac * b) - yx - ell
             inv = 1 / (-1 - q * (gm1 / c + (g1 + g * yx) / b))
             qi = q * inv if w == 1 else w * q * inv
             s1 += qi
@@ -242,23 +255,39 @@ def _kkt_pass(A, weights: list[int], a: list, g, whole: int, y: list, ell, exact
     return _Pass(y, qs, rhos, terms, gaps, invs, A.fsum(mass), lam, s1, s2)
 
 
+def _outer_gap(log1p, mass):
+    """The outer equation of the Newton step, scaled by the total mass 1 + mass.
+
+    The equation is ln Σ w q = ln(1 + mass) = 0 (well scaled however far the total is
+    from 1; its linearisation is Σ (w q / total) δy = −ln(1 + mass)); multiplied by the
+    total, (1 + mass)·ln(1 + mass), which is the mass itself to O(mass²) near the solution.
+    """
+    if abs(mass) < _SMALL_GAP:
+        return mass
+    if mass <= -1:
+        return -math.inf
+    return (1 + mass) * log1p(mass)
+
+
 class _Step:
     """A Newton step of the KKT system: δy per entry, δℓ, the largest relative step ε =
     max(|δy/y|, |δℓ|/(1 + |ℓ|)), and Σ w q ρ δy (for :func:`_stationary_value`)."""
 
-    __slots__ = ("dy", "d_ell", "eps", "moved")
+    __slots__ = ("dy", "d_ell", "eps", "moved", "floating")
 
-    def __init__(self, dy, d_ell, eps, moved):
+    def __init__(self, dy, d_ell, eps, moved, floating: bool):
         self.dy, self.d_ell, self.eps, self.moved = dy, d_ell, eps, moved
+        self.floating = floating   # computed in float64 (relative error about 2^-50)
 
 
 def _exact_step(A, weights: list[int], parts: _Pass, ell, value_only: bool) -> _Step:
     """The Newton step in arithmetic ``A`` from the parts of an ``exact`` pass.
 
-    Linearising ρ_x = 0 (a_x |φ'(q_x)| = λ) and Σ w q = 1:  δy_x = (δℓ − gap_x)/H'_x and
-    Σ w q_x δy_x = −mass, so δℓ = (s2 − mass)/s1.
+    Linearising ln(1 + ρ_x) = 0 (a_x |φ'(q_x)| = λ) and ln Σ w q = 0:  δy_x = (δℓ −
+    gap_x)/H'_x and Σ w q_x δy_x = −(1 + mass) ln(1 + mass), so δℓ = (s2 − that)/s1
+    (:func:`_outer_gap`).
     """
-    d_ell = (parts.s2 - parts.mass) / parts.s1
+    d_ell = (parts.s2 - _outer_gap(A.log1p, parts.mass)) / parts.s1
     dy = [(d_ell - gap) * inv for gap, inv in zip(parts.gap, parts.inv, strict=True)]
     with A.precision(64):   # ε and the correction need few bits
         eps = max([abs(d_ell) / (1 + abs(ell))]
@@ -266,7 +295,7 @@ def _exact_step(A, weights: list[int], parts: _Pass, ell, value_only: bool) -> _
         moved = A.fsum([w * q * rho * s for w, q, rho, s in zip(weights, parts.q, parts.rho, dy,
                                                                  strict=True)]
                        ) if value_only else 0
-    return _Step(dy, d_ell, eps, moved)
+    return _Step(dy, d_ell, eps, moved, False)
 
 
 def _float_step(w: np.ndarray, parts: _Pass, y_float: np.ndarray, ell: float,
@@ -287,15 +316,15 @@ def _float_step_from(w: np.ndarray, rho: np.ndarray, mass: float, y_float: np.nd
         c = -np.expm1(y_float)
         b = c - gamma * y_float * q
         slope = -1 - q * ((gamma - 1) / c + (1 + gamma + gamma * y_float) / b)
-        gap = rho / (1 + rho)
+        gap = np.log1p(rho)
         qi = w * q / slope
-        d_ell = (float(np.dot(qi, gap)) - mass) / float(qi.sum())
+        d_ell = (float(np.dot(qi, gap)) - _outer_gap(math.log1p, mass)) / float(qi.sum())
         dy = (d_ell - gap) / slope
         eps = max(float(np.max(np.abs(dy / y_float))), abs(d_ell) / (1 + abs(ell)))
         moved = float(np.dot(w * q * rho, dy))
     if not (math.isfinite(d_ell) and math.isfinite(eps) and math.isfinite(moved)):
         return None
-    return _Step(dy.tolist(), d_ell, eps, moved)
+    return _Step(dy.tolist(), d_ell, eps, moved, True)
 
 
 def _float_safe(y_float: np.ndarray, prec: int) -> bool:
@@ -345,14 +374,16 @@ def _stationary_value(A, weights: list[int], parts: _Pass, step: _Step, g, targe
     F = L + ½ ∇L·Δ + O(|Δ|³) = L + ½ λ (mass·δℓ − Σ w q ρ δy) + O(|Δ|³).
     The cubic remainder is estimated as |½ ∇L·Δ| · ε · (2 + γ), ε the largest
     relative step (a Taylor term over the previous one); the value is returned
-    when ε ≤ 2^-20 and that estimate, times 2^10, lies below 2^(−target)·L.
+    when ε ≤ 2^-20 and that estimate, times 2^10, plus 2^-40·|½ ∇L·Δ| for a step
+    computed in float64, lies below 2^(−target)·L.
     """
     lagrangian = _value(A, weights, parts) + parts.lam * parts.mass
     with A.precision(64):
         correction = parts.lam * (parts.mass * step.d_ell - step.moved) / 2
-        remainder = abs(correction) * step.eps * (2 + g) * 1024
-        if step.eps > _EPS_MAX or remainder > A.ldexp(abs(lagrangian), -target):
-            return None
+        remainder = abs(correction) * (step.eps * (2 + g) * 1024
+                                       + (2.0**-40 if step.floating else 0))
+        if not (step.eps <= _EPS_MAX and remainder <= A.ldexp(abs(lagrangian), -target)):
+            return None   # (written so that a NaN is never accepted)
     return lagrangian + correction
 
 
@@ -400,21 +431,24 @@ def _polish(A, weights: list[int], values: list[Fraction], g: Fraction, y: list,
         if y_float is None:
             y_float = np.array([float(v) for v in y])
 
-    def newton(prec: int, parts: _Pass | None, y: list, y_float) -> tuple[_Pass, _Step]:
-        fast = parts is None and _float_safe(y_float, prec)
-        if parts is None:
-            parts = _kkt_pass(A, weights, a, g_b, whole, y, ell, not fast,
-                              prec == target_prec)
+    def newton(prec: int, y: list, y_float, fast: bool) -> tuple[_Pass, _Step]:
+        fast = fast and _float_safe(y_float, prec)
+        parts = _kkt_pass(A, weights, a, g_b, whole, y, ell, not fast, prec == target_prec)
         step = _float_step(w_float, parts, y_float, float(ell), gamma) if fast else None
         if step is None:
-            if not parts.gap:   # the pass was made for a float step: redo it exactly
+            if fast:   # the pass was made for a float step: redo it exactly
                 parts = _kkt_pass(A, weights, a, g_b, whole, y, ell, True, prec == target_prec)
             step = _exact_step(A, weights, parts, ell, value_only)
         return parts, step
 
     def moved(y: list, y_float, step: _Step):
-        new = [yx + s for yx, s in zip(y, step.dy, strict=True)]
-        if isinstance(step.dy, list) and step.dy and isinstance(step.dy[0], float):
+        if step.eps > _LARGE_STEP:   # a step far from the solution: taken in ln(−y)
+            exp = A.exp
+            new = [yx + s if abs(s) <= _LARGE_STEP * abs(yx) else yx * exp(s / yx)
+                   for yx, s in zip(y, step.dy, strict=True)]
+        else:
+            new = [yx + s for yx, s in zip(y, step.dy, strict=True)]
+        if step.eps <= _LARGE_STEP and isinstance(step.dy[0], float):
             return new, y_float + np.array(step.dy)
         return new, np.array([float(v) for v in new])
 
@@ -422,16 +456,20 @@ def _polish(A, weights: list[int], values: list[Fraction], g: Fraction, y: list,
         with A.precision(prec):
             step = _double_double_step(A, weights, w_float, a, whole, y_float, ell, gamma) \
                 if rung == 0 and prec <= _DD_BITS else None
-            if step is None:
-                _, step = newton(prec, None, y, y_float)
+            if step is None:   # a float step carries a rung of at most _FLOAT_STEP_BITS
+                _, step = newton(prec, y, y_float, prec <= _FLOAT_STEP_BITS)
             y, y_float = moved(y, y_float, step)
             ell = ell + step.d_ell
     with A.precision(target_prec):
         tolerance = A.ldexp(1, 20 - target_prec)
         for _ in range(_MAX_STEPS_AT_TARGET):
             if value_only:
-                parts, step = newton(target_prec, None, y, y_float)
+                parts, step = newton(target_prec, y, y_float, True)
                 value = _stationary_value(A, weights, parts, step, g_b, target_prec)
+                if value is None and step.floating:   # the float step may be the limit
+                    parts = _kkt_pass(A, weights, a, g_b, whole, y, ell, True, True)
+                    step = _exact_step(A, weights, parts, ell, True)
+                    value = _stationary_value(A, weights, parts, step, g_b, target_prec)
                 if value is not None:
                     return parts, ell, value
             else:
@@ -514,8 +552,10 @@ def _polished_solution(A, values: list[Fraction], counts: list[int], gamma: Frac
     """The solution from the float64 start, polished in arithmetic ``A``."""
     with A.precision(target):
         y = _start_point(A, z0, y0)
+        # the stationary shortcut for moderate γ only: at γ near 10^15 its error estimate
+        # was seen to fail (λ/F ≈ γ magnifies the rounding of ln λ); there, the full polish
         parts, ell, value = _polish(A, counts, values, gamma, y, A.number(ell0), target,
-                                    value_only, y0)
+                                    value_only and gamma <= _STATIONARY_MAX_GAMMA, y0)
         if not value_only:
             residual = max(max(abs(r) for r in parts.rho), abs(parts.mass))
             multiplier = A.exp(ell)
