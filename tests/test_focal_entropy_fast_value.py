@@ -93,7 +93,7 @@ def test_double_double_kkt_gap_against_mpfr(whole):
             q = gmpy2.exp(gmpy2.mpfr(v))
             c = 1 - q
             x = gmpy2.mpfr(gmpy2.mpq(a[i].numerator, a[i].denominator)) * c ** (whole - 1) \
-                * (c - whole * v * q) * lam_inv / q
+                * (c - whole * (v * q)) * lam_inv / q
             assert abs(rho[i] - (x - 1)) <= 2.0**-95 * x + 2.0**-52 * abs(x - 1)
             total += weights[i] * q
         assert abs(mass - (total - 1)) <= 2.0**-95 * total + 2.0**-52 * abs(total - 1)
