@@ -125,3 +125,16 @@ def test_grouping_orders_exactly_even_where_floats_tie():
     random.Random(1).shuffle(shuffled)
     values, counts, _ = fe._distinct(tuple(shuffled))
     assert values == sorted(shuffled, reverse=True) and counts == [1] * 96
+
+
+def test_double_double_ratios_against_fractions():
+    """n/d as hi + lo for integers below 2^53: within 2^-104 relative of the exact ratio
+    (hi correctly rounded, the remainder exact, lo rounded once)."""
+    rng = random.Random(9)
+    nums = [rng.randrange(1, 2**53) for _ in range(300)] + [1, 2**53 - 1, 3]
+    dens = [rng.randrange(1, 2**53) for _ in range(300)] + [7, 3, 2**53 - 1]
+    hi, lo = dd.ratios(nums, dens)
+    for n, d, h, small in zip(nums, dens, hi.tolist(), lo.tolist(), strict=True):
+        exact = F(n, d)
+        assert h == n / d
+        assert abs(F(h) + F(small) - exact) <= exact / 2**104

@@ -112,6 +112,17 @@ def exp_and_complement(y):
     return q, (np.where(at_zero, -m[0], complement[0]), np.where(at_zero, -m[1], complement[1]))
 
 
+def ratios(numerators: list[int], denominators: list[int]):
+    """n/d as double-double pairs for integers below 2^53 (exact as floats): hi = n/d
+    correctly rounded, and the remainder n − hi·d is exact (a product split exactly by
+    :func:`_two_prod`, then a subtraction of nearby numbers), so lo = remainder/d."""
+    n = np.array(numerators, dtype=float)
+    d = np.array(denominators, dtype=float)
+    hi = n / d
+    p, e = _two_prod(hi, d)
+    return hi, ((n - p) - e) / d
+
+
 def kkt_gap(a_hi, a_lo, weights, y, whole: int, inverse_multiplier: tuple[float, float]):
     """(ρ per entry, Σ w·q − 1) at the float point y, in double-double, for a whole γ ≥ 1.
 

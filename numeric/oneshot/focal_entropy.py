@@ -35,7 +35,7 @@ from focalrd.numeric._lazy import numpy as np
 from focalrd.numeric.display import ShortDisplay
 from focalrd.numeric.errors import InvalidInputError, PrecisionError
 from focalrd.numeric.exact import exact_number, focusing_parameter
-from focalrd.numeric.oneshot._focal_dd import kkt_gap
+from focalrd.numeric.oneshot._focal_dd import kkt_gap, ratios
 from focalrd.numeric.oneshot._focal_float import solve_cells
 from focalrd.numeric.precision import to_mpf
 
@@ -337,8 +337,8 @@ def _float_safe(y_float: np.ndarray, prec: int) -> bool:
     return bool(np.all((magnitude >= 2.0**-300) & (magnitude <= 200.0)))
 
 
-def _double_double_step(A, weights: list[int], w: np.ndarray, a: list, whole: int,
-                        y_float: np.ndarray, ell, gamma: float) -> _Step | None:
+def _double_double_step(A, weights: list[int], w: np.ndarray, values: list[Fraction], a: list,
+                        whole: int, y_float: np.ndarray, ell, gamma: float) -> _Step | None:
     """The first Newton step with ρ and the mass in double-double arithmetic, vectorised
     (:mod:`._focal_dd`), at the float point ``y_float`` (which is the point y exactly).
 
@@ -347,10 +347,15 @@ def _double_double_step(A, weights: list[int], w: np.ndarray, a: list, whole: in
     """
     if not 1 <= whole <= 16 or not _float_safe(y_float, _DD_BITS):
         return None
-    a_hi = np.array([float(ax) for ax in a])
+    numerators = [v.numerator for v in values]
+    denominators = [v.denominator for v in values]
+    if max(numerators) < 2**53 and max(denominators) < 2**53:
+        a_hi, a_lo = ratios(numerators, denominators)
+    else:
+        a_hi = np.array([float(ax) for ax in a])
+        a_lo = np.array([float(ax - hi) for ax, hi in zip(a, a_hi.tolist(), strict=True)])
     if not np.all((a_hi >= 2.0**-900) & (a_hi <= 2.0**900)):
         return None
-    a_lo = np.array([float(ax - hi) for ax, hi in zip(a, a_hi.tolist(), strict=True)])
     inverse = A.exp(-ell)
     inverse_hi = float(inverse)
     with np.errstate(all="ignore"):
@@ -454,7 +459,8 @@ def _polish(A, weights: list[int], values: list[Fraction], g: Fraction, y: list,
 
     for rung, prec in enumerate(ladder[:-1]):
         with A.precision(prec):
-            step = _double_double_step(A, weights, w_float, a, whole, y_float, ell, gamma) \
+            step = _double_double_step(A, weights, w_float, values, a, whole, y_float, ell,
+                                       gamma) \
                 if rung == 0 and prec <= _DD_BITS else None
             if step is None:   # a float step carries a rung of at most _FLOAT_STEP_BITS
                 _, step = newton(prec, y, y_float, prec <= _FLOAT_STEP_BITS)
@@ -594,6 +600,9 @@ def _distinct(entries: tuple[Fraction, ...]) -> tuple[list[Fraction], list[int],
     slow), and ordered by the floats when those are distinct — rounding to a float is
     monotone, so distinct floats are in the order of the exact values — else exactly.
     """
+    keys = [(v.numerator, v.denominator) for v in entries]
+    if len(set(keys)) == len(keys) and min(keys)[0] > 0:   # all distinct and positive
+        return _ordered(list(entries), [1] * len(keys), list(range(len(keys))))
     slot: dict[tuple[int, int], int] = {}
     firsts: list[Fraction] = []
     counts: list[int] = []
@@ -610,6 +619,12 @@ def _distinct(entries: tuple[Fraction, ...]) -> tuple[list[Fraction], list[int],
             group.append(i)
         else:
             group.append(-1)
+    return _ordered(firsts, counts, group)
+
+
+def _ordered(firsts: list[Fraction], counts: list[int], group: list[int]
+             ) -> tuple[list[Fraction], list[int], list[int]]:
+    """:func:`_distinct` from the distinct values in any order."""
     floats = _floats(firsts)
     if floats is not None and len(set(floats)) == len(floats):
         order = sorted(range(len(firsts)), key=floats.__getitem__, reverse=True)
