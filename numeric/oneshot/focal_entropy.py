@@ -10,14 +10,23 @@ Method (the KKT double monotone search).  |φ_γ'| decreases, so for a given λ
 each q_x(λ) solves one monotone equation (inner search) and Σ_x q_x(λ) is
 decreasing in λ (outer search).  Both are first solved in float64 for all
 entries at once (:mod:`._focal_float`, Newton kept inside brackets), then
-polished at the working precision by Newton steps on the same KKT system at
-doubling precisions (53, 106, 212, … bits up to the working precision plus
-guard bits), so that only the last steps run at full precision.  Each step
-updates every q_x by the inner Newton correction and λ by the outer one.  Equal
-entries of a have equal q_x, so they are solved once (with a multiplicity).
+polished by Newton steps on the same KKT system, in y_x = ln q_x and ln λ, at
+doubling precisions (about 90, 180, … bits up to the working precision plus guard
+bits), so that only the last steps run at full precision.  Each pass over the
+entries takes one exponential per entry (q = e^y) and the KKT ratio gap
+ρ_x = a_x |φ_γ'(q_x)|/λ − 1.  The first step, which needs about 90 bits, runs in
+double-double arithmetic vectorised with numpy (:mod:`._focal_dd`, whole γ ≤ 16);
+steps that need only their leading bits are solved in float64.  The minimiser is
+returned from the first full-precision pass whose own Newton correction is below
+2^(20 − precision), and its value and KKT residual are those of that pass.  The
+value alone (:func:`focal_entropy`, γ ≤ 1024) stops one pass earlier: the Lagrangian
+Σ a φ(q) + λ(Σ q − 1) is stationary at the minimiser, so at a point whose Newton
+step is Δ it equals F up to ½∇L·Δ (added) and a cubic remainder (estimated and
+required below the target precision).  Equal entries of a have equal q_x, so they
+are solved once (with a multiplicity).
 
 The KKT residual reported is max(max_x |a_x|φ_γ'(q_x)|/λ − 1|, |Σ q − 1|) at
-the returned minimiser.
+the returned minimiser (both terms computed in the pass that returns it).
 """
 
 from __future__ import annotations
