@@ -558,6 +558,11 @@ CATALOGUE: tuple[PlantedBug, ...] = (
     _bug("focal-entropy-no-polish", "focal-entropy", "focal entropy returned at the float64 "
          "start (the polish skipped)", f"{N}.oneshot.focal_entropy:_polish",
          ("focal-entropy.unique", "avg.sandwich")),
+    _bug("focal-entropy-value-plain-sum", "focal-entropy", "the focal entropy alone taken as "
+         "Σ a φ(q) at the last pass, without the Lagrangian's λ(Σ q − 1) and second-order terms",
+         f"{N}.oneshot.focal_entropy:_stationary_value", ("focal-entropy.unique",),
+         lambda original, module: lambda A, weights, parts, step, g, target:
+         module._value(A, weights, parts)),
     _bug("kkt-residual-zero", "focal-entropy", "the KKT residual reported as 0 (hiding a "
          "minimiser left at its float64 start)",
          f"{N}.oneshot.focal_entropy:grouped_solution", ("focal-entropy.unique",), issue14=True),
