@@ -298,29 +298,31 @@ def _polish_setup(A, values, g, target_prec):
         return A.exact(g), [A.exact(v) for v in values], whole
 
 
+def _evaluated_as_is(module, A, weights, a, g_b, whole, y, ell, target_prec):
+    """The parts and the plain value Σ w a φ(q) at (y, ℓ), without a step at the target."""
+    with A.precision(target_prec):
+        parts = module._kkt_pass(A, weights, a, g_b, whole, y, ell, True, True)
+        return parts, ell, module._value(A, weights, parts)
+
+
 def _polish_one_step(original, module):
-    def wrong(A, weights, values, g, z, ell, target_prec):
-        ladder = [target_prec]
-        while ladder[0] > 96:
-            ladder.insert(0, ladder[0] // 2 + 8)
+    def wrong(A, weights, values, g, y, ell, target_prec, value_only=False, y_float=None):
         g_b, a, whole = _polish_setup(A, values, g, target_prec)
-        for prec in ladder[:-1]:                 # one step per rung, none at the target
+        for prec in module._ladder(target_prec)[:-1]:   # one step per rung, none at the target
             with A.precision(prec):
-                _, steps, d_ell = module._newton(A, weights, a, g_b, z, ell, whole)
-                z = [zx + s for zx, s in zip(z, steps, strict=True)]
-                ell = ell + d_ell
-        with A.precision(target_prec):
-            parts, _, _ = module._newton(A, weights, a, g_b, z, ell, whole)
-        return parts, ell, g_b
+                parts = module._kkt_pass(A, weights, a, g_b, whole, y, ell, True, False)
+                step = module._exact_step(A, weights, parts, ell, False)
+                y = [yx + s for yx, s in zip(y, step.dy, strict=True)]
+                ell = ell + step.d_ell
+        return _evaluated_as_is(module, A, weights, a, g_b, whole, y, ell, target_prec)
     return wrong
 
 
 def _unpolished(module):
-    def skipped(A, weights, values, g, z, ell, target_prec):
+    def skipped(A, weights, values, g, y, ell, target_prec, value_only=False, y_float=None):
         g_b, a, whole = _polish_setup(A, values, g, target_prec)
-        with A.precision(target_prec):
-            parts, _, _ = module._newton(A, weights, a, g_b, z, ell, whole)
-        return parts, ell, g_b                   # the float64 start, evaluated as it is
+        # the float64 start, evaluated as it is
+        return _evaluated_as_is(module, A, weights, a, g_b, whole, y, ell, target_prec)
     return skipped
 
 
@@ -556,6 +558,11 @@ CATALOGUE: tuple[PlantedBug, ...] = (
     _bug("focal-entropy-no-polish", "focal-entropy", "focal entropy returned at the float64 "
          "start (the polish skipped)", f"{N}.oneshot.focal_entropy:_polish",
          ("focal-entropy.unique", "avg.sandwich")),
+    _bug("focal-entropy-value-plain-sum", "focal-entropy", "the focal entropy alone taken as "
+         "Σ a φ(q) at the last pass, without the Lagrangian's λ(Σ q − 1) and second-order terms",
+         f"{N}.oneshot.focal_entropy:_stationary_value", ("focal-entropy.unique",),
+         lambda original, module: lambda A, weights, parts, step, g, target:
+         module._value(A, weights, parts)),
     _bug("kkt-residual-zero", "focal-entropy", "the KKT residual reported as 0 (hiding a "
          "minimiser left at its float64 start)",
          f"{N}.oneshot.focal_entropy:grouped_solution", ("focal-entropy.unique",), issue14=True),

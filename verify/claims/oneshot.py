@@ -30,7 +30,7 @@ from focalrd.numeric.oneshot.excess import (
     tilted_achievability,
     tilted_converse,
 )
-from focalrd.numeric.oneshot.focal_entropy import focal_entropy_solution
+from focalrd.numeric.oneshot.focal_entropy import focal_entropy, focal_entropy_solution
 from focalrd.numeric.oneshot.weighted import weighted_excess_distortion
 from focalrd.numeric.precision import to_mpf
 from focalrd.proofs import oneshot as proofs
@@ -309,12 +309,15 @@ def focal_entropy_sampled(ctx: CheckContext) -> Evidence:
 
     The solver runs at W = max(dps, 30) + 30 digits (so a minimiser good only to
     float64 squared, about 32 digits, is visibly wrong).  Three independent
-    conditions, each enough to refute a wrong minimiser: (1) the KKT residual
+    conditions, each enough to refute a wrong minimiser (and a fourth for the value
+    computed alone, without the minimiser): (1) the KKT residual
     max_x |a_x |phi'(q_x)| / lambda - 1| and |sum q - 1| recomputed here from the
     returned q and lambda with the reference phi' (not the residual the library
     reports); (2) q equal, entry by entry, to the minimiser of an independent
     nested root search (:func:`._independent.focal_entropy_minimizer`); (3) the
-    value equal to sum a_x phi(q_x) and no better point along 5 random edges.
+    value equal to sum a_x phi(q_x) and no better point along 5 random edges; (4) the
+    value computed alone (:func:`focal_entropy`) equal to sum a_x phi at the independent
+    minimiser, within the value's allowance (F is stationary in q).
     Tolerances: rounding q_x to W digits moves a_x |phi'(q_x)| by the relative
     |q phi''/phi'| 2^(1-p), lambda and each q carry 2^(1-p); the allowance is 8
     times the sum (4 roundings, each at most 2^(1-p), doubled for the reference).
@@ -329,6 +332,7 @@ def focal_entropy_sampled(ctx: CheckContext) -> Evidence:
             a = random_source(rng, rng.randint(2, 6 if ctx.quick else 12), 1000)
             gamma = _random_gamma(rng)
             solution = focal_entropy_solution(a, gamma)
+            alone = focal_entropy(a, gamma)   # the value-only path (stationary Lagrangian)
             q, lam = solution.minimizer, solution.multiplier
             with mp.workdps(digits + 20):
                 slopes = [to_mpf(v) * -reference.phi_prime(gamma, x) for v, x in zip(a, q,
@@ -342,6 +346,9 @@ def focal_entropy_sampled(ctx: CheckContext) -> Evidence:
                 value = mp.fsum(to_mpf(v) * reference.phi(gamma, x) for v, x in zip(a, q,
                                                                                    strict=True))
                 value_gap = abs(value - solution.value)
+                # F at the independent minimiser: rounding q moves it only to second order
+                alone_gap = abs(alone - mp.fsum(to_mpf(v) * reference.phi(gamma, x)
+                                                for v, x in zip(a, expected, strict=True)))
                 value_allowed = 8 * unit * (value + mp.fsum(s * x for s, x in zip(slopes, q,
                                                                                  strict=True)))
             worst = max(worst, residual)
@@ -354,6 +361,9 @@ def focal_entropy_sampled(ctx: CheckContext) -> Evidence:
                 failed.append("minimiser of an independent nested root search")
             if value_gap > value_allowed:
                 failed.append("value sum a phi(q)")
+            if alone_gap > value_allowed:
+                failed.append("the value alone (focal_entropy) against the independent "
+                              "minimiser's")
             for _ in range(5):   # no feasible move along an edge of the simplex is better
                 i, j = rng.sample(range(len(a)), 2)
                 step = min(q[i], q[j]) * mp.mpf(rng.uniform(1e-3, 0.5))
@@ -378,7 +388,8 @@ def focal_entropy_sampled(ctx: CheckContext) -> Evidence:
         "digits: the KKT residual recomputed from (q, lambda) with an independent phi', the "
         "minimiser of an independent nested root search (entry by entry) and the value agree "
         "to the rounding of q (8 (3 + k + max |q phi''/phi'|) 2^(1-prec)); q > 0; 5 random "
-        "feasible moves do not lower the objective", True, count,
+        "feasible moves do not lower the objective; the value alone (focal_entropy) equals "
+        "sum a phi at the independent minimiser within the value's allowance", True, count,
         working_digits=digits, largest_recomputed_kkt_residual=_text(worst))
 
 
