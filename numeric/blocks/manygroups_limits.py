@@ -34,7 +34,7 @@ from focalrd.numeric.blocks.manygroups import (
     ManyGroups,
     Scan,
 )
-from focalrd.numeric.blocks.prescreen import bisect, log_fraction, mass_bracket
+from focalrd.numeric.blocks.prescreen import falsi_pair, log_fraction, mass_bracket
 from focalrd.numeric.errors import PrecisionError
 
 
@@ -60,20 +60,33 @@ def _float_cut(eps: Fraction | None) -> float:
 
 
 def _mass_bracket(engine: ManyGroups, eps: Fraction, cut: float) -> tuple[float, float]:
-    """Float thresholds hi > lo with P[ℓ > hi] < 1 − ε ≤ P[ℓ > lo], with a margin."""
-    return mass_bracket(lambda theta: engine.float_log_mass_split(theta, cut),
-                        engine.float_ell_range(), eps, eta=1e-7, **_BISECTION)
+    """Float thresholds hi > lo with P[ℓ > hi] < 1 − ε ≤ P[ℓ > lo], with a margin.
+
+    Float64 only, so the same at every working precision: kept on the engine for
+    the second (confirming) evaluation.
+    """
+    key = ("mass", eps, cut)
+    if key not in engine.brackets:
+        side = "above" if eps >= Fraction(1, 2) else "below"  # the side mass_bracket reads
+        engine.brackets[key] = mass_bracket(
+            lambda theta: engine.float_log_mass_split(theta, cut, side),
+            engine.float_ell_range(),
+            eps, eta=1e-7, method="falsi", **_BISECTION)
+    return engine.brackets[key]
 
 
 def _count_bracket(engine: ManyGroups, log_s: float, cut: float) -> tuple[float, float]:
     """Float thresholds hi > lo with N(ℓ > hi) < S ≤ N(ℓ > lo), with a margin."""
+    key = ("count", log_s, cut)
+    if key in engine.brackets:
+        return engine.brackets[key]
     low, high = engine.float_ell_range()
     low, high = low - 1.0, high + 1.0
     margin = 1e-6
-    return (bisect(lambda th: engine.float_log_count_above(th, cut) <= log_s - margin,
-                    low, high, True, **_BISECTION),
-            bisect(lambda th: engine.float_log_count_above(th, cut) >= log_s + margin,
-                    low, high, False, **_BISECTION))
+    bracket = falsi_pair(lambda th: engine.float_log_count_above(th, cut), low, high,
+                         log_s - margin, log_s + margin, **_BISECTION)
+    engine.brackets[key] = bracket
+    return bracket
 
 
 def _scan(engine: ManyGroups, hi: mpmath.mpf, lo: mpmath.mpf, bits: int,
@@ -159,9 +172,8 @@ def many_least_count(grouped: GroupedSource, n: int, eps: Fraction):
                 bits, depth = bits + 64, depth + 64
                 continue
             before = [counts for g in groups[:index] for counts, _ in g]
-            n_above = (mp.ldexp(scan.count, -bits) * mp.exp(-hi)
-                       + mp.fsum(engine.size(c) for c in before))
-            count_slack = mp.ldexp(scan.count_error, -bits) * mp.exp(-hi)
+            n_hi, count_slack = scan.count_above(hi)
+            n_above = n_hi + mp.fsum(engine.size(c) for c in before)
             size_g = sum(engine.size(counts) for counts, _ in group)
             share = mp.mpf(target - cum) / group_units  # r / |G| of the crossing class
             remainder = share * size_g
@@ -253,8 +265,7 @@ def many_uncovered_mass(grouped: GroupedSource, n: int, log_s: mpmath.mpf,
         with mp.workprec(bits + 3 * n.bit_length() + 64):
             s_value = mp.mpf(exact_s) if exact_s is not None else mp.exp(log_s)
             scan, hi, lo = _scan(engine, mp.mpf(hi_f), mp.mpf(lo_f), bits)
-            n_hi = mp.ldexp(scan.count, -bits) * mp.exp(-hi)
-            slack = mp.ldexp(scan.count_error, -bits) * mp.exp(-hi)
+            n_hi, slack = scan.count_above(hi)
             groups = _sorted_band(engine, scan)
             sizes = [sum(engine.size(c) for c, _ in g) for g in groups]
             if n_hi + slack >= s_value:
