@@ -34,19 +34,19 @@ from mpmath import mp
 from focalrd.numeric.blocks.grouping import CodebookSize, GroupedSource
 from focalrd.numeric.blocks.manygroups_limits import (
     _bits_for,
-    _TooManyClasses,
-    _types_at_least,
     _float_cut,
     _scan,
     _sorted_band,
+    _TooManyClasses,
+    _types_at_least,
     many_groups,
 )
 from focalrd.numeric.errors import PrecisionError
 
 #: Relative margin by which the float screen must exclude a threshold interval.
-SCREEN_MARGIN = 1e-6
+SCREEN_MARGIN = 1e-8
 #: Most float evaluations of the screen.
-MAX_SCREEN = 600
+MAX_SCREEN = 1500
 #: Threshold intervals (nats) narrower than this are not split: they join the window.
 SPLIT_WIDTH = 0.02
 
@@ -250,8 +250,9 @@ def _exact_window(engine, gamma, n, cells, groups):
         count += merged[weight]
         mass += weight * merged[weight]
         p = Fraction(mass, total_mass)
-        value = (mpmath.mpf(p.numerator) / p.denominator * phi(gamma, Fraction(1, -(-count // cells)))
-                 + (1 - mpmath.mpf(p.numerator) / p.denominator)
-                 * (phi(gamma, Fraction(1, sequences - count)) if count < sequences else 0))
+        share = mpmath.mpf(p.numerator) / p.denominator
+        value = share * phi(gamma, Fraction(1, -(-count // cells)))
+        if count < sequences:
+            value += (1 - share) * phi(gamma, Fraction(1, sequences - count))
         best = min(best, value)
     return best, mp.zero
