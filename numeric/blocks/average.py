@@ -70,12 +70,15 @@ def average_achievability(reweighted: Sequence[Fraction], gamma: Fraction, n: in
     if not exact_feasible(grouped, n):
         if not 3 <= grouped.groups <= 8:
             return None
-        from focalrd.numeric.blocks.manygroups_average import many_average_achievability
+        from focalrd.numeric.blocks.manygroups_average import (
+            OutOfReach,
+            many_average_achievability,
+        )
 
         try:
             return many_average_achievability(grouped, Fraction(gamma), n, m)
-        except InvalidInputError:
-            return None  # past the engine's reach (its limit is stated by d-star's refusal)
+        except (InvalidInputError, OutOfReach):
+            return None  # past the window method's reach (stated in the README)
     if m.exact is None:
         return None
     classes = _exact_classes(grouped, n)

@@ -43,6 +43,11 @@ from focalrd.numeric.blocks.manygroups_limits import (
 )
 from focalrd.numeric.errors import PrecisionError
 
+
+class OutOfReach(Exception):
+    """The screen could not isolate a window of manageable size (past this method's reach)."""
+
+
 #: Relative margin by which the float screen must exclude a threshold interval.
 SCREEN_MARGIN = 1e-8
 #: Most float evaluations of the screen.
@@ -70,7 +75,7 @@ class _Screen:
         value = self.memo.get(theta)
         if value is None:
             if len(self.memo) > MAX_SCREEN:
-                raise PrecisionError("could not locate the best typical-set threshold")
+                raise OutOfReach("could not locate the best typical-set threshold")
             above, below = self.engine.float_log_mass_split(theta, self.cut)
             log_n = self.engine.float_log_count_above(theta, self.cut)
             value = self.memo[theta] = (math.exp(above), math.exp(below), log_n)
@@ -166,7 +171,12 @@ def many_average_achievability(grouped: GroupedSource, gamma: Fraction, n: int,
     bits = _bits_for(None)
     for _ in range(6):
         with mp.workprec(bits + 3 * n.bit_length() + 64):
-            value, error = _window_minimum(engine, gamma, n, m, log_c, hi_f, lo_f, bits)
+            try:
+                value, error = _window_minimum(engine, gamma, n, m, log_c, hi_f, lo_f, bits)
+            except PrecisionError as exc:
+                if "too many type classes between" in str(exc):
+                    raise OutOfReach(str(exc)) from None
+                raise
             if error <= mp.ldexp(abs(value), -(wp + 12)):
                 return value / n
         bits += 64
