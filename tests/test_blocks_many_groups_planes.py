@@ -143,7 +143,6 @@ def test_six_values_at_n_120():
     """The new reach: ε* between the tilted bounds, K* by a second route, avg sandwich order."""
     from test_blocks_issue13_properties import _check_tilted_bounds
 
-    from focalrd.numeric.blocks.average import average_achievability, average_converse
     from focalrd.numeric.blocks.excess import list_size
 
     source, n = SIX[0], 120

@@ -106,19 +106,34 @@ def _scan(engine: ManyGroups, hi: mpmath.mpf, lo: mpmath.mpf, bits: int,
 
 
 def _sorted_band(engine: ManyGroups, scan: Scan) -> list[list[tuple[tuple[int, ...], int]]]:
-    """Band classes grouped by probability, most likely first; equal ones merged exactly."""
+    """Band classes grouped by probability, most likely first; equal ones merged exactly.
+
+    Each class is keyed by ℓ = Σ n_i ln v_i in fixed point (integers, each ln v_i
+    rounded to ``prec`` fractional bits, so a key errs by at most n/2 units);
+    neighbours whose keys differ by more than n + 1 units are in the right order,
+    and runs of closer ones are ordered by the exact integer comparison.
+    """
     entries = [(engine.counts(key[:-1], key[-1]), units) for key, units in scan.band]
-    ell = {counts: engine.ell(counts) for counts, _ in entries}
-    tolerance = mp.ldexp(1, -(mp.prec - 2 * engine.n.bit_length() - 16)) * (1 + engine.n)
-
-    def order(a, b) -> int:
-        gap = ell[b[0]] - ell[a[0]]
-        if abs(gap) > tolerance:
-            return 1 if gap > 0 else -1
-        return -engine.compare(a[0], b[0])
-
+    prec = mp.prec + 16
+    with mp.workprec(prec + 32):
+        logs = [int(mp.nint(mp.ldexp(mp.log(mp.mpf(v.numerator) / v.denominator), prec)))
+                for v in engine.source.values]
+    keyed = sorted(((sum(c * x for c, x in zip(counts, logs, strict=True)), counts, units)
+                    for counts, units in entries), key=lambda e: e[0], reverse=True)
+    tolerance = engine.n + 1
+    ordered: list[tuple[tuple[int, ...], int]] = []
+    run: list[tuple[tuple[int, ...], int]] = []
+    exact = cmp_to_key(lambda a, b: engine.compare(b[0], a[0]))
+    previous = None
+    for key, counts, units in keyed:
+        if previous is not None and previous - key > tolerance:
+            ordered += sorted(run, key=exact) if len(run) > 1 else run
+            run = []
+        run.append((counts, units))
+        previous = key
+    ordered += sorted(run, key=exact) if len(run) > 1 else run
     groups: list[list[tuple[tuple[int, ...], int]]] = []
-    for entry in sorted(entries, key=cmp_to_key(order)):
+    for entry in ordered:
         if groups and engine.compare(groups[-1][0][0], entry[0]) == 0:
             groups[-1].append(entry)
         else:
