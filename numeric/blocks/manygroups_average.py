@@ -97,10 +97,30 @@ class _Screen:
         return self._parts(p, log_n, q, log_n)
 
     def lower(self, a: float, b: float) -> float:
-        """A lower bound of f over every T with T_b ⊆ T ⊆ T_a (a < b)."""
-        p_b, _, log_n_b = self.point(b)
+        """A lower bound of f over every T with T_b ⊆ T ⊆ T_a (a < b): the larger of
+        the monotone bound and the first-order bound (module docstring)."""
+        p_b, q_b, log_n_b = self.point(b)
         _, q_a, log_n_a = self.point(a)
-        return self._parts(p_b, log_n_b, q_a, log_n_a)
+        crude = self._parts(p_b, log_n_b, q_a, log_n_a)
+        if not (math.isfinite(log_n_b) and math.isfinite(log_n_a)) or p_b <= 0:
+            return crude
+        f_b = self._parts(p_b, log_n_b, q_b, log_n_b)
+        # f(T) − f(T_b) = ΔP(φ1 − φ2)(N) + P_b(φ1(N) − φ1(N_b)) + (1 − P_b)(φ2(N) − φ2(N_b)),
+        # ΔP ≤ ΔN·e^b, φ1(N) − φ1(N_b) ≥ w·ΔN/N_a, φ2 decreasing in N
+        log_k_b = max(log_n_b - self.log_c, 0.0)
+        phi_in = _float_phi_inverse(self.gamma, log_k_b)
+        phi_out_b = self._out(log_n_b)
+        phi_out_a = self._out(log_n_a)
+        w = (-math.expm1(-log_k_b)) ** self.gamma if log_k_b > 0 else 0.0
+        spread = -math.expm1(log_n_b - log_n_a)  # (N_a − N_b)/N_a
+        slope = p_b * w - math.exp(log_n_a + b) * max(0.0, phi_out_b - phi_in)
+        first = f_b + q_b * (phi_out_a - phi_out_b) + min(0.0, spread * slope)
+        return max(crude, first)
+
+    def _out(self, log_n: float) -> float:
+        """φ_γ(1/(S − N)) in float64."""
+        gap = math.exp(log_n - self.log_s)
+        return _float_phi_inverse(self.gamma, self.log_s + math.log1p(-gap)) if gap < 1 else 0.0
 
 
 def _locate(screen: _Screen, low: float, high: float) -> tuple[float, float]:
