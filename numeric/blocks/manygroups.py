@@ -524,6 +524,19 @@ class ManyGroups:
         return float(special.logsumexp(log_w + log_g[rem, a] - ell))
 
 
+    def float_point(self, theta: float, cut: float) -> tuple[float, float, float]:
+        """(ln P[ℓ > θ], ln P[ℓ ≤ θ], ln N(ℓ > θ)) in float64, from one pass over the rows."""
+        log_w, part, rem, log_sf, log_g, _ = self._float_structure(cut)
+        lam_hi, lam_lo = self._flog[self.hi], self._flog[self.lo]
+        a = self._float_first_above(part, rem, theta)
+        tails = log_sf[rem, a]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lower = _log_sum_exp(log_w + np.log1p(-np.minimum(np.exp(tails), 1.0)))
+        ell = part + a * lam_hi + (rem - a) * lam_lo
+        return (_log_sum_exp(log_w + tails), lower,
+                _log_sum_exp(log_w + log_g[rem, a] - ell))
+
+
 def _log_sum_exp(x) -> float:
     """ln Σ e^x in float64 (−inf for an empty or all −inf array)."""
     if not len(x):

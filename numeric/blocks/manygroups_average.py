@@ -76,8 +76,7 @@ class _Screen:
         if value is None:
             if len(self.memo) > MAX_SCREEN:
                 raise OutOfReach("could not locate the best typical-set threshold")
-            above, below = self.engine.float_log_mass_split(theta, self.cut)
-            log_n = self.engine.float_log_count_above(theta, self.cut)
+            above, below, log_n = self.engine.float_point(theta, self.cut)
             value = self.memo[theta] = (math.exp(above), math.exp(below), log_n)
         return value
 
@@ -130,7 +129,7 @@ def _locate(screen: _Screen, low: float, high: float) -> tuple[float, float]:
     best = min(range(len(grid)), key=values.__getitem__)
     a, b = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
     for _ in range(80):  # golden-section refinement of the best threshold
-        if b - a < 1e-9 * (1 + abs(a)):
+        if b - a < 1e-6 * (1 + abs(a)):
             break
         x1, x2 = b - 0.618 * (b - a), a + 0.618 * (b - a)
         if screen.value(x1) <= screen.value(x2):
@@ -139,7 +138,7 @@ def _locate(screen: _Screen, low: float, high: float) -> tuple[float, float]:
             a = x1
     star = min((t for t in screen.memo), key=screen.value)
     target = screen.value(star) * (1 + SCREEN_MARGIN)
-    width = 1e-6 * (1 + abs(star))
+    width = 1e-5 * (1 + abs(star))
     while True:  # a window whose edges are clearly worse than the best threshold
         lo, hi = star - width, star + width
         if (screen.value(lo) > target or lo <= low) and (screen.value(hi) > target or hi >= high):
@@ -182,7 +181,7 @@ def many_average_achievability(grouped: GroupedSource, gamma: Fraction, n: int,
     key = ("average", gamma, float(log_c))
     window = engine.brackets.get(key)
     if window is None:
-        cut = _float_cut(None) + 40.0
+        cut = _float_cut(None) + 20.0  # rows lighter than e^-65: below the float error
         screen = _Screen(engine, float(gamma), float(log_c), n * math.log(support), cut)
         low, high = engine.float_ell_range()
         window = engine.brackets[key] = _locate(screen, low - 1.0, high + 1.0)
