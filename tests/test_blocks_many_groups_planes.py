@@ -161,3 +161,88 @@ def test_six_values_at_n_120():
         covered = m * ell.exact if ell.exact is not None else None
         eps_star = many_uncovered_mass(grouped, n, mp.log(m) + ell.log, covered)
     _check_tilted_bounds(source, n, m, d, gamma, eps_star)
+
+
+@pytest.mark.parametrize("source", [SIX[0], SIX[2], tuple(F(k, 15) for k in (5, 4, 3, 2, 1))])
+@pytest.mark.parametrize("planes", [True, False])
+@pytest.mark.parametrize("depth", [8, 14])
+def test_pruned_prefixes_are_in_the_bound(source, planes, depth):
+    """Pruning prefixes lighter than 2^-depth (shallow here, so the pruned mass is large):
+    the mass and the count above a threshold still lie within the returned bounds."""
+    n = 12
+    grouped = group_source(source)
+    engine = ManyGroups(grouped, n)
+    classes, total = sorted_classes(source, n)
+    with mp.workprec(200):
+        for quantile in (F(1, 20), F(1, 2), F(9, 10)):
+            theta, index = _threshold_between(classes, total, n, grouped.denominator, quantile)
+            scan = engine.scan(theta, theta, 40, depth=depth, planes=planes)
+            exact_above = F(sum(w * s for w, s in classes[: index + 1]), total)
+            assert abs(F(scan.above, 1 << 40) - exact_above) <= F(scan.error, 1 << 40)
+            count, slack = scan.count_above(theta)
+            assert abs(count - sum(s for _, s in classes[: index + 1])) <= slack
+
+
+@pytest.mark.parametrize("source, n, codewords", [AVERAGE_CASES[0], AVERAGE_CASES[3],
+                                                  AVERAGE_CASES[5]])
+def test_interval_lower_bound_of_the_screen_holds(source, n, codewords):
+    """The screen's bound over a threshold interval is below f at every class boundary in it
+    (f from the independent sort), for intervals of every width around the best one."""
+    import math
+
+    from focalrd.numeric.blocks.manygroups_average import _Screen
+
+    grouped = group_source(source)
+    engine = ManyGroups(grouped, n)
+    m = codebook_size(n, codewords, None, False)
+    log_s = n * math.log(len(source))
+    screen = _Screen(engine, 2.0, math.log(codewords - 1), log_s, 65.0)
+    classes, total = sorted_classes(source, n)
+    sequences = len(source) ** n
+    ells, values = [], []
+    count = mass = 0
+    for weight, size in classes:  # f after each class, in float64 (γ = 2)
+        count += size
+        mass += weight * size
+        share = mass / total
+        k_in = -(-count // (codewords - 1))
+        value = share * (1 - 1 / k_in) ** 2 * math.log(k_in)
+        if count < sequences:
+            k_out = sequences - count
+            value += (1 - share) * (1 - 1 / k_out) ** 2 * math.log(k_out)
+        ells.append(math.log(weight) - n * math.log(grouped.denominator))
+        values.append(value)
+    best = min(range(len(values)), key=values.__getitem__)
+    assert m.exact == codewords
+    for width in (0.01, 0.1, 0.5, 2.0, 8.0):
+        for shift in (-1.0, -0.5, 0.0, 0.5):
+            a = ells[best] - width * (0.5 - shift)
+            b = a + width
+            inside = [v for ell, v in zip(ells, values, strict=True) if a < ell <= b]
+            # T_b ⊆ T ⊆ T_a: the boundaries after the classes in (a, b], and T_b itself
+            before = [v for ell, v in zip(ells, values, strict=True) if ell > b]
+            if before:
+                inside.append(before[-1])
+            if inside:
+                assert screen.lower(a, b) <= min(inside) * (1 + 1e-9) + 1e-12
+
+
+@pytest.mark.slow
+def test_average_sandwich_six_values_at_n_120():
+    """Past enumeration: converse ≤ achievability, and the achievability's digits agree
+    between two working precisions (the window is float-located once, the rest redone)."""
+    from focalrd.numeric.blocks.average import average_achievability, average_converse
+
+    source, n = SIX[0], 120
+    m = codebook_size(n, None, F(1, 2), False)
+    gamma = F(2)
+    with mp.workdps(40):
+        low = average_achievability(source, gamma, n, m)
+        converse = average_converse(source, gamma, n, m)
+    with mp.workdps(70):
+        high = average_achievability(source, gamma, n, m)
+    assert low is not None
+    assert converse <= low
+    assert abs(low - high) <= mp.mpf(10) ** -38 * high
+    # the per-symbol gap of the sandwich is O(ln n / n) (THEORY [n.avg-sandwich])
+    assert low - converse <= 3 * mp.log(n) / n

@@ -58,9 +58,9 @@ MAX_PLANES = 4000
 #: Most classes listed in a band between two thresholds.
 MAX_BAND = 400_000
 #: The reach stated in refusals and the README (measured: each well under a minute).
-REACH = ("about 4 distinct probabilities to n = 2000, 5 to n = 300, 6 to n = 80, "
-         "7 to n = 45, 8 to n = 30 in under a minute at 30 digits (6 at n = 100 takes about "
-         "100 s); the limit is the number of significant type-class rows, "
+REACH = ("about 4 distinct probabilities to n = 2000, 5 to n = 300, 6 to n = 160, "
+         "7 to n = 60, 8 to n = 30 in under a minute at 30 digits (six at n = 120 in about "
+         "6 s); the limit is the number of significant type-class rows, "
          f"{MAX_ROWS:,}")
 
 
