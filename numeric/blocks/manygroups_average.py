@@ -13,10 +13,20 @@ T = everything included).  Method:
 2. outside the window every threshold is excluded by an interval bound: for all
    T between T_b = {ℓ > b} and T_a = {ℓ > a} (a < b), because φ_γ(1/K) grows with K,
 
-       f(T) ≥ P(T_b)·φ_γ(1/⌈|T_b|/C⌉) + (1 − P(T_a))·φ_γ(1/(S − |T_a|)),
+       f(T) ≥ P(T_b)·φ_γ(1/⌈|T_b|/C⌉) + (1 − P(T_a))·φ_γ(1/(S − |T_a|))   (monotone),
 
-   and the screen splits intervals until this exceeds f(θ*) by a relative margin
-   of 10^-6 (far above the screen's float error) — otherwise it refuses;
+   and, writing φ1(N) = φ_γ(1/⌈N/C⌉), φ2(N) = φ_γ(1/(S − N)), ΔN = |T| − |T_b|,
+
+       f(T) − f(T_b) = ΔP·(φ1 − φ2)(|T|) + P(T_b)·(φ1(|T|) − φ1(|T_b|))
+                       + (1 − P(T_b))·(φ2(|T|) − φ2(|T_b|))
+
+   with ΔP ≤ ΔN·e^b (every added sequence has probability ≤ e^b), φ1 − φ2
+   increasing in N, φ1(|T|) − φ1(|T_b|) ≥ (1 − 1/K_b)^γ·ΔN/|T_a| and φ2
+   decreasing: a bound linear in ΔN, least at an end (first order).  This one
+   stays close to f near the optimum, where f is flat.  The screen splits
+   intervals until the larger bound exceeds f(θ*) by a relative margin of 10^-8
+   (far above the float error); an interval narrower than :data:`SPLIT_WIDTH`
+   that cannot be excluded joins the window;
 3. one high-precision pass of the engine gives P(T_hi), |T_hi| (rigorous bounds)
    and the classes in the window, sorted exactly (ties merged); f is evaluated at
    every class boundary in the window with an error bound, and the least value is
