@@ -8,8 +8,10 @@
   from :mod:`.binomial_tables`, exact band sort); :mod:`.saddlepoint` — the
   saddlepoint APPROXIMATION for any alphabet (issue 13).
 * :mod:`.normal` — the dispersion and the normal approximation ([n.second-order]).
+* :mod:`.planes` — sorted planes of the last three groups (six or more values).
 * :mod:`.average` — average distortion: converse, typical-set achievability and
-  the exact value by search for tiny k^n ([n.avg-sandwich]).
+  the exact value by search for tiny k^n ([n.avg-sandwich]); past enumeration the
+  achievability comes from a window of type classes (:mod:`.manygroups_average`).
 """
 
 from focalrd.numeric.blocks.excess import (

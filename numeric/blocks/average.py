@@ -53,7 +53,11 @@ def average_converse(reweighted: Sequence[Fraction], gamma: Fraction, n: int,
 
 def average_achievability(reweighted: Sequence[Fraction], gamma: Fraction, n: int,
                           m: CodebookSize) -> mpmath.mpf | None:
-    """The typical-set round-robin bound minimised over thresholds (None if n is too large).
+    """The typical-set round-robin bound minimised over thresholds (None past reach).
+
+    Exact enumeration where feasible; past it, for three to eight distinct
+    probabilities, a window of type classes around the best threshold with the
+    rest excluded by interval bounds (:mod:`.manygroups_average`).
 
     >>> from fractions import Fraction as F
     >>> mp.dps = 15
@@ -63,7 +67,19 @@ def average_achievability(reweighted: Sequence[Fraction], gamma: Fraction, n: in
     mpf('0.34657359027997264')
     """
     grouped = group_source(reweighted)
-    if not exact_feasible(grouped, n) or m.exact is None:
+    if not exact_feasible(grouped, n):
+        if not 3 <= grouped.groups <= 8:
+            return None
+        from focalrd.numeric.blocks.manygroups_average import (
+            OutOfReach,
+            many_average_achievability,
+        )
+
+        try:
+            return many_average_achievability(grouped, Fraction(gamma), n, m)
+        except (InvalidInputError, OutOfReach):
+            return None  # past the window method's reach (stated in the README)
+    if m.exact is None:
         return None
     classes = _exact_classes(grouped, n)
     total = classes.sequences

@@ -44,18 +44,23 @@ from mpmath import mp
 from focalrd.numeric._lazy import numpy as np
 from focalrd.numeric.blocks.binomial_tables import RowTable, binomial_row
 from focalrd.numeric.blocks.grouping import GroupedSource
+from focalrd.numeric.blocks.planes import Plane, build_plane
 from focalrd.numeric.errors import InvalidInputError
 
 #: Prefixes lighter than 2^-(wp + PRUNE_GUARD) are dropped (their mass is bounded).
 PRUNE_GUARD = 50
 #: Most significant prefixes (rows) the engine visits; past it the input is refused.
 MAX_ROWS = 6_000_000
+#: Distinct probabilities from which the scan uses sorted planes (:mod:`.planes`).
+PLANE_GROUPS = 6
+#: Most planes kept per precision.
+MAX_PLANES = 4000
 #: Most classes listed in a band between two thresholds.
 MAX_BAND = 400_000
 #: The reach stated in refusals and the README (measured: each well under a minute).
-REACH = ("about 4 distinct probabilities to n = 2000, 5 to n = 300, 6 to n = 80, "
-         "7 to n = 45, 8 to n = 30 in under a minute at 30 digits (6 at n = 100 takes about "
-         "100 s); the limit is the number of significant type-class rows, "
+REACH = ("about 4 distinct probabilities to n = 2000, 5 to n = 300, 6 to n = 160, "
+         "7 to n = 60, 8 to n = 30 in under a minute at 30 digits (six at n = 120 in about "
+         "6 s); the limit is the number of significant type-class rows, "
          f"{MAX_ROWS:,}")
 
 
@@ -71,7 +76,9 @@ class Scan:
     ``below``: mass with ℓ ≤ lo; ``band``: (composition, mass) of each class with
     lo < ℓ ≤ hi whose mass is at least one unit; ``error`` bounds the error of
     each of ``above``, ``below`` and the band's total (and the mass of unlisted
-    band classes).  ``count`` is N(ℓ > hi)·e^{hi} in units, within ``count_error``.
+    band classes).  ``count`` is N(ℓ > hi)·e^{hi} in units, within ``count_error``, plus
+    ``exact_count`` sequences counted exactly (the sorted-plane path): see
+    :meth:`count_above`.
     """
 
     bits: int
@@ -80,8 +87,15 @@ class Scan:
     error: int = 0
     count: int = 0
     count_error: int = 0
+    exact_count: int = 0
     rows: int = 0
     band: list[tuple[tuple[int, ...], int]] = field(default_factory=list)
+
+    def count_above(self, hi: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
+        """(N(ℓ > hi), its error bound): ``exact_count`` + ``count``·2^-bits·e^{−hi}."""
+        scale = mp.exp(-hi)
+        return (self.exact_count + mp.ldexp(self.count, -self.bits) * scale,
+                mp.ldexp(self.count_error, -self.bits) * scale)
 
 
 class ManyGroups:
@@ -108,6 +122,10 @@ class ManyGroups:
         self._flog = [math.log(v.numerator) - math.log(v.denominator) for v in source.values]
         self._tables: dict[int, tuple[list[dict[int, object]], RowTable]] = {}
         self._float: tuple | None = None
+        self._float_index: tuple | None = None
+        self._planes: dict[int, dict[int, Plane]] = {}
+        #: float64 pre-screen brackets (precision-independent), by question
+        self.brackets: dict[tuple, tuple[float, float]] = {}
 
     # -- exact structure -----------------------------------------------------------------
     def weight(self, counts: tuple[int, ...]) -> int:
@@ -162,13 +180,28 @@ class ManyGroups:
             self._tables = {bits: cached}
         return cached
 
-    def scan(self, hi: mpmath.mpf, lo: mpmath.mpf, bits: int, depth: int | None = None) -> Scan:
+    def uses_planes(self) -> bool:
+        """Whether :meth:`scan` answers the last three groups from sorted planes.
+
+        A plane serves every outer prefix leaving the same m; with six or more
+        distinct probabilities many outer prefixes share each m (measured: six at
+        n = 120 about 10 times faster); with four or five the planes are nearly as
+        many cells as the rows they replace, so the row walk is kept.
+        """
+        return self.source.groups >= PLANE_GROUPS
+
+    def scan(self, hi: mpmath.mpf, lo: mpmath.mpf, bits: int, depth: int | None = None,
+             planes: bool | None = None) -> Scan:
         """One pass over the significant rows for thresholds hi ≥ lo (see :class:`Scan`).
 
         Prefixes lighter than 2^-``depth`` (default: ``bits`` − 6) are dropped and
         bounded.  Raises :class:`Ambiguous` when a threshold is within rounding
-        distance of a class value in a row where it matters.
+        distance of a class value in a row where it matters.  ``planes`` chooses
+        the sorted-plane path (:mod:`.planes`) for the last three groups (default:
+        :meth:`uses_planes`).
         """
+        if planes is None:
+            planes = self.uses_planes()
         prune = 1 << max(6, bits - (bits - 6 if depth is None else depth))
         n = self.n
         levels, table = self._tables_for(bits)
@@ -290,9 +323,69 @@ class ManyGroups:
                     raise InvalidInputError("n", f"a smaller blocklength for this source: exact "
                                             f"block limits reach {REACH}", n)
 
-            def visit(level: int, m: int, weight: int, weight_error: int, x: int) -> None:
+            if bits not in self._planes:
+                self._planes = {bits: {}}  # planes of one precision at a time (memory)
+            plane_cache = self._planes[bits]
+            pair_rows: dict[int, object] = {}
+            mults = self.source.multiplicities
+            plane_mults = (mults[j_last], mults[self.hi], mults[self.lo])
+
+            def pair_row(m: int):
+                row = pair_rows.get(m)
+                if row is None:
+                    row = pair_rows[m] = binomial_row(m, *self.q_row, bits)
+                return row
+
+            def on_plane(m0: int, weight: int, weight_error: int, x: int, size: int) -> None:
+                plane = plane_cache.get(m0)
+                if plane is None:
+                    entries = levels[last].get(m0)
+                    if entries is None:
+                        entries = binomial_row(m0, *self.conditional[last], bits)
+                    plane = build_plane(m0, entries, pair_row, steps[last], one, bits,
+                                        plane_mults)
+                    if len(plane_cache) < MAX_PLANES:
+                        plane_cache[m0] = plane
+                    out.rows += len(plane.order)
+                out.rows += 1
+                out.error += (weight * plane.tail >> bits) + 1
+                if plane.near(x, margin):
+                    raise Ambiguous
+                k_hi = plane.count_above(x)
+                k_lo = k_hi
+                if shift:
+                    if plane.near(x - shift, margin):
+                        raise Ambiguous
+                    k_lo = plane.count_above(x - shift)
+                above = plane.above
+                out.above += weight * above[k_hi] >> bits
+                out.below += weight * (above[-1] - above[k_lo]) >> bits
+                unlisted = 0
+                if k_lo > k_hi:
+                    prefix = tuple(stack)
+                    masses, cells = plane.masses, plane.cells
+                    for k in range(k_hi, k_lo):
+                        units = weight * masses[k] >> bits
+                        if units:
+                            out.band.append((prefix + cells[k], units))
+                        else:
+                            unlisted += 1
+                    out.count_error += unlisted * (weight_error + plane.cell_error + 2) * band_ratio
+                # above, below and the band's total each err by the partial sums' error,
+                # the weight's error and one unit per floor
+                out.error += plane.sum_error + weight_error + 2 + (k_lo - k_hi)
+                out.exact_count += size * plane.sizes_above[k_hi]
+                if out.rows > MAX_ROWS:
+                    raise InvalidInputError("n", f"a smaller blocklength for this source: exact "
+                                            f"block limits reach {REACH}", n)
+
+            def visit(level: int, m: int, weight: int, weight_error: int, x: int,
+                      size: int = 1) -> None:
                 if level == last:
-                    innermost(m, weight, weight_error, x)
+                    if planes:
+                        on_plane(m, weight, weight_error, x, size)
+                    else:
+                        innermost(m, weight, weight_error, x)
                     return
                 entries = levels[level].get(m)
                 if entries is None:
@@ -302,6 +395,7 @@ class ManyGroups:
                 out.error += (weight * entries.tail >> bits) + 1
                 error = weight_error + entries.error + 1
                 step = steps[level]
+                mult = mults[self.prefix[level]]
                 for index, value in enumerate(entries.values):
                     c = entries.lo + index
                     w = weight * value >> bits
@@ -309,7 +403,8 @@ class ManyGroups:
                         out.error += w + error + 1
                         continue
                     stack.append(c)
-                    visit(level + 1, m - c, w, error, x - c * step)
+                    visit(level + 1, m - c, w, error, x - c * step,
+                          size * math.comb(m, c) * mult**c if planes else 1)
                     stack.pop()
 
             visit(0, n, scale, 0, x0)
@@ -394,14 +489,31 @@ class ManyGroups:
         x = (theta - part - rem * lam_lo) / (lam_hi - lam_lo)
         return np.clip(np.floor(x) + 1, 0, rem + 1).astype(np.int64)
 
-    def float_log_mass_split(self, theta: float, cut: float) -> tuple[float, float]:
-        """(ln P[ℓ > θ], ln P[ℓ ≤ θ]) in float64."""
-        log_w, part, rem, log_sf, _, special = self._float_structure(cut)
-        a = self._float_first_above(part, rem, theta)
-        upper = log_w + log_sf[rem, a]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            lower = log_w + np.log1p(-np.minimum(np.exp(log_sf[rem, a]), 1.0))
-        return float(special.logsumexp(upper)), float(special.logsumexp(lower))
+    def _float_row_tails(self, theta: float, cut: float):
+        """(ln of each prefix's weight, ln P[s ≥ a] in its row) for the rows' first a above θ."""
+        log_w, part, rem, log_sf, _, _ = self._float_structure(cut)
+        if self._float_index is None or self._float_index[0] is not log_w:
+            lam_hi, lam_lo = self._flog[self.hi], self._flog[self.lo]
+            delta = lam_hi - lam_lo
+            self._float_index = (log_w, (-part - rem * lam_lo) / delta, 1 / delta,
+                                 rem * log_sf.shape[1], (rem + 1).astype(np.float64),
+                                 log_sf.ravel())
+        _, base, inverse, offset, top, flat = self._float_index
+        a = np.clip(np.floor(base + theta * inverse) + 1, 0, top).astype(np.int64)
+        return log_w, flat[offset + a]
+
+    def float_log_mass_split(self, theta: float, cut: float,
+                             side: str | None = None) -> tuple[float, float]:
+        """(ln P[ℓ > θ], ln P[ℓ ≤ θ]) in float64; with ``side`` "above" or "below" only
+        that one (the other is NaN)."""
+        log_w, tails = self._float_row_tails(theta, cut)
+        upper = lower = math.nan
+        if side != "below":
+            upper = _log_sum_exp(log_w + tails)
+        if side != "above":
+            with np.errstate(divide="ignore", invalid="ignore"):
+                lower = _log_sum_exp(log_w + np.log1p(-np.minimum(np.exp(tails), 1.0)))
+        return upper, lower
 
     def float_log_count_above(self, theta: float, cut: float) -> float:
         """ln N(ℓ > θ) in float64."""
@@ -410,3 +522,26 @@ class ManyGroups:
         lam_hi, lam_lo = self._flog[self.hi], self._flog[self.lo]
         ell = part + a * lam_hi + (rem - a) * lam_lo
         return float(special.logsumexp(log_w + log_g[rem, a] - ell))
+
+
+    def float_point(self, theta: float, cut: float) -> tuple[float, float, float]:
+        """(ln P[ℓ > θ], ln P[ℓ ≤ θ], ln N(ℓ > θ)) in float64, from one pass over the rows."""
+        log_w, part, rem, log_sf, log_g, _ = self._float_structure(cut)
+        lam_hi, lam_lo = self._flog[self.hi], self._flog[self.lo]
+        a = self._float_first_above(part, rem, theta)
+        tails = log_sf[rem, a]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lower = _log_sum_exp(log_w + np.log1p(-np.minimum(np.exp(tails), 1.0)))
+        ell = part + a * lam_hi + (rem - a) * lam_lo
+        return (_log_sum_exp(log_w + tails), lower,
+                _log_sum_exp(log_w + log_g[rem, a] - ell))
+
+
+def _log_sum_exp(x) -> float:
+    """ln Σ e^x in float64 (−inf for an empty or all −inf array)."""
+    if not len(x):
+        return -math.inf
+    top = float(x.max())
+    if not math.isfinite(top):
+        return top
+    return top + math.log(float(np.exp(x - top).sum()))

@@ -34,7 +34,7 @@ from focalrd.numeric.blocks.manygroups import (
     ManyGroups,
     Scan,
 )
-from focalrd.numeric.blocks.prescreen import bisect, log_fraction, mass_bracket
+from focalrd.numeric.blocks.prescreen import falsi_pair, log_fraction, mass_bracket
 from focalrd.numeric.errors import PrecisionError
 
 
@@ -60,20 +60,33 @@ def _float_cut(eps: Fraction | None) -> float:
 
 
 def _mass_bracket(engine: ManyGroups, eps: Fraction, cut: float) -> tuple[float, float]:
-    """Float thresholds hi > lo with P[ℓ > hi] < 1 − ε ≤ P[ℓ > lo], with a margin."""
-    return mass_bracket(lambda theta: engine.float_log_mass_split(theta, cut),
-                        engine.float_ell_range(), eps, eta=1e-7, **_BISECTION)
+    """Float thresholds hi > lo with P[ℓ > hi] < 1 − ε ≤ P[ℓ > lo], with a margin.
+
+    Float64 only, so the same at every working precision: kept on the engine for
+    the second (confirming) evaluation.
+    """
+    key = ("mass", eps, cut)
+    if key not in engine.brackets:
+        side = "above" if eps >= Fraction(1, 2) else "below"  # the side mass_bracket reads
+        engine.brackets[key] = mass_bracket(
+            lambda theta: engine.float_log_mass_split(theta, cut, side),
+            engine.float_ell_range(),
+            eps, eta=1e-7, method="falsi", **_BISECTION)
+    return engine.brackets[key]
 
 
 def _count_bracket(engine: ManyGroups, log_s: float, cut: float) -> tuple[float, float]:
     """Float thresholds hi > lo with N(ℓ > hi) < S ≤ N(ℓ > lo), with a margin."""
+    key = ("count", log_s, cut)
+    if key in engine.brackets:
+        return engine.brackets[key]
     low, high = engine.float_ell_range()
     low, high = low - 1.0, high + 1.0
     margin = 1e-6
-    return (bisect(lambda th: engine.float_log_count_above(th, cut) <= log_s - margin,
-                    low, high, True, **_BISECTION),
-            bisect(lambda th: engine.float_log_count_above(th, cut) >= log_s + margin,
-                    low, high, False, **_BISECTION))
+    bracket = falsi_pair(lambda th: engine.float_log_count_above(th, cut), low, high,
+                         log_s - margin, log_s + margin, **_BISECTION)
+    engine.brackets[key] = bracket
+    return bracket
 
 
 def _scan(engine: ManyGroups, hi: mpmath.mpf, lo: mpmath.mpf, bits: int,
@@ -93,19 +106,34 @@ def _scan(engine: ManyGroups, hi: mpmath.mpf, lo: mpmath.mpf, bits: int,
 
 
 def _sorted_band(engine: ManyGroups, scan: Scan) -> list[list[tuple[tuple[int, ...], int]]]:
-    """Band classes grouped by probability, most likely first; equal ones merged exactly."""
+    """Band classes grouped by probability, most likely first; equal ones merged exactly.
+
+    Each class is keyed by ℓ = Σ n_i ln v_i in fixed point (integers, each ln v_i
+    rounded to ``prec`` fractional bits, so a key errs by at most n/2 units);
+    neighbours whose keys differ by more than n + 1 units are in the right order,
+    and runs of closer ones are ordered by the exact integer comparison.
+    """
     entries = [(engine.counts(key[:-1], key[-1]), units) for key, units in scan.band]
-    ell = {counts: engine.ell(counts) for counts, _ in entries}
-    tolerance = mp.ldexp(1, -(mp.prec - 2 * engine.n.bit_length() - 16)) * (1 + engine.n)
-
-    def order(a, b) -> int:
-        gap = ell[b[0]] - ell[a[0]]
-        if abs(gap) > tolerance:
-            return 1 if gap > 0 else -1
-        return -engine.compare(a[0], b[0])
-
+    prec = mp.prec + 16
+    with mp.workprec(prec + 32):
+        logs = [int(mp.nint(mp.ldexp(mp.log(mp.mpf(v.numerator) / v.denominator), prec)))
+                for v in engine.source.values]
+    keyed = sorted(((sum(c * x for c, x in zip(counts, logs, strict=True)), counts, units)
+                    for counts, units in entries), key=lambda e: e[0], reverse=True)
+    tolerance = engine.n + 1
+    ordered: list[tuple[tuple[int, ...], int]] = []
+    run: list[tuple[tuple[int, ...], int]] = []
+    exact = cmp_to_key(lambda a, b: engine.compare(b[0], a[0]))
+    previous = None
+    for key, counts, units in keyed:
+        if previous is not None and previous - key > tolerance:
+            ordered += sorted(run, key=exact) if len(run) > 1 else run
+            run = []
+        run.append((counts, units))
+        previous = key
+    ordered += sorted(run, key=exact) if len(run) > 1 else run
     groups: list[list[tuple[tuple[int, ...], int]]] = []
-    for entry in sorted(entries, key=cmp_to_key(order)):
+    for entry in ordered:
         if groups and engine.compare(groups[-1][0][0], entry[0]) == 0:
             groups[-1].append(entry)
         else:
@@ -159,9 +187,8 @@ def many_least_count(grouped: GroupedSource, n: int, eps: Fraction):
                 bits, depth = bits + 64, depth + 64
                 continue
             before = [counts for g in groups[:index] for counts, _ in g]
-            n_above = (mp.ldexp(scan.count, -bits) * mp.exp(-hi)
-                       + mp.fsum(engine.size(c) for c in before))
-            count_slack = mp.ldexp(scan.count_error, -bits) * mp.exp(-hi)
+            n_hi, count_slack = scan.count_above(hi)
+            n_above = n_hi + mp.fsum(engine.size(c) for c in before)
             size_g = sum(engine.size(counts) for counts, _ in group)
             share = mp.mpf(target - cum) / group_units  # r / |G| of the crossing class
             remainder = share * size_g
@@ -253,8 +280,7 @@ def many_uncovered_mass(grouped: GroupedSource, n: int, log_s: mpmath.mpf,
         with mp.workprec(bits + 3 * n.bit_length() + 64):
             s_value = mp.mpf(exact_s) if exact_s is not None else mp.exp(log_s)
             scan, hi, lo = _scan(engine, mp.mpf(hi_f), mp.mpf(lo_f), bits)
-            n_hi = mp.ldexp(scan.count, -bits) * mp.exp(-hi)
-            slack = mp.ldexp(scan.count_error, -bits) * mp.exp(-hi)
+            n_hi, slack = scan.count_above(hi)
             groups = _sorted_band(engine, scan)
             sizes = [sum(engine.size(c) for c, _ in g) for g in groups]
             if n_hi + slack >= s_value:
