@@ -155,7 +155,7 @@ def _saddlepoint_errors(source, eps, lengths):
     ((F(4, 10), F(2, 10), F(1, 10), F(1, 10), F(2, 10)), (10, 40)),     # lattice (span ln 2)
     ((F(1, 2), F(3, 10), F(3, 20), F(1, 20)), (10, 60)),
 ])
-@pytest.mark.parametrize("eps", [F(1, 20), F(1, 4)])
+@pytest.mark.parametrize("eps", [F(1, 20), pytest.param(F(1, 4), marks=pytest.mark.slow)])
 def test_saddlepoint_error_shrinks_with_n_quick(source, lengths, eps):
     mp.dps = 20
     errors = _saddlepoint_errors(source, eps, lengths)

@@ -31,7 +31,7 @@ _CASES = [([F(1, i + 1) for i in range(30)], F(2)),            # double-double f
 
 
 @pytest.mark.parametrize("arithmetic", ["_Mpfr", "_Mpmath"])
-@pytest.mark.parametrize("dps", [30, 120])
+@pytest.mark.parametrize("dps", [30, pytest.param(120, marks=pytest.mark.slow)])
 @pytest.mark.parametrize("a, gamma", _CASES)
 def test_value_alone_against_an_independent_minimiser(monkeypatch, arithmetic, dps, a, gamma):
     """F_γ(a) from the fast value path equals Σ a φ(q*) for the independent minimiser q*
