@@ -153,3 +153,67 @@ def test_two_jobs_write_the_reports_of_one_and_leave_no_process(tmp_path):
     # The figures drawn by a worker are the figures drawn in-process.
     figures = sorted(p.name for p in (reports[1] / "figures").iterdir())
     assert figures and figures == sorted(p.name for p in (reports[2] / "figures").iterdir())
+
+
+UNRULY_CLAIMS = '''
+import os
+
+from focalrd.verify.registry import Evidence, check, claim
+
+@claim("user.ends-its-worker", statement="a check that ends its process", provenance="user")
+def ends(ctx):
+    os._exit(3)
+
+@claim("user.survives", statement="checks that run beside it", provenance="user")
+def first(ctx):
+    return Evidence.exhaustive("one", True, 1)
+
+@check("user.survives")
+def second(ctx):
+    return Evidence.exhaustive("two", True, 1)
+
+@check("user.survives")
+def third(ctx):
+    return Evidence.exhaustive("three", True, 1)
+'''
+
+
+def test_a_check_that_ends_its_worker_is_inconclusive_and_the_others_run(tmp_path):
+    module = tmp_path / "unruly_claims.py"
+    module.write_text(UNRULY_CLAIMS)
+    load_claims()
+    with isolated_registry():
+        document = run(RunSettings(quick=True, jobs=2, only=("user.*",),
+                                   claims_modules=(str(module),)))
+    records = {record["id"]: record for record in document["claims"]}
+    ended = records["user.ends-its-worker"]
+    assert ended["status"] == "inconclusive"
+    assert "ended its worker process" in ended["evidence"][0]["why"]
+    assert records["user.survives"]["status"] == "verified", records["user.survives"]
+
+
+def test_workers_that_cannot_start_leave_every_check_inconclusive(tmp_path):
+    module = tmp_path / "parent_only_claims.py"
+    module.write_text('''
+import multiprocessing
+
+from focalrd.verify.registry import Evidence, check, claim
+
+if multiprocessing.parent_process() is not None:
+    raise RuntimeError("this module refuses to load in a worker process")
+
+@claim("user.parent-only", statement="loads only in the parent", provenance="user")
+def one(ctx):
+    return Evidence.exhaustive("one", True, 1)
+
+@check("user.parent-only")
+def two(ctx):
+    return Evidence.exhaustive("two", True, 1)
+''')
+    load_claims()
+    with isolated_registry():
+        document = run(RunSettings(quick=True, jobs=2, only=("user.*",),
+                                   claims_modules=(str(module),)))
+    (record,) = document["claims"]
+    assert record["status"] == "inconclusive"
+    assert [("failed to start" in entry["why"]) for entry in record["evidence"]] == [True, True]

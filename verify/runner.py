@@ -39,8 +39,10 @@ import sys
 import threading
 import time
 import traceback
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -405,16 +407,31 @@ def interruptible() -> Iterator[None]:
             signal.signal(number, handler)
 
 
+class WorkerStartFailed(RuntimeError):
+    """The claims modules failed to load in a worker process (they loaded in the parent)."""
+
+
+#: Why this worker process could not load the claims modules (None: it could).
+_WORKER_LOAD_FAILURE: str | None = None
+
+
 def _init_worker(modules: tuple[str, ...]) -> None:
+    global _WORKER_LOAD_FAILURE
     # Ctrl-C reaches the whole process group: the parent stops the workers, which
     # must not take it for a check's own KeyboardInterrupt.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    load_claims(modules)
+    try:
+        load_claims(modules)
+    except Exception as error:  # each task reports it (an initializer that raises would
+        # print a traceback and break the pool)
+        _WORKER_LOAD_FAILURE = " ".join(f"{type(error).__name__}: {error}".split())
 
 
 def _run_check_in_worker(claim_id: str, index: int, name: str,
                          settings: RunSettings) -> dict[str, Any]:
     """Run check ``index`` of claim ``claim_id`` in a worker (``name`` guards the order)."""
+    if _WORKER_LOAD_FAILURE is not None:
+        raise WorkerStartFailed(_WORKER_LOAD_FAILURE)
     func = registered_claims()[claim_id].checks[index]
     if check_name(func) != name:  # the worker loaded the checks in another order
         raise RuntimeError(f"check {index} of {claim_id} is {check_name(func)} in the worker, "
@@ -447,13 +464,29 @@ class WorkerPool:
 
     def __init__(self, jobs: int, claims_modules: Sequence[str] = ()) -> None:
         self.jobs = jobs
-        self._executor = ProcessPoolExecutor(
-            max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_worker, initargs=(tuple(claims_modules),))
+        self._modules = tuple(claims_modules)
+        self._executor = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.jobs,
+                                   mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_init_worker, initargs=(self._modules,))
 
     def submit(self, func: Any, *args: Any) -> Future:
         """Run ``func(*args)`` (picklable, importable by name) in a worker."""
         return self._executor.submit(func, *args)
+
+    def restart(self) -> None:
+        """Stop the workers (a broken pool's survivors too) and start fresh ones."""
+        _stop_pool(self._executor)
+        self._executor = self._start()
+
+    def usable(self) -> bool:
+        """Whether a fresh worker starts and runs a trivial task."""
+        try:
+            return self.submit(_probe).result()
+        except BrokenProcessPool:
+            return False
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -503,41 +536,105 @@ def estimated_seconds(claims: Sequence[Claim], quick: bool) -> dict[tuple[str, i
             for claim in claims for index, func in enumerate(claim.checks)}
 
 
+_NO_WORKERS = ("the worker processes failed to start: the claims modules did not load in a "
+               "fresh process")
+
+
+class _PoolUnusable(Exception):
+    """Fresh worker processes fail before running anything (their start-up fails)."""
+
+
+def _probe() -> bool:
+    return _WORKER_LOAD_FAILURE is None
+
+
 def _run_parallel(claims: list[Claim], settings: RunSettings, pool: WorkerPool,
                   progress: Progress | None) -> list[dict[str, Any]]:
+    """Run every check of ``claims`` on ``pool``, longest first, at most one per worker.
+
+    Checks are handed out one at a time as workers free up, so when a worker dies
+    (a check called ``os._exit``, crashed the interpreter or was killed for its
+    memory) only the checks in flight are lost.  Each of them is then run again
+    alone on fresh workers: the one that ends its worker again is inconclusive
+    ("ended its worker process"), the others give their evidence, and the run goes
+    on.  If fresh workers cannot even start, every check left is inconclusive.
+    """
     cost = estimated_seconds(claims, settings.quick)
-    order = sorted(cost, key=lambda key: -cost[key])  # stable: ties keep registry order
+    queue = deque(sorted(cost, key=lambda key: -cost[key]))  # stable: ties keep registry order
     by_id = {claim.id: claim for claim in claims}
-    futures = {pool.submit(_run_check_in_worker, claim_id, index,
-                           check_name(by_id[claim_id].checks[index]), settings): (claim_id, index)
-               for claim_id, index in order}
     evidence: dict[str, dict[int, dict[str, Any]]] = {claim.id: {} for claim in claims}
     records: dict[str, dict[str, Any]] = {}
+
+    def deliver(key: tuple[str, int], entry: dict[str, Any]) -> None:
+        claim_id, index = key
+        evidence[claim_id][index] = entry
+        claim = by_id[claim_id]
+        if len(evidence[claim_id]) == len(claim.checks):
+            entries = [evidence[claim_id][i] for i in range(len(claim.checks))]
+            records[claim_id] = claim_record(claim, entries,
+                                             sum(e.get("seconds", 0.0) for e in entries))
+            if progress is not None:
+                progress.finished(records[claim_id])
+
+    def submit(key: tuple[str, int]) -> Future:
+        claim_id, index = key
+        return pool.submit(_run_check_in_worker, claim_id, index,
+                           check_name(by_id[claim_id].checks[index]), settings)
+
+    def failed(key: tuple[str, int], why: str) -> dict[str, Any]:
+        func = by_id[key[0]].checks[key[1]]
+        return {"level": declared_level(func) or "unknown",
+                "method": (func.__doc__ or check_name(func)).strip().splitlines()[0],
+                "passed": None, "why": why, "check": check_name(func), "seconds": 0.0}
+
     for claim in claims:  # a claim without checks is complete at once
         if not claim.checks:
             records[claim.id] = claim_record(claim, [], 0.0)
             if progress is not None:
                 progress.finished(records[claim.id])
-    failures: dict[str, str] = {}
-    for future in as_completed(futures):
-        claim_id, index = futures[future]
-        try:
-            evidence[claim_id][index] = future.result()
-        except Exception as error:  # the worker itself failed
-            failures.setdefault(claim_id, " ".join(f"{type(error).__name__}: {error}".split()))
-            evidence[claim_id][index] = {}
-        claim = by_id[claim_id]
-        if len(evidence[claim_id]) < len(claim.checks):
-            continue
-        entries = [evidence[claim_id][i] for i in range(len(claim.checks))]
-        if claim_id in failures:
-            record = claim_record(claim, [], 0.0,
-                                  why=f"worker process failed: {failures[claim_id]}")
-        else:
-            record = claim_record(claim, entries, sum(e.get("seconds", 0.0) for e in entries))
-        records[claim_id] = record
-        if progress is not None:
-            progress.finished(record)
+    running: dict[Future, tuple[str, int]] = {}
+    try:
+        while queue or running:
+            while queue and len(running) < pool.jobs:
+                key = queue.popleft()
+                running[submit(key)] = key
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            lost = []
+            for future in done:
+                key = running.pop(future)
+                try:
+                    deliver(key, future.result())
+                except BrokenProcessPool:
+                    lost.append(key)
+                except WorkerStartFailed as error:
+                    deliver(key, failed(key, f"{_NO_WORKERS} ({error})"))
+                except Exception as error:  # e.g. a result that could not be sent back
+                    message = " ".join(f"{type(error).__name__}: {error}".split())
+                    deliver(key, failed(key, f"the worker process failed: {message}"))
+            if not lost:
+                continue
+            # The pool is broken: whatever else was in flight is lost with it.
+            for future, key in list(running.items()):
+                try:
+                    deliver(key, future.result())
+                except Exception:
+                    lost.append(key)
+            running.clear()
+            pool.restart()
+            for key in lost:  # alone on fresh workers: which one ends its worker?
+                if not pool.usable():
+                    raise _PoolUnusable
+                try:
+                    deliver(key, submit(key).result())
+                except BrokenProcessPool:
+                    deliver(key, failed(key, "the check ended its worker process (it exited, "
+                                        "crashed or was killed while running, also when run "
+                                        "alone); the other checks ran on new workers"))
+                    pool.restart()
+    except _PoolUnusable:
+        for key in cost:
+            if key[1] not in evidence[key[0]]:
+                deliver(key, failed(key, _NO_WORKERS))
     return [records[c.id] for c in claims]
 
 

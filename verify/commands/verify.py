@@ -7,7 +7,10 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import CancelledError, Future
+from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
 
 from focalrd.numeric.exact import positive_integer
 from focalrd.numeric.precision import DEFAULT_DPS, MAX_DPS, check_dps
@@ -19,12 +22,15 @@ from focalrd.verify.runner import (
     RunSettings,
     document_json,
     interruptible,
+    load_claims,
     run,
+    select_claims,
     split_patterns,
     worker_pool,
 )
 
 EXIT_NOT_MET = 1
+T = TypeVar("T")
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -82,33 +88,48 @@ def _stdout_reserved(reserve: bool) -> Iterator[None]:
             os.close(saved)
 
 
+def _from_workers(future: Future | None, compute: Callable[[], T]) -> T:
+    """The result of a side task given to the workers, or ``compute()`` here when there
+    were no workers or they were replaced before it finished (a check ended one)."""
+    if future is None:
+        return compute()
+    try:
+        return future.result()
+    except (BrokenProcessPool, CancelledError):
+        return compute()
+
+
 def _run(args: argparse.Namespace) -> int:
     settings = settings_from_arguments(args)
     out_dir = check_output_directory(args.out)  # creates nothing: a refused run leaves no trace
     try:
-        with interruptible(), _stdout_reserved(args.json), worker_pool(settings) as pool:
-            from focalrd.verify.reporting import render_reports
-            from focalrd.verify.reporting.figures import make_figures
-            from focalrd.verify.reporting.reference import compute_table
+        with interruptible(), _stdout_reserved(args.json):
+            # A bad --claims module or --only pattern is a usage error before any worker starts.
+            load_claims(settings.claims_modules)
+            select_claims(settings.only)
+            with worker_pool(settings) as pool:
+                from focalrd.verify.reporting import render_reports
+                from focalrd.verify.reporting.figures import make_figures
+                from focalrd.verify.reporting.reference import compute_table
 
-            # With workers, the figures and the reference table (which do not depend on
-            # the checks) are computed by them too, alongside the checks.
-            figures = pool.submit(make_figures) if pool is not None else None
-            reference = pool.submit(compute_table) if pool is not None else None
-            document = run(settings, progress=True, pool=pool)
-            for failure in document["load_errors"]:
-                print(f"focalrd: warning: claims module {failure['module']} failed to import "
-                      f"({failure['error']}); its checks did not run, so the run does not "
-                      f"meet its expectation", file=sys.stderr)
-            table = reference.result() if reference is not None else compute_table()
-            # A reference value that disagrees with its second method fails the run (exit 1).
-            disagreeing = [value.key for value in table.values if not value.agreed]
-            # report.json and the rendered reports are installed as one set, or not at
-            # all: a failure (exit 2 for an unusable directory, 4 for a bug) or an
-            # interrupt leaves the previous set.
-            written = render_reports(document, out_dir, reference=table,
-                                     figures=figures.result() if figures is not None else None,
-                                     report_json=document_json(document).encode("ascii"))
+                # With workers, the figures and the reference table (which do not depend on
+                # the checks) are computed by them too, alongside the checks.
+                figures = pool.submit(make_figures) if pool is not None else None
+                reference = pool.submit(compute_table) if pool is not None else None
+                document = run(settings, progress=True, pool=pool)
+                for failure in document["load_errors"]:
+                    print(f"focalrd: warning: claims module {failure['module']} failed to import "
+                          f"({failure['error']}); its checks did not run, so the run does not "
+                          f"meet its expectation", file=sys.stderr)
+                table = _from_workers(reference, compute_table)
+                # A reference value that disagrees with its second method fails the run (exit 1).
+                disagreeing = [value.key for value in table.values if not value.agreed]
+                # report.json and the rendered reports are installed as one set, or not at
+                # all: a failure (exit 2 for an unusable directory, 4 for a bug) or an
+                # interrupt leaves the previous set.
+                written = render_reports(document, out_dir, reference=table,
+                                         figures=_from_workers(figures, make_figures),
+                                         report_json=document_json(document).encode("ascii"))
     except RunInterrupted as stop:
         print(f"focalrd: interrupted by {signal.Signals(stop.signum).name}; every worker "
               f"stopped, the reports in {out_dir} are unchanged", file=sys.stderr)
