@@ -631,6 +631,9 @@ def _run_parallel(claims: list[Claim], settings: RunSettings, pool: WorkerPool,
                                         "crashed or was killed while running, also when run "
                                         "alone); the other checks ran on new workers"))
                     pool.restart()
+                except Exception as error:  # as above: the worker could not run it
+                    message = " ".join(f"{type(error).__name__}: {error}".split())
+                    deliver(key, failed(key, f"the worker process failed: {message}"))
     except _PoolUnusable:
         for key in cost:
             if key[1] not in evidence[key[0]]:
