@@ -13,7 +13,6 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -27,7 +26,7 @@ from focalrd.verify.runner import (
     run,
     select_claims,
 )
-from tests.test_runner_signals import session_processes
+from tests.test_runner_signals import left_after_exit, session_processes
 
 #: Seconds a rendezvous check waits for its partner (generous: a loaded machine may take
 #: several seconds to start the second worker).
@@ -136,10 +135,7 @@ def test_two_jobs_write_the_reports_of_one_and_leave_no_process(tmp_path):
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
         try:
             _, stderr = process.communicate(timeout=600)
-            gone_by = time.monotonic() + 5
-            while session_processes(process.pid) and time.monotonic() < gone_by:
-                time.sleep(0.05)
-            left = session_processes(process.pid)
+            left = left_after_exit(process.pid, 5)
         finally:
             for pid in session_processes(process.pid):
                 os.kill(pid, 9)
@@ -178,23 +174,7 @@ def third(ctx):
 '''
 
 
-def test_a_check_that_ends_its_worker_is_inconclusive_and_the_others_run(tmp_path):
-    module = tmp_path / "unruly_claims.py"
-    module.write_text(UNRULY_CLAIMS)
-    load_claims()
-    with isolated_registry():
-        document = run(RunSettings(quick=True, jobs=2, only=("user.*",),
-                                   claims_modules=(str(module),)))
-    records = {record["id"]: record for record in document["claims"]}
-    ended = records["user.ends-its-worker"]
-    assert ended["status"] == "inconclusive"
-    assert "ended its worker process" in ended["evidence"][0]["why"]
-    assert records["user.survives"]["status"] == "verified", records["user.survives"]
-
-
-def test_workers_that_cannot_start_leave_every_check_inconclusive(tmp_path):
-    module = tmp_path / "parent_only_claims.py"
-    module.write_text('''
+PARENT_ONLY_CLAIMS = '''
 import multiprocessing
 
 from focalrd.verify.registry import Evidence, check, claim
@@ -209,11 +189,29 @@ def one(ctx):
 @check("user.parent-only")
 def two(ctx):
     return Evidence.exhaustive("two", True, 1)
-''')
-    load_claims()
+'''
+
+
+def _run_two_jobs(module: Path, text: str) -> dict:
+    """The report of the claims ``user.*`` of a module holding ``text``, with two workers."""
+    module.write_text(text)
+    load_claims()  # the suite's claims stay registered after the isolated block
     with isolated_registry():
-        document = run(RunSettings(quick=True, jobs=2, only=("user.*",),
-                                   claims_modules=(str(module),)))
+        return run(RunSettings(quick=True, jobs=2, only=("user.*",),
+                               claims_modules=(str(module),)))
+
+
+def test_a_check_that_ends_its_worker_is_inconclusive_and_the_others_run(tmp_path):
+    document = _run_two_jobs(tmp_path / "unruly_claims.py", UNRULY_CLAIMS)
+    records = {record["id"]: record for record in document["claims"]}
+    ended = records["user.ends-its-worker"]
+    assert ended["status"] == "inconclusive"
+    assert "ended its worker process" in ended["evidence"][0]["why"]
+    assert records["user.survives"]["status"] == "verified", records["user.survives"]
+
+
+def test_workers_that_cannot_start_leave_every_check_inconclusive(tmp_path):
+    document = _run_two_jobs(tmp_path / "parent_only_claims.py", PARENT_ONLY_CLAIMS)
     (record,) = document["claims"]
     assert record["status"] == "inconclusive"
     assert [("failed to start" in entry["why"]) for entry in record["evidence"]] == [True, True]

@@ -46,6 +46,16 @@ def session_processes(session: int) -> list[int]:
     return found
 
 
+def left_after_exit(session: int, grace: float) -> list[int]:
+    """The processes of ``session`` still alive ``grace`` seconds after its leader exited
+    (orphans are re-parented, not ended; the resource tracker needs a moment to notice
+    its pipe closed)."""
+    gone_by = time.monotonic() + grace
+    while session_processes(session) and time.monotonic() < gone_by:
+        time.sleep(0.05)
+    return session_processes(session)
+
+
 def _snapshot(directory: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file()}
 
@@ -88,12 +98,7 @@ def test_a_signal_stops_every_worker_and_keeps_the_previous_report(tmp_path, sig
             os.kill(process.pid, signum)
         returncode = process.wait(timeout=60)
         took = time.monotonic() - sent
-        # Orphans would be re-parented, not ended: they must be gone by now (allow the
-        # resource tracker a moment to notice its pipe closed).
-        gone_by = time.monotonic() + 3
-        while session_processes(process.pid) and time.monotonic() < gone_by:
-            time.sleep(0.1)
-        left = session_processes(process.pid)
+        left = left_after_exit(process.pid, 3)
     finally:
         for pid in session_processes(process.pid):
             os.kill(pid, signal.SIGKILL)

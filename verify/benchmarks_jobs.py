@@ -52,14 +52,15 @@ def _strip(document: Any) -> Any:
 
 
 def _session_left(session: int) -> list[int]:
-    """Processes still in session ``session`` (from /proc; empty where /proc is absent)."""
+    """Live processes still in session ``session`` (from /proc; empty where /proc is absent)."""
     left = []
     for entry in Path("/proc").glob("[0-9]*"):
         try:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        if int(fields[3]) == session:  # field 6 of stat: the session id
+        # fields after "pid (command)": state, ..., field 6 of stat is the session id
+        if int(fields[3]) == session and fields[0] not in ("Z", "X"):
             left.append(int(entry.name))
     return left
 

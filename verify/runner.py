@@ -286,9 +286,9 @@ def run_check(func: Check, context: CheckContext) -> dict[str, Any]:
     return entry
 
 
-def _did_not_run(func: Check, reason: str, error: BaseException) -> dict[str, Any]:
-    """The inconclusive evidence of a check that failed to run, and where it failed."""
-    where = _blame(func, error)
+def _did_not_run(func: Check, reason: str, error: BaseException | None = None) -> dict[str, Any]:
+    """The inconclusive evidence of a check that failed to run (and where, given the error)."""
+    where = _blame(func, error) if error is not None else None
     place = f" (at {Path(where.filename).name}:{where.lineno})" if where is not None else ""
     return {"level": declared_level(func) or "unknown",
             "method": (func.__doc__ or check_name(func)).strip().splitlines()[0],
@@ -583,9 +583,7 @@ def _run_parallel(claims: list[Claim], settings: RunSettings, pool: WorkerPool,
 
     def failed(key: tuple[str, int], why: str) -> dict[str, Any]:
         func = by_id[key[0]].checks[key[1]]
-        return {"level": declared_level(func) or "unknown",
-                "method": (func.__doc__ or check_name(func)).strip().splitlines()[0],
-                "passed": None, "why": why, "check": check_name(func), "seconds": 0.0}
+        return {**_did_not_run(func, why), "check": check_name(func), "seconds": 0.0}
 
     for claim in claims:  # a claim without checks is complete at once
         if not claim.checks:

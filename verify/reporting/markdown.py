@@ -23,9 +23,9 @@ from typing import Any
 from focalrd.verify.docs_links import claim_doc_link
 from focalrd.verify.reporting import model
 from focalrd.verify.reporting.figures import Figure
+from focalrd.verify.reporting.mathml import INLINE_MATH
 from focalrd.verify.reporting.reference import ReferenceTable
 
-_INLINE_MATH = re.compile(r"\$([^$]+)\$")
 # Written as character references in prose: "&", and what makes links and images ("["),
 # code spans, maths, table cells and escapes.  References, not backslashes: "\\[" opens
 # display maths in some viewers, and no viewer reads a reference as a delimiter.
@@ -55,7 +55,7 @@ def _prose(value: Any, in_table: bool = False) -> str:
     text = model.text(value)
     parts: list[str] = []
     position = 0
-    for match in _INLINE_MATH.finditer(text):
+    for match in INLINE_MATH.finditer(text):
         parts.append(_plain(text[position:match.start()]))
         parts.append(f"${_math(match.group(1), in_table)}$")
         position = match.end()

@@ -24,7 +24,8 @@ from functools import lru_cache
 
 from focalrd.verify.reporting.sanitize import UnsafeMarkup, clean_mathml, protect_latex
 
-_INLINE_MATH = re.compile(r"\$([^$]+)\$")
+#: A ``$...$`` segment of a text (shared by the Markdown report).
+INLINE_MATH = re.compile(r"\$([^$]+)\$")
 # An unknown command survives conversion as text such as <mi>\foo</mi>.
 _LEFTOVER_COMMAND = re.compile(r">[^<]*\\[A-Za-z]+[^<]*<")
 # Operator names the converter does not know, written as \operatorname (which it does).
@@ -77,7 +78,7 @@ def text_with_math_html(text: str) -> str:
     """
     parts: list[str] = []
     position = 0
-    for match in _INLINE_MATH.finditer(text):
+    for match in INLINE_MATH.finditer(text):
         parts.append(html.escape(text[position:match.start()]))
         parts.append(math_html(match.group(1)))
         position = match.end()
