@@ -75,8 +75,8 @@ def test_a_signal_stops_every_worker_and_keeps_the_previous_report(tmp_path, sig
     before = _snapshot(out)
     with open(tmp_path / "stderr", "w") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-m", "focalrd.verify.cli", "verify", "--jobs", "2", "--out",
-             str(out)], stdout=subprocess.DEVNULL, stderr=stderr, cwd=tmp_path,
+            [sys.executable, "-m", "focalrd.verify.cli", "verify", "--quick", "--jobs", "2",
+             "--out", str(out)], stdout=subprocess.DEVNULL, stderr=stderr, cwd=tmp_path,
             start_new_session=True)
     try:
         # Wait for the command, its two workers and the resource tracker, and for the
