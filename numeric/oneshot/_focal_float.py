@@ -66,12 +66,17 @@ def _inner(target: np.ndarray, z: np.ndarray, gamma: float) -> tuple[np.ndarray,
         bottom[active] = np.where(gap < 0, za, bottom[active])
         lo, hi = bottom[active], top[active]
         with np.errstate(divide="ignore", invalid="ignore"):
-            newton = za - gap / slope
-        inside = (newton > lo) & (newton < hi) & np.isfinite(newton)
+            newton = np.where(gap == 0, za, za - gap / slope)
+        # a Newton step within rounding of z has converged; it must not count as leaving
+        # the bracket (whose end is z itself), or the entry is thrown to the bracket's
+        # middle and bisected back (that once took most of the solve)
+        tolerance = _Z_TOLERANCE * (1.0 + np.abs(za))
+        converged = np.abs(newton - za) <= tolerance
+        inside = ((newton > lo) & (newton < hi) & np.isfinite(newton)) | converged
         new = np.where(inside, newton, 0.5 * (lo + hi))
         z[active] = new
-        moving = (np.abs(new - za) > _Z_TOLERANCE * (1.0 + np.abs(za))) & (gap != 0)
-        active = active[moving]
+        # ... and a bisection whose bracket has closed has converged too
+        active = active[~(converged | (np.abs(new - za) <= tolerance))]
         if not len(active):
             break
     _, slope, _ = h_and_slope(z, gamma)
@@ -123,12 +128,15 @@ def solve_cells(log_a: np.ndarray, count: np.ndarray, cell: np.ndarray, cells: i
         newton = ell - outer / np.bincount(cell, outer_z / slope, cells)
         step = np.clip(newton - ell, -4.0, 4.0)
         guess = ell + step
-        inside = (guess > low) & (guess < high) & np.isfinite(guess)
+        # as in _inner: a step within rounding has converged, even though ℓ is an end
+        # of its own bracket
+        done = (np.abs(step) <= _Z_TOLERANCE * (1.0 + np.abs(ell))) | (outer == 0)
+        inside = ((guess > low) & (guess < high) & np.isfinite(guess)) | done
         both = np.isfinite(low) & np.isfinite(high)
         with np.errstate(invalid="ignore"):  # inf + (-inf) where no bracket yet: not used
             middle = 0.5 * (low + high)
         new = np.where(inside, guess, np.where(both, middle, guess))
-        done = np.abs(new - ell) <= _Z_TOLERANCE * (1.0 + np.abs(ell))
+        done |= np.abs(new - ell) <= _Z_TOLERANCE * (1.0 + np.abs(ell))
         ell = new
         if done.all():
             break
