@@ -46,9 +46,6 @@ EPS = Fraction(1, 10)
 PLAIN_LOOP_MAX_N = 10**4
 
 
-_SETTLE_SECONDS = 0.05
-
-
 def _timed(call: Callable[[], Any], repeats: int, setup: Callable[[], None] | None = None
            ) -> tuple[float, float, Any]:
     """Median wall and CPU seconds of ``repeats`` calls (``setup`` before each), and a result."""
@@ -56,10 +53,6 @@ def _timed(call: Callable[[], Any], repeats: int, setup: Callable[[], None] | No
     for _ in range(repeats):
         if setup:
             setup()
-        # process time counts every thread: OpenBLAS's spin for some milliseconds after
-        # numpy's import or a BLAS call (measured: twice the wall time of a Python loop),
-        # so let them go idle first
-        time.sleep(_SETTLE_SECONDS)
         wall, cpu = time.perf_counter(), time.process_time()
         value = call()
         cpus.append(time.process_time() - cpu)

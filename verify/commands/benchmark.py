@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from focalrd.numeric.errors import InvalidInputError
@@ -32,7 +33,21 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
                              "every suite (default)")
 
 
+def _single_threaded_blas() -> None:
+    """One BLAS thread, if numpy is not imported yet.
+
+    The benchmarks time CPU seconds of this process, which count every thread; OpenBLAS
+    threads spin for some milliseconds after numpy's import and after each BLAS call
+    (measured: twice the wall time of a Python loop run just after), which inflated the
+    rows that followed.
+    """
+    if "numpy" not in sys.modules:
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(name, "1")
+
+
 def _run(args: argparse.Namespace) -> int:
+    _single_threaded_blas()
     from focalrd.verify import (
         benchmarks,
         benchmarks_jobs,
