@@ -153,7 +153,7 @@ _FOCAL_CASES = [([F(1, i + 1) for i in range(40)], F(2)),
                 ([F(1, 2), F(1, 3), F(1, 6)], F(1, 3))]
 
 
-@pytest.mark.parametrize("arithmetic", ["_Mpfr", "_Mpmath"])
+@pytest.mark.parametrize("arithmetic", ["Mpfr", "Mpmath"])
 @pytest.mark.parametrize("dps", [30, 300])
 @pytest.mark.parametrize("a, gamma", _FOCAL_CASES)
 def test_focal_entropy_polish_meets_kkt_at_the_working_precision(monkeypatch, arithmetic, dps,
@@ -163,10 +163,11 @@ def test_focal_entropy_polish_meets_kkt_at_the_working_precision(monkeypatch, ar
     of the polish), in both arithmetics (MPFR and mpmath)."""
     from mpmath import mp
 
+    from focalrd.numeric.oneshot import _focal_arithmetic
     from focalrd.numeric.oneshot import focal_entropy as fe
     from focalrd.numeric.phi import phi, phi_prime
 
-    monkeypatch.setattr(fe, "_ARITHMETIC", getattr(fe, arithmetic))
+    monkeypatch.setattr(fe, "_ARITHMETIC", getattr(_focal_arithmetic, arithmetic))
     with mp.workdps(dps):
         solution = fe.focal_entropy_solution(a, gamma)
     with mp.workdps(dps + 30):

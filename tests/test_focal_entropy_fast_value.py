@@ -19,6 +19,7 @@ import pytest
 import reference_impl as ref
 from mpmath import mp
 
+from focalrd.numeric.oneshot import _focal_arithmetic
 from focalrd.numeric.oneshot import _focal_dd as dd
 from focalrd.numeric.oneshot import focal_entropy as fe
 
@@ -30,7 +31,7 @@ _CASES = [([F(1, i + 1) for i in range(30)], F(2)),            # double-double f
           ([F(3, 7), F(2, 7), F(2, 7)], F(1))]
 
 
-@pytest.mark.parametrize("arithmetic", ["_Mpfr", "_Mpmath"])
+@pytest.mark.parametrize("arithmetic", ["Mpfr", "Mpmath"])
 @pytest.mark.parametrize("dps", [30, pytest.param(120, marks=pytest.mark.slow)])
 @pytest.mark.parametrize("a, gamma", _CASES)
 def test_value_alone_against_an_independent_minimiser(monkeypatch, arithmetic, dps, a, gamma):
@@ -38,7 +39,7 @@ def test_value_alone_against_an_independent_minimiser(monkeypatch, arithmetic, d
     (computed at 20 more digits) to the working precision: 2^(3 − prec) relative
     (the value is returned to prec + 24 guard bits; 3 bits cover the final rounding
     and the reference's own rounding)."""
-    monkeypatch.setattr(fe, "_ARITHMETIC", getattr(fe, arithmetic))
+    monkeypatch.setattr(fe, "_ARITHMETIC", getattr(_focal_arithmetic, arithmetic))
     with mp.workdps(dps):
         value = fe.focal_entropy(a, gamma)
         unit = mp.ldexp(1, 3 - mp.prec)

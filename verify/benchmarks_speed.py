@@ -188,6 +188,7 @@ def focal_rows(dps: int, progress) -> list[dict[str, Any]]:
     import numpy as np
 
     from focalrd.numeric.oneshot import focal_entropy as fe
+    from focalrd.numeric.oneshot._focal_arithmetic import Mpmath
     from focalrd.numeric.oneshot._focal_float import solve_cells
 
     rows = []
@@ -204,7 +205,7 @@ def focal_rows(dps: int, progress) -> list[dict[str, Any]]:
             wall, cpu, value = _timed(lambda a=a: fe.focal_entropy(a, gamma), 3)
             saved = fe._ARITHMETIC
             try:
-                fe._ARITHMETIC = fe._Mpmath
+                fe._ARITHMETIC = Mpmath
                 m_wall, _, m_value = _timed(lambda a=a: fe.focal_entropy(a, gamma), 1)
             finally:
                 fe._ARITHMETIC = saved
@@ -247,6 +248,8 @@ def _one_pass_cpu(fe, a: list[Fraction], gamma: Fraction) -> float:
     """CPU seconds of one sweep of the KKT system at the working precision (plus guard
     bits) over the distinct entries of ``a``, at the float64 start: the pass the value
     cannot do without (median of 3)."""
+    from focalrd.numeric.oneshot import _focal_polish
+
     values, counts, _ = fe._distinct(fe.nonnegative_vector(a))
     z0, y0, ell0 = fe._float_start(values, fe._floats(values), counts, gamma)
     A, target = fe._ARITHMETIC, mp.prec + fe._GUARD_BITS
@@ -254,7 +257,8 @@ def _one_pass_cpu(fe, a: list[Fraction], gamma: Fraction) -> float:
     with A.precision(target):
         g, av = A.exact(gamma), [A.exact(v) for v in values]
         y, ell = fe._start_point(A, z0, y0), A.number(ell0)
-        _, cpu, _ = _timed(lambda: fe._kkt_pass(A, counts, av, g, whole, y, ell, False, True), 3)
+        _, cpu, _ = _timed(lambda: _focal_polish._kkt_pass(A, counts, av, g, whole, y, ell, False,
+                                                          True), 3)
     return cpu
 
 

@@ -292,7 +292,7 @@ def _inverse_q_sign(original, module):
 
 # -- focal entropy -----------------------------------------------------------------------------
 def _polish_setup(A, values, g, target_prec):
-    """What ``_polish`` prepares: the exact inputs at full precision and the γ ∈ ℕ shortcut."""
+    """What ``polish`` prepares: the exact inputs at full precision and the γ ∈ ℕ shortcut."""
     whole = int(g) if g.denominator == 1 and g >= 1 else 0
     with A.precision(target_prec):
         return A.exact(g), [A.exact(v) for v in values], whole
@@ -331,13 +331,15 @@ def _polish_skipped(original, module):
 
 
 def _kkt_residual_zero(original, module):
+    polishing = importlib.import_module(f"{N}.oneshot._focal_polish")
+
     def wrong(values, counts, gamma):
-        polish = module._polish
-        module._polish = _unpolished(module)
+        polish = polishing.polish
+        polishing.polish = _unpolished(polishing)
         try:
             solution = original(values, counts, gamma)
         finally:
-            module._polish = polish
+            polishing.polish = polish
         return dataclasses.replace(solution, kkt_residual=_mp().zero)
     return wrong
 
@@ -553,14 +555,14 @@ CATALOGUE: tuple[PlantedBug, ...] = (
          f"{N}.blocks.normal:inverse_q", ("n.second-order",)),
     # focal entropy
     _bug("focal-entropy-one-step", "focal-entropy", "focal-entropy Newton polish stops after "
-         "one step per precision level, none at the target", f"{N}.oneshot.focal_entropy:_polish",
+         "one step per precision level, none at the target", f"{N}.oneshot._focal_polish:polish",
          ("focal-entropy.unique", "reference-values"), issue14=True),
     _bug("focal-entropy-no-polish", "focal-entropy", "focal entropy returned at the float64 "
-         "start (the polish skipped)", f"{N}.oneshot.focal_entropy:_polish",
+         "start (the polish skipped)", f"{N}.oneshot._focal_polish:polish",
          ("focal-entropy.unique", "avg.sandwich")),
     _bug("focal-entropy-value-plain-sum", "focal-entropy", "the focal entropy alone taken as "
          "Σ a φ(q) at the last pass, without the Lagrangian's λ(Σ q − 1) and second-order terms",
-         f"{N}.oneshot.focal_entropy:_stationary_value", ("focal-entropy.unique",),
+         f"{N}.oneshot._focal_polish:_stationary_value", ("focal-entropy.unique",),
          lambda original, module: lambda A, weights, parts, step, g, target:
          module._value(A, weights, parts)),
     _bug("kkt-residual-zero", "focal-entropy", "the KKT residual reported as 0 (hiding a "

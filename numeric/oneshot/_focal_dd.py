@@ -127,7 +127,7 @@ def kkt_gap(a_hi, a_lo, weights, y, whole: int, inverse_multiplier: tuple[float,
     """(ρ per entry, Σ w·q − 1) at the float point y, in double-double, for a whole γ ≥ 1.
 
     ρ_x = a_x (1 − q)^(γ−1) B / (q λ) − 1 with B = 1 − q − γ y q (see
-    :func:`.focal_entropy._kkt_pass`); ``inverse_multiplier`` is 1/λ as (hi, lo).
+    :func:`._focal_polish._kkt_pass`); ``inverse_multiplier`` is 1/λ as (hi, lo).
     Both returned as floats (ρ = (X_hi − 1) + X_lo, exact subtraction near 1; the
     mass as a correctly rounded sum of the double-double parts).
     """
