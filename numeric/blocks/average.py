@@ -55,9 +55,11 @@ def average_achievability(reweighted: Sequence[Fraction], gamma: Fraction, n: in
                           m: CodebookSize) -> mpmath.mpf | None:
     """The typical-set round-robin bound minimised over thresholds (None past reach).
 
-    Exact enumeration where feasible; past it, for three to eight distinct
-    probabilities, a window of type classes around the best threshold with the
-    rest excluded by interval bounds (:mod:`.manygroups_average`).
+    Exact enumeration where feasible; past it, a window of type classes around the
+    best threshold: for two distinct probabilities the classes are one row and the
+    window comes from a float screen of every boundary that carries mass
+    (:mod:`.binary_average`); for three to eight the rest is excluded by interval
+    bounds (:mod:`.manygroups_average`).
 
     >>> from fractions import Fraction as F
     >>> mp.dps = 15
@@ -68,6 +70,10 @@ def average_achievability(reweighted: Sequence[Fraction], gamma: Fraction, n: in
     """
     grouped = group_source(reweighted)
     if not exact_feasible(grouped, n):
+        if grouped.groups == 2:
+            from focalrd.numeric.blocks.binary_average import binary_average_achievability
+
+            return binary_average_achievability(grouped, Fraction(gamma), n, m)
         if not 3 <= grouped.groups <= 8:
             return None
         from focalrd.numeric.blocks.manygroups_average import (

@@ -217,40 +217,17 @@ def _window_minimum(engine, gamma, n, m, log_c, hi_f, lo_f, bits):
     scan, hi, _ = _scan(engine, mp.mpf(hi_f), mp.mpf(lo_f), bits)
     groups = _sorted_band(engine, scan)
     n_count, count_slack = scan.count_above(hi)
-    scale = mp.ldexp(1, -bits)
-    mass_error = (2 * scan.error + 2) * scale  # the mass above hi, then the band's prefix
-    total = mp.mpf(engine.source.support) ** n
-    c_exact = m.exact - 1 if m.exact is not None else None
-    g = mp.mpf(gamma.numerator) / gamma.denominator
-
-    def phi_inverse(k):  # φ_γ(1/K) = (1 − 1/K)^γ ln K for K ≥ 1
-        if k <= 1:
-            return mp.zero
-        return (1 - 1 / k) ** g * mp.log(k) if g else mp.log(k)
-
+    mass_error = (2 * scan.error + 2) * mp.ldexp(1, -bits)  # the mass above hi, then the band's
+    bound = RoundRobin(gamma, mp.mpf(engine.source.support) ** n, m, log_c)     # prefix
     best = best_error = None
     mass_units = scan.above
     count = n_count
     index = 0
     while True:
-        p = mp.ldexp(mass_units, -bits)
-        cells = count / c_exact if c_exact is not None else count * mp.exp(-log_c)
-        k_in = cells
-        if cells < mp.ldexp(1, mp.prec // 2) and count > 0:
-            # ⌈|T|/(M − 1)⌉ matters: it must be the same at both ends of |T|'s bound
-            if c_exact is None:
-                raise PrecisionError("the codebook size is needed exactly here")
-            k_in = mp.ceil((count - count_slack) / c_exact)
-            if k_in != mp.ceil((count + count_slack) / c_exact):
-                return _exact_window(engine, gamma, n, c_exact, groups)
-        k_out = total - count
-        if k_out <= count_slack + 1 and k_out > 0:
-            raise PrecisionError("the complement of the typical set is too small here")
-        value = p * phi_inverse(k_in) + (1 - p) * phi_inverse(k_out)
-        # errors: the masses (±mass_error, weighted by both φ's), the counts (relative
-        # count_slack/|T| and count_slack/(S − |T|) in the logarithms, ≤ 1 + γ each)
-        error = (mass_error * (phi_inverse(k_in) + phi_inverse(k_out) + 1)
-                 + (1 + g) * (count_slack / max(count, 1) + count_slack / max(k_out, 1)) * 2)
+        at = bound.at(mp.ldexp(mass_units, -bits), mass_error, count, count_slack)
+        if at is None:   # ⌈|T|/(M − 1)⌉ is undecided at this precision
+            return _exact_window(engine, gamma, n, m.exact - 1, groups)
+        value, error = at
         if best is None or value < best:
             best, best_error = value, error
         if index == len(groups):
@@ -260,6 +237,48 @@ def _window_minimum(engine, gamma, n, m, log_c, hi_f, lo_f, bits):
         count += sum(engine.size(c) for c, _ in group)
         index += 1
     return best, best_error
+
+
+class RoundRobin:
+    """f(T) = P(T)·φ_γ(1/⌈|T|/C⌉) + (1 − P(T))·φ_γ(1/(S − |T|)) with an error bound, from
+    P(T) and |T| known to within ``mass_error`` and ``count_slack`` (C = M − 1, S the
+    number of sequences), at the current precision."""
+
+    def __init__(self, gamma: Fraction, total: mpmath.mpf, m: CodebookSize,
+                 log_c: mpmath.mpf) -> None:
+        self.g = mp.mpf(gamma.numerator) / gamma.denominator
+        self.total, self.log_c = total, log_c
+        self.c_exact = m.exact - 1 if m.exact is not None else None
+
+    def phi_inverse(self, k):
+        """φ_γ(1/K) = (1 − 1/K)^γ ln K for K ≥ 1 (0 for K ≤ 1)."""
+        if k <= 1:
+            return mp.zero
+        return (1 - 1 / k) ** self.g * mp.log(k) if self.g else mp.log(k)
+
+    def at(self, p, mass_error, count, count_slack) -> tuple[mpmath.mpf, mpmath.mpf] | None:
+        """(f, its error bound), or None when ⌈|T|/C⌉ differs across |T|'s bound."""
+        c_exact = self.c_exact
+        cells = count / c_exact if c_exact is not None else count * mp.exp(-self.log_c)
+        k_in = cells
+        if cells < mp.ldexp(1, mp.prec // 2) and count > 0:
+            # ⌈|T|/(M − 1)⌉ matters: it must be the same at both ends of |T|'s bound
+            if c_exact is None:
+                raise PrecisionError("the codebook size is needed exactly here")
+            k_in = mp.ceil((count - count_slack) / c_exact)
+            if k_in != mp.ceil((count + count_slack) / c_exact):
+                return None
+        k_out = self.total - count
+        if k_out <= count_slack + 1 and k_out > 0:
+            raise PrecisionError("the complement of the typical set is too small here")
+        phi_in, phi_out = self.phi_inverse(k_in), self.phi_inverse(k_out)
+        value = p * phi_in + (1 - p) * phi_out
+        # errors: the masses (±mass_error, weighted by both φ's), the counts (relative
+        # count_slack/|T| and count_slack/(S − |T|) in the logarithms, ≤ 1 + γ each)
+        error = (mass_error * (phi_in + phi_out + 1)
+                 + (1 + self.g) * (count_slack / max(count, 1)
+                                   + count_slack / max(k_out, 1)) * 2)
+        return value, error
 
 
 def _exact_window(engine, gamma, n, cells, groups):
