@@ -32,9 +32,15 @@ better (margin 10^-8, far above the float error; the classes outside the window
 carry less than (n + 1)·e^(−depth) of the mass, and the bound asks that even all of
 it could not change f by that margin).  Every boundary gives a valid code, so a
 wrong exclusion could only make the returned achievability larger, never invalid.
-When the least float value sits at an edge of the window (the best T would hold
-classes the screen does not see, e.g. at rates above the entropy, where the whole
-typical set fits in the codebook), the result is None.
+
+3. When the best set fits in the codebook (|T| ≤ M − 1, typically above the entropy
+   rate) the least value is decided exactly instead (:func:`_all_that_fits`): it is
+   f(a0) at the largest such set, P(S < a0)·φ_γ(1/(S − |T_a0|)), with P(S < a0) and
+   |T_a0| summed from their largest terms with geometric tail bounds, however small
+   (e.g. 10^-300) P(S < a0) is.
+
+When the least float value sits at an edge of the window otherwise, or a ceiling
+⌈|T|/(M − 1)⌉ cannot be decided, the result is None.
 """
 
 from __future__ import annotations
@@ -51,6 +57,7 @@ from focalrd.numeric.blocks.manygroups_average import (
     SCREEN_MARGIN,
     RoundRobin,
     _float_phi_inverse,
+    _float_phi_of_share,
 )
 from focalrd.numeric.errors import PrecisionError
 
@@ -61,6 +68,9 @@ __all__ = ["binary_average_achievability"]
 DEPTH = 80.0
 #: Count terms below e^-COUNT_CUT times the largest so far end the float log-sum.
 COUNT_CUT = 60.0
+#: Most classes in T for which |T| is summed in exact integers (when ⌈|T|/(M − 1)⌉ is
+#: undecided from its bound).
+EXACT_COUNT_CLASSES = 200_000
 
 
 def binary_average_achievability(grouped: GroupedSource, gamma: Fraction, n: int,
@@ -79,11 +89,17 @@ def binary_average_achievability(grouped: GroupedSource, gamma: Fraction, n: int
     lattice = Lattice(grouped, n)
     with mp.workprec(mp.prec + 20):
         log_c = m.log + mp.log1p(-mp.exp(-m.log))  # ln(M − 1)
+    if _everything_fits(grouped.support, n, m):   # T = X^n, each cell at most one sequence
+        return mp.zero
     if m.exact == 1:   # one cell holds every sequence: f = φ_γ(1/S)
         with mp.workprec(mp.prec + 20):
             total = mp.mpf(grouped.support) ** n
             return +(RoundRobin(gamma, total, m, log_c).phi_inverse(total) / n)
-    window = _screen(lattice, float(gamma), float(log_c), n, grouped.support)
+    fits, window = _screen(lattice, float(gamma), float(log_c), n, grouped.support)
+    if fits:
+        value = _all_that_fits(lattice, gamma, n, m, log_c)
+        if value is not None:
+            return value
     if window is None:
         return None
     low, high = window
@@ -100,10 +116,20 @@ def binary_average_achievability(grouped: GroupedSource, gamma: Fraction, n: int
     raise PrecisionError("could not confirm the typical-set achievability")
 
 
+def _everything_fits(support: int, n: int, m: CodebookSize) -> bool:
+    """Whether M − 1 ≥ S = support^n (then f = 0 at T = X^n)."""
+    if m.exact is None:   # M > 2^65536: compare ln M with n ln(support), far apart or not
+        return bool(m.log > n * mp.log(support) + 1)
+    if (m.exact - 1).bit_length() < n * math.log2(support) - 1:
+        return False
+    return m.exact - 1 >= support**n
+
+
 def _screen(lattice: Lattice, gamma: float, log_c: float, n: int,
-            support: int) -> tuple[int, int] | None:
-    """The class indices [low, high] whose f is within the screen's margin of the least
-    (with a neighbour on each side), or None when the least is at an edge."""
+            support: int) -> tuple[bool, tuple[int, int] | None]:
+    """Whether the best set fits in the codebook (|T| < M − 1, :func:`_all_that_fits`),
+    and the class indices [low, high] whose f is within the screen's margin of the least
+    (with a neighbour on each side), None when the least is at an edge."""
     depth = DEPTH + 2 * math.log(n + 1)
     s_lo, up, down, logs = lattice.binary_log_tails(depth)
     size = len(up)   # boundaries a = s_lo … s_lo + size − 1
@@ -114,9 +140,7 @@ def _screen(lattice: Lattice, gamma: float, log_c: float, n: int,
         p = math.exp(up[i]) if logs else up[i]
         rest = math.exp(down[i]) if logs else down[i]
         log_count = log_sizes[i]
-        first = 0.0
-        if p > 0 and log_count > log_c:
-            first = p * _float_phi_inverse(gamma, log_count - log_c)
+        first = p * _float_phi_of_share(gamma, log_count, log_c) if p > 0 else 0.0
         second = 0.0
         if rest > 0:
             gap = math.exp(log_count - log_s) if math.isfinite(log_count) else 0.0
@@ -124,19 +148,20 @@ def _screen(lattice: Lattice, gamma: float, log_c: float, n: int,
                 second = rest * _float_phi_inverse(gamma, log_s + math.log1p(-gap))
         values.append(first + second)
     best = min(range(size), key=values.__getitem__)
+    fits = log_sizes[best] < log_c   # then the least is decided exactly
     if best in (0, size - 1):
-        return None
+        return fits, None
     # the classes outside the window carry < (n + 1)e^-depth of the mass: moving all of it
     # changes f by at most that times the largest φ (≤ ln S); it must not reach the margin
     if (n + 1) * math.exp(-depth) * max(log_s, 1.0) > values[best] * SCREEN_MARGIN / 16:
-        return None
+        return fits, None
     target = values[best] * (1 + SCREEN_MARGIN)
     low = high = best
     while low > 0 and values[low - 1] <= target:
         low -= 1
     while high < size - 1 and values[high + 1] <= target:
         high += 1
-    return s_lo + max(low - 1, 0), s_lo + min(high + 1, size - 1)
+    return fits, (s_lo + max(low - 1, 0), s_lo + min(high + 1, size - 1))
 
 
 def _log_count_tails(lattice: Lattice, first: int, last: int) -> list[float]:
@@ -175,6 +200,132 @@ def _log_count_tails(lattice: Lattice, first: int, last: int) -> list[float]:
     return out[::-1]
 
 
+def _all_that_fits(lattice: Lattice, gamma: Fraction, n: int, m: CodebookSize,
+                   log_c) -> mpmath.mpf | None:
+    """min_a f(a)/n when the best set is T_a0, a0 = min{a : |T_a| ≤ C}, decided rigorously.
+
+    For a ≥ a0 the first term is 0 (⌈|T|/C⌉ = 1) and f(a) = P(S < a)·φ_γ(1/(S − |T_a|)),
+    which only grows with a; for a < a0, ⌈|T_a|/C⌉ ≥ 2, so f(a) ≥ P(T_a)·φ_γ(1/2) ≥
+    (1 − P(S < a0))·2^−γ ln 2.  So f(a0) is the least value once it lies below that
+    bound.  |T_a0|, |T_a0−1| and P(S < a0) are summed term by term from their largest
+    term, with a geometric bound on the rest (no fixed-point scan: P(S < a0) may be
+    far below any precision the scans work at).  None when a0 is not above the mode
+    of the class sizes, or a comparison with C is undecided.
+    """
+    n_h, n_l = lattice.m_h, lattice.m_l
+    mode = (n + 1) * n_h // (n_h + n_l)
+    wp = mp.prec
+    a0 = _least_fitting(lattice, float(log_c), mode)
+    if a0 is None:
+        return None
+    with mp.workprec(wp + 64 + 3 * n.bit_length()):
+        count, count_error = _upper_sizes(lattice, a0)
+        before = count + mp.exp(lattice.log_size((0, a0 - 1)))
+        # |T_a0| ≤ C < |T_a0−1|, each with its relative error; C exactly, or (M beyond
+        # 2^65536) from ln(M − 1), which is correct to the caller's precision
+        if m.exact is not None:
+            cells = m.exact - 1
+            if not count * (1 + count_error) <= cells < before * (1 - count_error):
+                return None
+        else:
+            slack = mp.ldexp(abs(log_c) + 1, 8 - wp) + 2 * count_error
+            if not mp.log(count) + slack <= log_c < mp.log(before) - slack:
+                return None
+        rest, rest_error = _lower_mass(lattice, a0)
+        total = mp.mpf(lattice.source.support) ** n
+        bound = RoundRobin(gamma, total, m, log_c)
+        outside = bound.phi_inverse(total - count)
+        value = rest * outside
+        # f errs by rest·|Δφ| + φ·|Δrest|: ln(S − |T|) moves by at most |T|·δ/(S − |T|)
+        error = (value * rest_error
+                 + rest * (1 + bound.g) * count * count_error / (total - count))
+        if not value + error < (1 - rest * (1 + rest_error)) * mp.ln2 / 2**bound.g:
+            return None
+        if error > mp.ldexp(value, -(wp + 12)):
+            return None   # pragma: no cover - the working precision covers both sums
+        return value / n
+
+
+def _least_fitting(lattice: Lattice, log_cells: float, mode: int) -> int | None:
+    """The least a above the sizes' mode with ln |T_a| < ln C in float64 (None if none)."""
+    n = lattice.n
+
+    def fits(a: int) -> bool:
+        return _log_count_tails(lattice, a, a)[0] < log_cells
+
+    low, high = mode + 1, n + 1
+    if fits(low):
+        return None   # |T| ≤ C past the mode: not this regime
+    while high - low > 1:   # fits(high) holds (T empty), fits(low) does not
+        middle = (low + high) // 2
+        low, high = (low, middle) if fits(middle) else (middle, high)
+    return high
+
+
+def _upper_sizes(lattice: Lattice, a: int) -> tuple[mpmath.mpf, mpmath.mpf]:
+    """|T_a| = Σ_{s ≥ a} C(n, s) m_H^s m_L^(n−s) for a above the sizes' mode, and a bound
+    on its relative error (:func:`_geometric_sum`; the neighbour ratio is
+    r_s = (n − s)/(s + 1)·m_H/m_L, decreasing in s)."""
+    n, n_h, n_l = lattice.n, lattice.m_h, lattice.m_l
+    magnitude = (n + 1) * (math.log(n + 1) + math.log(1 + n_h + n_l)) + 1
+    return _geometric_sum(lattice.log_size((0, a)), magnitude, a, n,
+                          lambda s: mp.mpf((n - s) * n_h) / ((s + 1) * n_l), +1)
+
+
+def _lower_mass(lattice: Lattice, a: int) -> tuple[mpmath.mpf, mpmath.mpf]:
+    """P(S < a) = Σ_{s < a} C(n, s) q^s (1 − q)^(n−s) for a below the mode of the masses,
+    and a bound on its relative error (:func:`_geometric_sum`, going down; the ratio
+    s/(n − s + 1)·(1 − q)/q decreases as s does)."""
+    n, q = lattice.n, lattice.q
+    s = a - 1
+    log_q = mp.log(mp.mpf(q.numerator) / q.denominator)
+    log_not_q = mp.log(mp.mpf(q.denominator - q.numerator) / q.denominator)
+    log_term = (mp.loggamma(n + 1) - mp.loggamma(s + 1) - mp.loggamma(n - s + 1)
+                + s * log_q + (n - s) * log_not_q)
+    magnitude = (n + 1) * (math.log(n + 1) + abs(float(log_q)) + abs(float(log_not_q))) + 1
+    ratio = (q.denominator - q.numerator) / mp.mpf(q.numerator)
+    return _geometric_sum(log_term, magnitude, s, 0, lambda s: s * ratio / (n - s + 1), -1)
+
+
+def _geometric_sum(log_first, magnitude: float, s: int, end: int, ratio, step: int,
+                   limit: int = 10**6) -> tuple[mpmath.mpf, mpmath.mpf]:
+    """Σ t_s, t_{s+step}, … (up to ``end``) with t_s = e^log_first and t_{s+step} =
+    t_s·ratio(s), the ratio decreasing along the walk: (sum, bound on its relative error).
+
+    Stops once a term is below 2^-(prec − 16) of the sum with ratio r < 1; the terms
+    left weigh less than that term·r/(1 − r).  The first term's logarithm is a sum of
+    parts of size below ``magnitude``, each correct to a few units of 2^-prec; every
+    step adds two roundings and the running sum one.
+    """
+    unit = mp.ldexp(1, -mp.prec)
+    term = total = mp.exp(log_first)
+    rounding = 8 * magnitude * unit
+    steps = 0
+    while s != end:
+        r = ratio(s)
+        term *= r
+        s += step
+        steps += 1
+        total += term
+        if r < 1 and term < mp.ldexp(total, 16 - mp.prec):
+            tail = term * r / (1 - r)
+            return total + tail, rounding + 4 * steps * unit + tail / total
+        if steps > limit:
+            raise PrecisionError("the geometric sum did not converge")  # pragma: no cover
+    return total, rounding + 4 * steps * unit
+
+
+def _exact_count(lattice: Lattice, a: int) -> int:
+    """|T_a| = Σ_{s ≥ a} C(n, s) m_H^s m_L^(n−s) in exact integers (from s = n down, each
+    term from the last by the exact ratio s·m_L/((n − s + 1)·m_H))."""
+    n, n_h, n_l = lattice.n, lattice.m_h, lattice.m_l
+    term = total = n_h**n
+    for s in range(n, a, -1):
+        term = term * s * n_l // ((n - s + 1) * n_h)
+        total += term
+    return total
+
+
 def _log_add(x: float, y: float) -> float:
     if x < y:
         x, y = y, x
@@ -194,8 +345,7 @@ def _window_minimum(lattice: Lattice, gamma: Fraction, n: int, m: CodebookSize, 
     except _Ambiguous:  # pragma: no cover - thresholds lie halfway between classes
         raise PrecisionError("could not place a threshold between type classes") from None
     band = {s: units for (_, s), units in scan.band}
-    # each band mass is truncated to whole units on its own: one more unit per class
-    mass_error = (2 * scan.error + 2 + len(band)) * mp.ldexp(1, -bits)
+    mass_error = (2 * scan.error + 2) * mp.ldexp(1, -bits)
     reference = mp.exp(counts.log_ref)
     count = mp.ldexp(counts.units, -bits) * reference
     # the scan's error, and the rounding of e^log_ref (its logarithm is exact to about
@@ -207,7 +357,14 @@ def _window_minimum(lattice: Lattice, gamma: Fraction, n: int, m: CodebookSize, 
     best = best_error = None
     a = high
     while True:
-        at = bound.at(mp.ldexp(mass_units, -bits), mass_error, count, count_slack)
+        p = mp.ldexp(mass_units, -bits)
+        try:
+            at = bound.at(p, mass_error, count, count_slack)
+            if at is None and m.exact is not None and n - a < EXACT_COUNT_CLASSES:
+                # |T| on (or within rounding of) a multiple of M − 1: count it exactly
+                at = bound.at(p, mass_error, count, count_slack, _exact_count(lattice, a))
+        except PrecisionError:   # S − |T| too small to take from |T|'s bound
+            return None, None
         if at is None:
             return None, None
         value, error = at

@@ -443,7 +443,9 @@ class Lattice:
                 for s in range(max(a_lo, 0), min(a_hi, m + 1)):
                     if not low_s <= s < low_s + len(terms):
                         band.append(((u, s), 0))
-        return MassScan(bits, above >> guard, below >> guard, (error >> guard) + 2, band)
+        # each part is floored to whole units on its own (one unit per band class)
+        return MassScan(bits, above >> guard, below >> guard,
+                        (error >> guard) + 2 + len(band), band)
 
     def _significant_rows(self, scale: int) -> tuple[list[int], int]:
         """Rows whose weight exceeds 2^-scale, and a bound (units) on the rest."""

@@ -73,6 +73,17 @@ def _float_phi_inverse(gamma: float, log_k: float) -> float:
     return (-math.expm1(-log_k)) ** gamma * log_k if gamma else log_k
 
 
+def _float_phi_of_share(gamma: float, log_n: float, log_c: float) -> float:
+    """φ_γ(1/⌈N/C⌉) in float64 from ln N and ln C: the ceiling kept while N/C is small
+    enough for it to show (below e^36), where it can make a set just over C much worse."""
+    d = log_n - log_c
+    if not d > 0:   # N ≤ C: one sequence per cell
+        return 0.0
+    if d < 36.0:
+        return _float_phi_inverse(gamma, math.log(math.ceil(math.exp(d) * (1 - 1e-12))))
+    return _float_phi_inverse(gamma, d)
+
+
 class _Screen:
     """Float64 f(θ) and the interval bound, memoised per threshold."""
 
@@ -93,7 +104,7 @@ class _Screen:
     def _parts(self, p: float, log_n: float, q: float, log_n_out: float) -> float:
         first = 0.0
         if p > 0 and math.isfinite(log_n):
-            first = p * _float_phi_inverse(self.gamma, max(log_n - self.log_c, 0.0))
+            first = p * _float_phi_of_share(self.gamma, log_n, self.log_c)
         rest = 0.0
         if q > 0:
             gap = math.exp(log_n_out - self.log_s) if math.isfinite(log_n_out) else 0.0
@@ -226,6 +237,8 @@ def _window_minimum(engine, gamma, n, m, log_c, hi_f, lo_f, bits):
     while True:
         at = bound.at(mp.ldexp(mass_units, -bits), mass_error, count, count_slack)
         if at is None:   # ⌈|T|/(M − 1)⌉ is undecided at this precision
+            if m.exact is None:
+                raise OutOfReach("⌈|T|/(M − 1)⌉ matters and M is known only by its logarithm")
             return _exact_window(engine, gamma, n, m.exact - 1, groups)
         value, error = at
         if best is None or value < best:
@@ -256,28 +269,43 @@ class RoundRobin:
             return mp.zero
         return (1 - 1 / k) ** self.g * mp.log(k) if self.g else mp.log(k)
 
-    def at(self, p, mass_error, count, count_slack) -> tuple[mpmath.mpf, mpmath.mpf] | None:
-        """(f, its error bound), or None when ⌈|T|/C⌉ differs across |T|'s bound."""
+    def at(self, p, mass_error, count, count_slack,
+           exact_count: int | None = None) -> tuple[mpmath.mpf, mpmath.mpf] | None:
+        """(f, its error bound), or None when ⌈|T|/C⌉ cannot be decided: it differs across
+        |T|'s bound, or it matters and M is known only by its logarithm.  ``exact_count``,
+        when given, is |T| as an integer (then ⌈|T|/C⌉ is always decided)."""
         c_exact = self.c_exact
         cells = count / c_exact if c_exact is not None else count * mp.exp(-self.log_c)
         k_in = cells
+        ceiling_error = mp.zero
         if cells < mp.ldexp(1, mp.prec // 2) and count > 0:
             # ⌈|T|/(M − 1)⌉ matters: it must be the same at both ends of |T|'s bound
             if c_exact is None:
-                raise PrecisionError("the codebook size is needed exactly here")
-            k_in = mp.ceil((count - count_slack) / c_exact)
-            if k_in != mp.ceil((count + count_slack) / c_exact):
                 return None
+            if exact_count is not None:
+                k_in = mp.mpf(-(-exact_count // c_exact))
+            else:
+                k_in = mp.ceil((count - count_slack) / c_exact)
+                if k_in != mp.ceil((count + count_slack) / c_exact):
+                    return None
+        elif count > 0:
+            # ⌈x⌉ taken as x: φ_γ(1/K) grows by at most (1 + γ)/x from K = x to ⌈x⌉
+            ceiling_error = p * (1 + self.g) / cells
         k_out = self.total - count
-        if k_out <= count_slack + 1 and k_out > 0:
-            raise PrecisionError("the complement of the typical set is too small here")
+        # S − |T| errs by |T|'s slack and by the rounding of S (a power of the support)
+        out_slack = count_slack + mp.ldexp(self.total, 2 - mp.prec)
+        if 0 < k_out < mp.ldexp(1, mp.prec // 2):
+            # a small complement: S − |T| is an integer, decided when the slack is below 1/4
+            if out_slack >= 0.25:
+                raise PrecisionError("the complement of the typical set is too small here")
+            k_out, out_slack = mp.nint(k_out), mp.zero
         phi_in, phi_out = self.phi_inverse(k_in), self.phi_inverse(k_out)
         value = p * phi_in + (1 - p) * phi_out
         # errors: the masses (±mass_error, weighted by both φ's), the counts (relative
-        # count_slack/|T| and count_slack/(S − |T|) in the logarithms, ≤ 1 + γ each)
-        error = (mass_error * (phi_in + phi_out + 1)
+        # count_slack/|T| and out_slack/(S − |T|) in the logarithms, ≤ 1 + γ each)
+        error = (mass_error * (phi_in + phi_out + 1) + ceiling_error
                  + (1 + self.g) * (count_slack / max(count, 1)
-                                   + count_slack / max(k_out, 1)) * 2)
+                                   + out_slack / max(k_out, 1)) * 2)
         return value, error
 
 
