@@ -156,3 +156,18 @@ def test_a_codebook_known_by_its_logarithm_decides_as_the_exact_one():
         assert from_log is not None and from_integer is not None
         assert _agrees(from_log, from_integer)
         assert from_log < mp.mpf(10) ** -1000
+
+
+@pytest.mark.parametrize("codewords", [1, 2, 3])
+def test_the_smallest_codebooks_past_enumeration(codewords):
+    """M = 1 (one cell: φ_γ(1/S)/n), M = 2 and 3 (one or two cells for T), at n = 6000,
+    against the brute force over every boundary."""
+    n, source, gamma = 6000, (F(89, 100), F(11, 100)), F(2)
+    with mp.workdps(25):
+        value = average.average_achievability(source, gamma, n, codebook_size(n, codewords))
+        with mp.workprec(mp.prec + 64):
+            if codewords == 1:   # T = ∅: φ_γ(1/2^n) = (1 − 2^-n)^γ n ln 2
+                reference = (1 - mp.ldexp(1, -n)) ** 2 * mp.ln2
+            else:
+                reference = _brute_force(source, gamma, n, codewords - 1)
+        assert _agrees(value, +reference)

@@ -82,24 +82,25 @@ def binary_average_achievability(grouped: GroupedSource, gamma: Fraction, n: int
     >>> mp.dps = 15
     >>> binary_average_achievability(group_source((F(89, 100), F(11, 100))), F(2), 10000,
     ...                              codebook_size(10000, rate=F(3, 10)))
-    mpf('0.065640259719411063')
+    mpf('0.065640259719411065')
     """
     if grouped.groups != 2:
         raise ValueError("binary_average_achievability needs two distinct probabilities")
-    lattice = Lattice(grouped, n)
-    with mp.workprec(mp.prec + 20):
-        log_c = m.log + mp.log1p(-mp.exp(-m.log))  # ln(M − 1)
     if _everything_fits(grouped.support, n, m):   # T = X^n, each cell at most one sequence
         return mp.zero
     if m.exact == 1:   # one cell holds every sequence: f = φ_γ(1/S)
         with mp.workprec(mp.prec + 20):
             total = mp.mpf(grouped.support) ** n
-            return +(RoundRobin(gamma, total, m, log_c).phi_inverse(total) / n)
+            value = RoundRobin(gamma, total, m, mp.zero).phi_inverse(total) / n
+        return +value
+    lattice = Lattice(grouped, n)
+    with mp.workprec(mp.prec + 20):
+        log_c = m.log + mp.log1p(-mp.exp(-m.log))  # ln(M − 1)
     fits, window = _screen(lattice, float(gamma), float(log_c), n, grouped.support)
     if fits:
         value = _all_that_fits(lattice, gamma, n, m, log_c)
         if value is not None:
-            return value
+            return +value
     if window is None:
         return None
     low, high = window
@@ -111,9 +112,12 @@ def binary_average_achievability(grouped: GroupedSource, gamma: Fraction, n: int
             if value is None:
                 return None
             if error <= mp.ldexp(abs(value), -(wp + 12)):
-                return value / n
+                value = value / n
+                break
         bits += 64
-    raise PrecisionError("could not confirm the typical-set achievability")
+    else:
+        raise PrecisionError("could not confirm the typical-set achievability")
+    return +value
 
 
 def _everything_fits(support: int, n: int, m: CodebookSize) -> bool:
