@@ -177,6 +177,7 @@ def test_the_table_has_at_least_100_kinds_of_bad_value():
     assert len(NOT_NUMBERS) >= 100 and len(kinds) >= 150
 
 
+@pytest.mark.slow  # 2.5 s: every base command runs once
 def test_the_valid_base_commands_are_accepted(run_cli, tmp_path):
     """The bad values above are the only thing wrong: each base command line runs (exit 0)."""
     for prefix, options, _ in CASES:

@@ -102,6 +102,7 @@ GREEK_WORD = re.compile(r"(?<![\\a-zA-Z])(gamma|varphi|phi|tau|delta|eta|lambda|
                         r"(?![a-zA-Z])")
 
 
+@pytest.mark.slow  # 2 s: every derivation
 def test_derivation_steps_show_what_they_check_and_typeset_cleanly():
     problems = []
     for where, step in _all_steps():

@@ -85,6 +85,7 @@ def split_claims(tmp_path, monkeypatch):
         yield str(module)
 
 
+@pytest.mark.slow  # 2 s: two spawn workers
 def test_two_checks_of_one_claim_run_in_two_workers(split_claims):
     settings = RunSettings(quick=True, jobs=2, only=("user.*",), claims_modules=(split_claims,))
     document = run(settings)
@@ -201,6 +202,7 @@ def _run_two_jobs(module: Path, text: str) -> dict:
                                claims_modules=(str(module),)))
 
 
+@pytest.mark.slow  # 3 s: workers started three times
 def test_a_check_that_ends_its_worker_is_inconclusive_and_the_others_run(tmp_path):
     document = _run_two_jobs(tmp_path / "unruly_claims.py", UNRULY_CLAIMS)
     records = {record["id"]: record for record in document["claims"]}

@@ -109,7 +109,8 @@ def claims():
     ("summary.hgamma-monotone", False, "monotone_sampled"),
     ("summary.hgamma-nonnegative", False, "nonnegative_sampled"),
     ("summary.hgamma-max", True, "formula_against_search"),
-    ("focal-entropy.structure", False, "phrases")])
+    pytest.param("focal-entropy.structure", False, "phrases",
+                 marks=pytest.mark.slow)])  # 2 s: the whole structure claim
 def test_claim_checks_quick(claims, claim_id, status, sampled_check):
     ctx = CheckContext(dps=20, quick=True, seed=0, claim_id=claim_id)
     results = {check.__name__: check(ctx) for check in claims[claim_id].checks}
@@ -127,6 +128,7 @@ def test_claim_checks_quick(claims, claim_id, status, sampled_check):
     assert claims[claim_id].expected == ("holds" if status else "fails")
 
 
+@pytest.mark.slow  # 2 s: the structure claim twice
 def test_structure_derivation_and_psi_grid_are_separate_evidence(claims):
     ctx = CheckContext(dps=20, quick=True, seed=0, claim_id="focal-entropy.structure")
     results = {check.__name__: check(ctx) for check in claims["focal-entropy.structure"].checks}

@@ -192,6 +192,7 @@ def test_scheduler_sweep_gives_the_local_rows(local_sweep, dask_cluster, tmp_pat
     assert workers and all(w.startswith("tcp://127.0.0.1:") for w in workers)
 
 
+@pytest.mark.slow  # 2 s: a local Dask cluster
 def test_rerun_evaluates_only_missing_or_not_ok(dask_cluster, tmp_path):
     spec = ('quantity = "tau"\ndps = 20\n[grid]\ngamma = ["0", "1", "2"]\n'
             'distortion = ["0.5", "1", "-1"]\n')

@@ -8,7 +8,6 @@ import sys
 from focalrd.numeric.exact import positive_integer
 from focalrd.verify.commands import Command, print_outcome
 from focalrd.verify.files import prepare_output_directory
-from focalrd.verify.runner import split_patterns
 
 EXIT_SURVIVED = 1
 DEFAULT_OUT = "reports"
@@ -35,6 +34,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from focalrd.verify.runner import split_patterns
     from focalrd.verify.selftest import passed, run_selftest, write_documents
     from focalrd.verify.selftest_catalogue import select_bugs
 

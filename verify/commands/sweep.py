@@ -7,15 +7,15 @@ import json
 import os
 import signal
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.exact import positive_integer
 from focalrd.verify.commands import Command
-from focalrd.verify.engine import SweepProgress, dask_client, run_points
-from focalrd.verify.runner import RunInterrupted, interruptible
 from focalrd.verify.store import EXPORT_FORMATS, ResultStore, export_rows, pyarrow_available
-from focalrd.verify.sweeps import Point, SweepSpec, load_spec
+
+if TYPE_CHECKING:
+    from focalrd.verify.sweeps import Point, SweepSpec
 
 EXIT_NOT_ALL_OK = 1
 #: The most local worker processes --workers accepts.
@@ -61,6 +61,9 @@ def _workers(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    # the sweep machinery (Dask, the TOML spec) is imported when a sweep runs, not at start-up
+    from focalrd.verify.sweeps import load_spec
+
     spec = load_spec(args.spec)
     workers = _workers(args)
     if args.export == "parquet" and not pyarrow_available():
@@ -77,6 +80,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _sweep(args: argparse.Namespace, spec: SweepSpec, store: ResultStore, workers: int) -> int:
+    from focalrd.verify.engine import SweepProgress, dask_client, run_points
+    from focalrd.verify.runner import RunInterrupted, interruptible
+
     points = list(spec.points())
     stored = store.statuses()
     ok_before = sum(stored.get(p.inputs_json()) == "ok" for p in points)

@@ -8,26 +8,21 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import CancelledError, Future
-from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
+from focalrd.numeric._lazy import lazy_module
 from focalrd.numeric.exact import positive_integer
 from focalrd.numeric.precision import DEFAULT_DPS, MAX_DPS, check_dps
 from focalrd.verify.commands import Command, print_outcome
 from focalrd.verify.files import check_output_directory
-from focalrd.verify.reporting.model import plural
-from focalrd.verify.runner import (
-    RunInterrupted,
-    RunSettings,
-    document_json,
-    interruptible,
-    load_claims,
-    run,
-    select_claims,
-    split_patterns,
-    worker_pool,
-)
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+# imported when the command runs, not when the CLI starts (``focalrd eval`` never needs
+# the runner, its process pools or the report model)
+runner = lazy_module("focalrd.verify.runner")
+model = lazy_module("focalrd.verify.reporting.model")
 
 EXIT_NOT_MET = 1
 T = TypeVar("T")
@@ -59,11 +54,11 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
                              "else there)")
 
 
-def settings_from_arguments(args: argparse.Namespace) -> RunSettings:
-    return RunSettings(dps=check_dps(args.dps), quick=bool(args.quick),
+def settings_from_arguments(args: argparse.Namespace) -> runner.RunSettings:
+    return runner.RunSettings(dps=check_dps(args.dps), quick=bool(args.quick),
                        seed=positive_integer(args.seed, "seed", minimum=None),
                        jobs=positive_integer(args.jobs, "jobs"),
-                       only=split_patterns(args.only), claims_modules=tuple(args.claims))
+                       only=runner.split_patterns(args.only), claims_modules=tuple(args.claims))
 
 
 @contextlib.contextmanager
@@ -91,6 +86,9 @@ def _stdout_reserved(reserve: bool) -> Iterator[None]:
 def _from_workers(future: Future | None, compute: Callable[[], T]) -> T:
     """The result of a side task given to the workers, or ``compute()`` here when there
     were no workers or they were replaced before it finished (a check ended one)."""
+    from concurrent.futures import CancelledError
+    from concurrent.futures.process import BrokenProcessPool
+
     if future is None:
         return compute()
     try:
@@ -103,11 +101,11 @@ def _run(args: argparse.Namespace) -> int:
     settings = settings_from_arguments(args)
     out_dir = check_output_directory(args.out)  # creates nothing: a refused run leaves no trace
     try:
-        with interruptible(), _stdout_reserved(args.json):
+        with runner.interruptible(), _stdout_reserved(args.json):
             # A bad --claims module or --only pattern is a usage error before any worker starts.
-            load_claims(settings.claims_modules)
-            select_claims(settings.only)
-            with worker_pool(settings) as pool:
+            runner.load_claims(settings.claims_modules)
+            runner.select_claims(settings.only)
+            with runner.worker_pool(settings) as pool:
                 from focalrd.verify.reporting import render_reports
                 from focalrd.verify.reporting.figures import make_figures
                 from focalrd.verify.reporting.reference import compute_table
@@ -116,7 +114,7 @@ def _run(args: argparse.Namespace) -> int:
                 # the checks) are computed by them too, alongside the checks.
                 figures = pool.submit(make_figures) if pool is not None else None
                 reference = pool.submit(compute_table) if pool is not None else None
-                document = run(settings, progress=True, pool=pool)
+                document = runner.run(settings, progress=True, pool=pool)
                 for failure in document["load_errors"]:
                     print(f"focalrd: warning: claims module {failure['module']} failed to import "
                           f"({failure['error']}); its checks did not run, so the run does not "
@@ -129,21 +127,21 @@ def _run(args: argparse.Namespace) -> int:
                 # interrupt leaves the previous set.
                 written = render_reports(document, out_dir, reference=table,
                                          figures=_from_workers(figures, make_figures),
-                                         report_json=document_json(document).encode("ascii"))
-    except RunInterrupted as stop:
+                                         report_json=runner.document_json(document).encode("ascii"))
+    except runner.RunInterrupted as stop:
         print(f"focalrd: interrupted by {signal.Signals(stop.signum).name}; every worker "
               f"stopped, the reports in {out_dir} are unchanged", file=sys.stderr)
         return 128 + stop.signum
     written = [written[-1], *written[:-1]]  # report.json first in the list shown
     summary = document["summary"]
     lines = [
-        f"{plural(summary['claims'], 'claim')}: {summary['verified']} verified, "
+        f"{model.plural(summary['claims'], 'claim')}: {summary['verified']} verified, "
         f"{summary['refuted']} refuted, {summary['inconclusive']} inconclusive; "
         f"{summary['met']} met their expectation, {summary['not_met']} did not"
         + (f" ({', '.join(summary['not_met_ids'])})" if summary["not_met_ids"] else ""),
         "reports: " + ", ".join(str(p) for p in written),
     ]
-    print_outcome(lines, document_json(document) if args.json else None)
+    print_outcome(lines, runner.document_json(document) if args.json else None)
     if disagreeing:
         print(f"focalrd: reference values disagree with their second method: "
               f"{', '.join(disagreeing)} (see reference_values.json)", file=sys.stderr)
