@@ -258,7 +258,7 @@ def _least_fitting(lattice: Lattice, log_cells: float, mode: int) -> int | None:
         return _log_count_tails(lattice, a, a)[0] < log_cells
 
     low, high = mode + 1, n + 1
-    if fits(low):
+    if low > n or fits(low):
         return None   # |T| ≤ C past the mode: not this regime
     while high - low > 1:   # fits(high) holds (T empty), fits(low) does not
         middle = (low + high) // 2
