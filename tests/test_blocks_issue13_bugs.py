@@ -95,3 +95,16 @@ def test_codewords_absent_when_given_and_logged_when_huge(capsys):
     doc = _run_json(capsys, "d-star", "--source", "0.89,0.11", "--n", "10000", "--rate", "0.3",
                     "--eps", "0.1", "--gamma", "0")
     assert doc["codewords"] is None and abs(float(doc["log_codewords"]) - 3000) < 1e-9
+
+
+@pytest.mark.slow  # 9 s: the window's classes are listed before the method gives up
+def test_average_achievability_past_its_reach_is_not_available_not_an_error(capsys):
+    """(1/2, 3/10, 1/5) at n = 3000 above the entropy: ⌈|T|/(M − 1)⌉ would need every more
+    likely class listed, past the many-group method's reach.  `eval avg-d-star` exited 3
+    ("precision error"); the achievability is now not available and the converse printed."""
+    status = main(["eval", "avg-d-star", "--source", "0.5,0.3,0.2", "--n", "3000",
+                   "--rate", "1.1", "--gamma", "2", "--json"])
+    document = json.loads(capsys.readouterr().out)
+    assert status == 0
+    assert document["achievability"] is None
+    assert document["converse"] == "0"

@@ -322,7 +322,9 @@ def _exact_window(engine, gamma, n, cells, groups):
     try:
         above = _types_at_least(engine, reference)
     except _TooManyClasses:
-        raise PrecisionError("too many type classes to round |T|/(M − 1) exactly") from None
+        # a limit of this method's reach (the achievability is then not available), not a
+        # failure to confirm digits
+        raise OutOfReach("too many type classes to round |T|/(M − 1) exactly") from None
     above += [counts for counts, _ in groups[-1]]
     merged: dict[int, int] = {}
     for counts in above:
