@@ -230,16 +230,26 @@ def focal_rows(dps: int, progress) -> list[dict[str, Any]]:
     return rows
 
 
+def _float_start_point(fe, a: list[Fraction], gamma: Fraction):
+    """The distinct entries of ``a``, their counts, and the float64 start (y in the
+    polish's arithmetic, made at the target precision; ln λ as a float), as the polish
+    begins: (A, target, values, counts, y, ell0)."""
+    values, counts, _ = fe._distinct(fe.nonnegative_vector(a))
+    z0, y0, ell0 = fe._float_start(values, fe._floats(values), counts, gamma)
+    A, target = fe._ARITHMETIC, mp.prec + fe._GUARD_BITS
+    with A.precision(target):
+        y = fe._start_point(A, z0, y0)
+    return A, target, values, counts, y, ell0
+
+
 def _exponentials_cpu(fe, a: list[Fraction], gamma: Fraction) -> float:
     """CPU seconds of one exponential per distinct entry of ``a`` at the working precision
     (plus guard bits), in the polish's arithmetic, at the float64 start (median of 3): F
     depends on every entry through q_x = e^(y_x), so an evaluation of F in that arithmetic
     cannot do with less."""
-    values, counts, _ = fe._distinct(fe.nonnegative_vector(a))
-    z0, y0, _ = fe._float_start(values, fe._floats(values), counts, gamma)
-    A, target = fe._ARITHMETIC, mp.prec + fe._GUARD_BITS
+    A, target, _, _, y, _ = _float_start_point(fe, a, gamma)
     with A.precision(target):
-        y, exp = fe._start_point(A, z0, y0), A.exp
+        exp = A.exp
         _, cpu, _ = _timed(lambda: [exp(v) for v in y], 3)
     return cpu
 
@@ -250,13 +260,10 @@ def _one_pass_cpu(fe, a: list[Fraction], gamma: Fraction) -> float:
     cannot do without (median of 3)."""
     from focalrd.numeric.oneshot import _focal_polish
 
-    values, counts, _ = fe._distinct(fe.nonnegative_vector(a))
-    z0, y0, ell0 = fe._float_start(values, fe._floats(values), counts, gamma)
-    A, target = fe._ARITHMETIC, mp.prec + fe._GUARD_BITS
+    A, target, values, counts, y, ell0 = _float_start_point(fe, a, gamma)
     whole = int(gamma) if gamma.denominator == 1 and gamma >= 1 else 0
     with A.precision(target):
-        g, av = A.exact(gamma), [A.exact(v) for v in values]
-        y, ell = fe._start_point(A, z0, y0), A.number(ell0)
+        g, av, ell = A.exact(gamma), [A.exact(v) for v in values], A.number(ell0)
         _, cpu, _ = _timed(lambda: _focal_polish._kkt_pass(A, counts, av, g, whole, y, ell, False,
                                                           True), 3)
     return cpu

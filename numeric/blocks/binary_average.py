@@ -52,12 +52,12 @@ import mpmath
 from mpmath import mp
 
 from focalrd.numeric.blocks.grouping import CodebookSize, GroupedSource
-from focalrd.numeric.blocks.lattice import Lattice, _Ambiguous
+from focalrd.numeric.blocks.lattice import Lattice, _Ambiguous, _log_add
 from focalrd.numeric.blocks.manygroups_average import (
     SCREEN_MARGIN,
     RoundRobin,
-    _float_phi_inverse,
-    _float_phi_of_share,
+    float_round_robin,
+    phi_inverse,
 )
 from focalrd.numeric.errors import PrecisionError
 
@@ -91,7 +91,7 @@ def binary_average_achievability(grouped: GroupedSource, gamma: Fraction, n: int
     if m.exact == 1:   # one cell holds every sequence: f = φ_γ(1/S)
         with mp.workprec(mp.prec + 20):
             total = mp.mpf(grouped.support) ** n
-            value = RoundRobin(gamma, total, m, mp.zero).phi_inverse(total) / n
+            value = phi_inverse(mp.mpf(gamma.numerator) / gamma.denominator, total) / n
         return +value
     lattice = Lattice(grouped, n)
     with mp.workprec(mp.prec + 20):
@@ -143,14 +143,8 @@ def _screen(lattice: Lattice, gamma: float, log_c: float, n: int,
     for i in range(size):
         p = math.exp(up[i]) if logs else up[i]
         rest = math.exp(down[i]) if logs else down[i]
-        log_count = log_sizes[i]
-        first = p * _float_phi_of_share(gamma, log_count, log_c) if p > 0 else 0.0
-        second = 0.0
-        if rest > 0:
-            gap = math.exp(log_count - log_s) if math.isfinite(log_count) else 0.0
-            if gap < 1:
-                second = rest * _float_phi_inverse(gamma, log_s + math.log1p(-gap))
-        values.append(first + second)
+        values.append(float_round_robin(gamma, log_c, log_s, p, log_sizes[i], rest,
+                                        log_sizes[i]))
     best = min(range(size), key=values.__getitem__)
     fits = log_sizes[best] < log_c   # then the least is decided exactly
     if best in (0, size - 1):
@@ -237,13 +231,11 @@ def _all_that_fits(lattice: Lattice, gamma: Fraction, n: int, m: CodebookSize,
                 return None
         rest, rest_error = _lower_mass(lattice, a0)
         total = mp.mpf(lattice.source.support) ** n
-        bound = RoundRobin(gamma, total, m, log_c)
-        outside = bound.phi_inverse(total - count)
-        value = rest * outside
+        g = mp.mpf(gamma.numerator) / gamma.denominator
+        value = rest * phi_inverse(g, total - count)
         # f errs by rest·|Δφ| + φ·|Δrest|: ln(S − |T|) moves by at most |T|·δ/(S − |T|)
-        error = (value * rest_error
-                 + rest * (1 + bound.g) * count * count_error / (total - count))
-        if not value + error < (1 - rest * (1 + rest_error)) * mp.ln2 / 2**bound.g:
+        error = (value * rest_error + rest * (1 + g) * count * count_error / (total - count))
+        if not value + error < (1 - rest * (1 + rest_error)) * mp.ln2 / 2**g:
             return None
         if error > mp.ldexp(value, -(wp + 12)):
             return None   # pragma: no cover - the working precision covers both sums
@@ -328,12 +320,6 @@ def _exact_count(lattice: Lattice, a: int) -> int:
         term = term * s * n_l // ((n - s + 1) * n_h)
         total += term
     return total
-
-
-def _log_add(x: float, y: float) -> float:
-    if x < y:
-        x, y = y, x
-    return x + math.log1p(math.exp(y - x)) if y > -math.inf else x
 
 
 def _window_minimum(lattice: Lattice, gamma: Fraction, n: int, m: CodebookSize, log_c,

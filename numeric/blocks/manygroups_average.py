@@ -84,6 +84,23 @@ def _float_phi_of_share(gamma: float, log_n: float, log_c: float) -> float:
     return _float_phi_inverse(gamma, d)
 
 
+def _float_phi_of_complement(gamma: float, log_n: float, log_s: float) -> float:
+    """φ_γ(1/(S − N)) in float64 from ln N and ln S (0 when N ≥ S)."""
+    gap = math.exp(log_n - log_s) if math.isfinite(log_n) else 0.0
+    return _float_phi_inverse(gamma, log_s + math.log1p(-gap)) if gap < 1 else 0.0
+
+
+def float_round_robin(gamma: float, log_c: float, log_s: float, p: float, log_n: float,
+                      q: float, log_n_out: float) -> float:
+    """P·φ_γ(1/⌈N/C⌉) + Q·φ_γ(1/(S − N_out)) in float64 (the screens' f; N_out = N
+    except in the interval bounds, which pair one set's mass with another's count)."""
+    first = 0.0
+    if p > 0 and math.isfinite(log_n):
+        first = p * _float_phi_of_share(gamma, log_n, log_c)
+    rest = q * _float_phi_of_complement(gamma, log_n_out, log_s) if q > 0 else 0.0
+    return first + rest
+
+
 class _Screen:
     """Float64 f(θ) and the interval bound, memoised per threshold."""
 
@@ -102,15 +119,7 @@ class _Screen:
         return value
 
     def _parts(self, p: float, log_n: float, q: float, log_n_out: float) -> float:
-        first = 0.0
-        if p > 0 and math.isfinite(log_n):
-            first = p * _float_phi_of_share(self.gamma, log_n, self.log_c)
-        rest = 0.0
-        if q > 0:
-            gap = math.exp(log_n_out - self.log_s) if math.isfinite(log_n_out) else 0.0
-            log_out = self.log_s + math.log1p(-min(gap, 1.0)) if gap < 1 else 0.0
-            rest = q * _float_phi_inverse(self.gamma, log_out)
-        return first + rest
+        return float_round_robin(self.gamma, self.log_c, self.log_s, p, log_n, q, log_n_out)
 
     def value(self, theta: float) -> float:
         p, q, log_n = self.point(theta)
@@ -139,8 +148,7 @@ class _Screen:
 
     def _out(self, log_n: float) -> float:
         """φ_γ(1/(S − N)) in float64."""
-        gap = math.exp(log_n - self.log_s)
-        return _float_phi_inverse(self.gamma, self.log_s + math.log1p(-gap)) if gap < 1 else 0.0
+        return _float_phi_of_complement(self.gamma, log_n, self.log_s)
 
 
 def _locate(screen: _Screen, low: float, high: float) -> tuple[float, float]:
@@ -228,8 +236,9 @@ def _window_minimum(engine, gamma, n, m, log_c, hi_f, lo_f, bits):
     scan, hi, _ = _scan(engine, mp.mpf(hi_f), mp.mpf(lo_f), bits)
     groups = _sorted_band(engine, scan)
     n_count, count_slack = scan.count_above(hi)
-    mass_error = (2 * scan.error + 2) * mp.ldexp(1, -bits)  # the mass above hi, then the band's
-    bound = RoundRobin(gamma, mp.mpf(engine.source.support) ** n, m, log_c)     # prefix
+    # the mass above hi, then the band's prefix
+    mass_error = (2 * scan.error + 2) * mp.ldexp(1, -bits)
+    bound = RoundRobin(gamma, mp.mpf(engine.source.support) ** n, m, log_c)
     best = best_error = None
     mass_units = scan.above
     count = n_count
@@ -252,6 +261,13 @@ def _window_minimum(engine, gamma, n, m, log_c, hi_f, lo_f, bits):
     return best, best_error
 
 
+def phi_inverse(g: mpmath.mpf, k) -> mpmath.mpf:
+    """φ_γ(1/K) = (1 − 1/K)^γ ln K for K ≥ 1 (0 for K ≤ 1), γ = ``g``."""
+    if k <= 1:
+        return mp.zero
+    return (1 - 1 / k) ** g * mp.log(k) if g else mp.log(k)
+
+
 class RoundRobin:
     """f(T) = P(T)·φ_γ(1/⌈|T|/C⌉) + (1 − P(T))·φ_γ(1/(S − |T|)) with an error bound, from
     P(T) and |T| known to within ``mass_error`` and ``count_slack`` (C = M − 1, S the
@@ -262,12 +278,6 @@ class RoundRobin:
         self.g = mp.mpf(gamma.numerator) / gamma.denominator
         self.total, self.log_c = total, log_c
         self.c_exact = m.exact - 1 if m.exact is not None else None
-
-    def phi_inverse(self, k):
-        """φ_γ(1/K) = (1 − 1/K)^γ ln K for K ≥ 1 (0 for K ≤ 1)."""
-        if k <= 1:
-            return mp.zero
-        return (1 - 1 / k) ** self.g * mp.log(k) if self.g else mp.log(k)
 
     def at(self, p, mass_error, count, count_slack,
            exact_count: int | None = None) -> tuple[mpmath.mpf, mpmath.mpf] | None:
@@ -299,7 +309,7 @@ class RoundRobin:
             if out_slack >= 0.25:
                 raise PrecisionError("the complement of the typical set is too small here")
             k_out, out_slack = mp.nint(k_out), mp.zero
-        phi_in, phi_out = self.phi_inverse(k_in), self.phi_inverse(k_out)
+        phi_in, phi_out = phi_inverse(self.g, k_in), phi_inverse(self.g, k_out)
         value = p * phi_in + (1 - p) * phi_out
         # errors: the masses (±mass_error, weighted by both φ's), the counts (relative
         # count_slack/|T| and out_slack/(S − |T|) in the logarithms, ≤ 1 + γ each)
