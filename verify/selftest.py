@@ -55,14 +55,16 @@ RUN_TIMEOUT_SECONDS = 1800
 def fingerprinted_files() -> list[Path]:
     """The sources whose change makes the committed table stale.
 
-    The claim checks (``verify/claims/*.py``), the catalogue and the bootstrap.
+    The claim checks (``verify/claims/*.py``), the catalogue (``selftest_catalogue.py`` and
+    ``verify/planted/*.py``) and the bootstrap.
     """
     from focalrd.verify import claims as claims_package
 
     verify_dir = Path(__file__).resolve().parent
     claim_files = sorted(Path(claims_package.__file__).resolve().parent.glob("*.py"))
+    planted_files = sorted((verify_dir / "planted").glob("*.py"))
     return claim_files + [verify_dir / "selftest_catalogue.py",
-                          verify_dir / "selftest_bootstrap.py"]
+                          verify_dir / "selftest_bootstrap.py"] + planted_files
 
 
 def fingerprint() -> str:

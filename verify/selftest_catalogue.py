@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import importlib
+import pkgutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -469,7 +470,8 @@ def _bug(id: str, area: str, description: str, target: str, claims: tuple[str, .
 
 
 N = "focalrd.numeric"
-CATALOGUE: tuple[PlantedBug, ...] = (
+#: The bugs declared in this module; :data:`CATALOGUE` adds those of :mod:`focalrd.verify.planted`.
+_BASE: tuple[PlantedBug, ...] = (
     # φ
     _bug("phi-exponent-plus-one", "phi", "φ_γ uses the exponent γ + 1: (1 − p)^(γ+1) ln(1/p)",
          f"{N}.phi:phi", ("phi.reduces-to-log", "tau.inverse")),
@@ -667,6 +669,24 @@ _MAKERS: dict[str, Maker] = {
     "runner-refuted-needs-all": _runner_refuted_needs_all,
     "runner-expectation-inverted": _runner_expectation_inverted,
 }
+
+
+def _planted_modules() -> tuple[PlantedBug, ...]:
+    """The bugs of every module of :mod:`focalrd.verify.planted`, in module-name order."""
+    from focalrd.verify import planted as package
+
+    bugs: list[PlantedBug] = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if not info.name.startswith("_"):
+            bugs += importlib.import_module(f"{package.__name__}.{info.name}").BUGS
+    return tuple(bugs)
+
+
+#: Every catalogued bug: this module's, then those of :mod:`focalrd.verify.planted`.
+CATALOGUE: tuple[PlantedBug, ...] = _BASE + _planted_modules()
+_duplicates = sorted({b.id for b in CATALOGUE if [c.id for c in CATALOGUE].count(b.id) > 1})
+if _duplicates:
+    raise RuntimeError(f"planted-bug ids declared twice: {', '.join(_duplicates)}")
 
 
 def all_bugs() -> tuple[PlantedBug, ...]:
