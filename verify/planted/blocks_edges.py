@@ -97,4 +97,88 @@ BUGS: tuple[PlantedBug, ...] = (
          "enumeration deals T to M cells instead of M − 1 (⌈|T|/M⌉)",
          f"{N}.blocks.average:average_achievability", ("n.avg-sandwich",),
          _edit("cells = m.exact - 1", "cells = m.exact")),
+    # -- the saddlepoint approximation ---------------------------------------------------------
+    _bug("saddlepoint-lattice-exponent-sign", "saddlepoint", "Daniels' lattice form with "
+         "1 − e^(+ŝh) instead of 1 − e^(−ŝh) in the upper tail",
+         f"{N}.blocks.saddlepoint:_Tails._lugannani_rice", ("n.saddlepoint",),
+         _edit("u = (1 - mp.exp(-s * self.h)) * mp.sqrt(k2) / self.h",
+               "u = (1 - mp.exp(s * self.h)) * mp.sqrt(k2) / self.h")),
+    _bug("saddlepoint-count-saddle-unshifted", "saddlepoint", "the count tail N{S ≤ t} "
+         "evaluated at the saddlepoint ŝ of P instead of ŝ − 1 (the uniform measure's)",
+         f"{N}.blocks.saddlepoint:_Tails.lower_count_log", ("n.saddlepoint",),
+         _edit("su = s - 1", "su = s")),
+    _bug("saddlepoint-crossing-level-dropped", "saddlepoint", "saddlepoint ln K* without the "
+         "sequences taken from the partly covered lattice level",
+         f"{N}.blocks.saddlepoint:saddlepoint_least_count", ("n.saddlepoint",),
+         _edit("return mp.log(mp.exp(below) + partial) if below != mp.ninf else mp.log(partial)",
+               "return below if below != mp.ninf else mp.log(partial)")),
+    _bug("saddlepoint-correction-sign", "saddlepoint", "Lugannani–Rice upper tail with "
+         "1/w − 1/u instead of 1/u − 1/w", f"{N}.blocks.saddlepoint:_Tails._lugannani_rice",
+         ("n.saddlepoint",), _edit("return 1 - mp.ncdf(w) + mp.npdf(w) * (1 / u - 1 / w)",
+                                   "return 1 - mp.ncdf(w) + mp.npdf(w) * (1 / w - 1 / u)")),
+    _bug("saddlepoint-list-floor", "saddlepoint", "saddlepoint D* with L = ⌊K*/M⌋ instead of "
+         "⌈K*/M⌉ for a small list", f"{N}.blocks.saddlepoint:saddlepoint_distortion",
+         ("n.saddlepoint",), _edit("log_l = mp.log(mp.ceil(mp.exp(log_l)))",
+                                   "log_l = mp.log(mp.floor(mp.exp(log_l)))")),
+    # -- bits, weights and n on the command-line layer ------------------------------------------
+    _bug("codebook-bits-uses-e", "command-line", "block codebook size from a rate in bits "
+         "taken as floor(e^(nR)) instead of floor(2^(nR))", f"{N}.blocks.grouping:codebook_size",
+         ("eval.bits-and-weights",),
+         _edit("m = codewords_for_rate(Fraction(rate), n, bits)",
+               "m = codewords_for_rate(Fraction(rate), n, False)")),
+    _bug("codewords-bits-power-off-by-one", "command-line", "M = 2^(nR) − 1 for a whole number "
+         "nR of bits (the exact power of two one short)",
+         f"{N}.oneshot.floors:codewords_for_rate", ("eval.bits-and-weights",),
+         _edit("return 1 << int(x)", "return (1 << int(x)) - 1")),
+    _bug("codewords-for-rate-ceiling", "command-line", "M = floor(b^(nR)) + 1 (the ceiling) "
+         "for a rate whose power is not a whole number", f"{N}.oneshot.floors:codewords_for_rate",
+         ("eval.bits-and-weights",), _edit("    return k\n", "    return k + 1\n")),
+    _bug("dispersion-bits-single-ln2", "command-line", "`eval dispersion --bits` divides V by "
+         "ln 2 instead of ln^2 2", f"{Q}.blocks:QUANTITIES", ("eval.bits-and-weights",),
+         _quantity_edit("dispersion", "value = value / mp.ln2**2", "value = value / mp.ln2")),
+    _bug("normal-approx-bits-rate-in-nats", "command-line", "`eval normal-approx --bits` "
+         "reads the rate in nats (R not multiplied by ln 2) but reports bits",
+         f"{Q}.blocks:QUANTITIES", ("eval.bits-and-weights",),
+         _quantity_edit("normal-approx", 'rate = to_mpf(inputs["rate"]) * (mp.ln2 if bits else 1)',
+                        'rate = to_mpf(inputs["rate"])')),
+    _bug("block-d-star-bits-value-in-nats", "command-line", "`eval d-star --bits` prints D* "
+         "in nats (the value not divided by ln 2)", f"{Q}.blocks:QUANTITIES",
+         ("eval.bits-and-weights",),
+         _quantity_edit("d-star", "value = nats_to_bits(result.value) if bits else result.value",
+                        "value = result.value")),
+    _bug("block-eps-star-distortion-in-nats", "command-line", "`eval eps-star --n N --bits` "
+         "reads the distortion level in nats (bits not passed on)",
+         f"{Q}._blocks_eval:eps_star_blocks", ("eval.bits-and-weights",),
+         _edit("                                    bits=bits)",
+               "                                    bits=False)")),
+    _bug("saddlepoint-bits-value-in-nats", "command-line", "`eval d-star-saddlepoint --bits` "
+         "prints nats", f"{Q}.saddlepoint:QUANTITIES", ("eval.bits-and-weights",),
+         _quantity_edit("d-star-saddlepoint",
+                        '"value": nats_to_bits(+value) if bits else +value', '"value": +value')),
+    _bug("tau-bits-distortion-divided", "command-line", "`eval tau --bits` converts the "
+         "distortion with nats_to_bits (D/ln 2) instead of bits_to_nats (D ln 2)",
+         f"{Q}.core:QUANTITIES", ("eval.bits-and-weights",),
+         _quantity_edit("tau", "d = bits_to_nats(to_mpf(", "d = nats_to_bits(to_mpf(")),
+    _bug("c-gamma-bits-unconverted", "command-line", "`eval c-gamma --bits` prints c_gamma "
+         "in nats", f"{Q}.core:QUANTITIES", ("eval.bits-and-weights",),
+         _quantity_edit("c-gamma", '{"value": nats_to_bits(value) if bits else value}',
+                        '{"value": value}')),
+    _bug("oneshot-avg-bits-converse-in-nats", "command-line", "`eval avg-d-star --bits` "
+         "prints the converse in nats (value and achievability converted)",
+         f"{Q}.oneshot:QUANTITIES", ("eval.bits-and-weights",),
+         _quantity_edit("avg-d-star", "converse=unit(bounds.converse)",
+                        "converse=bounds.converse")),
+    _bug("avg-blocks-codebook-bits-dropped", "command-line", "`eval avg-d-star --n N --bits "
+         "--rate R` forms M = floor(e^(nR)) (the bits flag not passed to the codebook)",
+         f"{Q}._blocks_eval:avg_d_star_blocks", ("eval.bits-and-weights",),
+         _edit("m = _codebook(inputs, bits)", "m = _codebook(inputs, False)")),
+    _bug("avg-blocks-weights-applied-twice", "command-line", "`eval avg-d-star --n N "
+         "--weights Q` re-weights R_X once more (P ω² normalised)",
+         f"{Q}._blocks_eval:avg_d_star_blocks", ("eval.bits-and-weights",),
+         _edit("r = reweighted_source(source, weights) if",
+               "r = reweighted_source(reweighted_source(source, weights), weights) if")),
+    _bug("eval-n-two-is-one-shot", "command-line", "`eval eps-star --n 2` computed as the "
+         "one-shot problem (the block form taken only from n > 2)",
+         f"{Q}.oneshot:QUANTITIES", ("eval.bits-and-weights",),
+         _quantity_edit("eps-star", 'if inputs["n"] > 1:', 'if inputs["n"] > 2:')),
 )
