@@ -181,4 +181,19 @@ BUGS: tuple[PlantedBug, ...] = (
          "one-shot problem (the block form taken only from n > 2)",
          f"{Q}.oneshot:QUANTITIES", ("eval.bits-and-weights",),
          _quantity_edit("eps-star", 'if inputs["n"] > 1:', 'if inputs["n"] > 2:')),
+    # -- eps near 0 and 1, one distinct probability --------------------------------------------
+    _bug("inverse-q-no-tail-guard", "second-order", "Q^-1(eps) without guard bits for eps near "
+         "0 or 1 (1 - 2 eps rounds to ±1 for eps = 1e-80)", f"{N}.blocks.normal:inverse_q",
+         ("n.second-order",),
+         _edit("guard = 20 + max(0, -int(mp.mag(to_mpf(nearest_end) if exact else nearest_end)))",
+               "guard = 20")),
+    _bug("inverse-q-range-on-rounded-eps", "second-order", "Q^-1 tests 0 < eps < 1 on eps "
+         "rounded to the working precision (1 - 1e-80 is refused as 1)",
+         f"{N}.blocks.normal:inverse_q", ("n.second-order",),
+         _edit("if not 0 < eps < 1:", "if not 0 < (to_mpf(eps) if exact else eps) < 1:")),
+    _bug("equiprobable-count-floor", "blocks", "K* of an equiprobable source as "
+         "floor((1 - eps) k^n) instead of the ceiling", f"{N}.blocks.excess:least_count",
+         ("n.dstar-closed-form",),
+         _edit("k = -(-(eps.denominator - eps.numerator) * total // eps.denominator)",
+               "k = (eps.denominator - eps.numerator) * total // eps.denominator")),
 )
