@@ -59,7 +59,7 @@ _COUNT_CASES = [
 ]
 _MORE_COUNT_CASES = [
     (_SKEWED, 20000, 7, F(1, 2), (F(1),)),
-    ((F(7, 10), F(3, 10)), 40000, 1, F(1, 100), (F(0), F(4))),
+    ((F(7, 10), F(3, 10)), 12000, 1, F(1, 100), (F(0), F(4))),
     (_TERNARY, 800, 3, F(1, 3), (F(1),)),
 ]
 
@@ -68,7 +68,7 @@ _EXCESS_CASES = [
     (_SKEWED, 6000, 3, F(1, 100), F(2)),
     (_TERNARY, 500, 1, F(1, 20), F(1)),
 ]
-_MORE_EXCESS_CASES = [(_SKEWED, 20000, 10**6, F(1, 50), F(0))]
+_MORE_EXCESS_CASES = [(_SKEWED, 20000, 10**6, F(1, 2000), F(0))]   # L = floor(e^10)
 
 
 def _text(source) -> list[str]:
@@ -134,7 +134,7 @@ def counts_past_enumeration(ctx: CheckContext) -> Evidence:
     return Evidence.exhaustive(
         f"{instances} instances past the library's exact enumeration (binary "
         f"(99/100, 1/100) at n = 6000, ternary (97/100, 2/100, 1/100) at n = 500"
-        f"{'' if ctx.quick else ', and n up to 40000'}; M = 1 so that L* = K*, and "
+        f"{'' if ctx.quick else ', and n up to 20000'}; M = 1 so that L* = K*, and "
         "M = 1000; eps = 1/10 and 1 - 10^-20, where K* is small, exact, and 1 for the "
         "ternary source): K* and L* equal an independent exact count (type classes popped "
         "from a max-heap in integers, only those above the crossing formed) where the "
@@ -186,7 +186,7 @@ _AVERAGE_CASES = [
 ]
 _MORE_AVERAGE_CASES = [
     ((F(89, 100), F(11, 100)), F(2), 6000, F(3, 10)),
-    ((F(3, 5), F(2, 5)), F(0), 7000, F(3, 5)),
+    ((F(3, 5), F(2, 5)), F(0), 9000, F(3, 5)),
     ((F(99, 100), F(1, 100)), F(5), 6000, F(1, 50)),
 ]
 
@@ -217,7 +217,7 @@ def binary_window_against_every_boundary(ctx: CheckContext) -> Evidence:
                                        len(rows), counterexample=row, rows=rows)
     return Evidence.exhaustive(
         f"{len(rows)} binary instances past exact enumeration (n = 5600"
-        f"{'' if ctx.quick else ' to 7000'}; M = 7, M = floor(e^(nR)) with R above the "
+        f"{'' if ctx.quick else ' to 9000'}; M = 7, M = floor(e^(nR)) with R above the "
         "entropy (the best set fits in M - 1), and M = 1) and one at n = 400 (the exact "
         "engine): the typical-set achievability equals "
         "min over every class boundary a = 0..n+1 of P(T_a) phi(1/ceil(|T_a|/(M-1))) + "
