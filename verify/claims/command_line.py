@@ -153,7 +153,7 @@ def _bits_paths(run: _Runner) -> None:
     for argv in (("focal-loss", "--gamma", "2", "--p", "1/3"),
                  ("c-gamma", "--gamma", "5/2"),
                  ("avg-d-star", "--source", "0.4,0.3,0.2,0.1", "--codewords", "2",
-                  "--gamma", "2")):
+                  "--gamma", "1/2")):   # a positive converse (at gamma = 2 it is 0)
         run.bits_match(argv[0], run.eval(*argv, "--bits"), run.eval(*argv),
                        ("value", "converse", "achievability"))
     run.bits_match("dispersion", run.eval("dispersion", "--source", "0.5,0.25,0.25", "--bits"),
@@ -171,7 +171,8 @@ def _bits_paths(run: _Runner) -> None:
         raise _Refuted({"what": "d-star K*, L* with the rate in bits", "bits": [bits.get("K"),
                         bits.get("L")], "nats (M = 2^10)": [nats.get("K"), nats.get("L")]})
     # avg-d-star --n: the same codebook, both bounds and the exact value
-    for n, rate in ((3, "1/3"), (2, "1/2")):
+    # nR = 2: M = 2^2 = 4 (floor(e^2) = 7 would be the slip), and nR = 1 (2 either way)
+    for n, rate in ((3, "2/3"), (4, "1/2"), (3, "1/3")):
         argv = ("avg-d-star", "--source", "0.7,0.3", "--gamma", "3/2", "--n", str(n))
         run.bits_match(f"avg-d-star --n {n}", run.eval(*argv, "--rate", rate, "--bits"),
                        run.eval(*argv, "--codewords", str(ref.floor_exponential(
@@ -191,7 +192,7 @@ def _bits_paths(run: _Runner) -> None:
             ref.tau(F(5, 2), F(3, 2) * mp.ln2), mp.one)
     oneshot = (F(1, 2), F(3, 10), F(1, 5), F(0))
     for codebook, m, d, gamma in ((("--codewords", "1"), 1, F(1), F(2)),
-                                  (("--rate", "3/2"), 2, F(3, 2), F(0)),
+                                  (("--rate", "3/2"), 2, F(1, 2), F(0)),   # M = 2, L = 1
                                   (("--codewords", "1"), 1, F(1), F(0))):
         ell = _floor_inverse_tau(gamma, d)
         expected = 1 - sum(sorted(oneshot, reverse=True)[:m * ell], F(0))
