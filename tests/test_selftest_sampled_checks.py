@@ -49,6 +49,7 @@ SAMPLED_CHECK_BUGS: dict[str, tuple[str, bool | None]] = {
     "selftest_gaps.sums_against_definition": ("hgamma-s-exponent", False),
     "selftest_gaps.printed_kkt_residual": ("printed-kkt-residual-zero", False),
     "structure.exists_unique": ("focal-entropy-minimizer-reversed", False),
+    "saddlepoint.saddlepoint_against_exact_counts": ("saddlepoint-correction-sign", False),
     # inconclusive by design when psi is not unimodal: it must stop saying true
     "structure.psi_unimodal_on_grid": ("phi-prime-sign", None),
     # refuting checks of false statements: the bug hides the counterexample

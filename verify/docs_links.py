@@ -44,7 +44,7 @@ CLAIM_PAGES: dict[str, str] = {
                      "avg.exact", "avg.sandwich"), _ONE_SHOT),
     **dict.fromkeys(("n.excess-exact", "n.dstar-closed-form", "n.excess-sandwich",
                      "n.second-order", "n.avg-sandwich", "asymptotic.equivalence",
-                     "n.simulation"), _BLOCKS),
+                     "n.simulation", "n.saddlepoint", "eval.bits-and-weights"), _BLOCKS),
     **dict.fromkeys(("summary.hgamma-monotone", "summary.hgamma-nonnegative",
                      "summary.hgamma-max", "focal-entropy.structure"), _FINDINGS),
 }

@@ -35,12 +35,15 @@ def inverse_q(eps: Fraction | mpmath.mpf) -> mpmath.mpf:
     >>> inverse_q(Fraction(1, 40))       # about 1.96
     mpf('1.9599639845400543')
     """
-    e = to_mpf(eps) if isinstance(eps, Fraction) else eps
-    if not 0 < e < 1:
+    # An exact ε is compared and folded exactly: 1 − 10^-80 rounds to 1 at 30 digits, and
+    # both the range test and the guard must see the distance to 1, not the rounded value.
+    exact = isinstance(eps, Fraction)
+    if not 0 < eps < 1:
         raise InvalidInputError("eps", "a number in (0, 1)", eps)
-    guard = 20 + max(0, -int(mp.mag(min(e, 1 - e))))
+    nearest_end = min(eps, 1 - eps)
+    guard = 20 + max(0, -int(mp.mag(to_mpf(nearest_end) if exact else nearest_end)))
     with mp.workprec(mp.prec + guard):
-        x = (1 - 2 * to_mpf(eps)) if isinstance(eps, Fraction) else 1 - 2 * mp.mpf(eps)
+        x = to_mpf(1 - 2 * eps) if exact else 1 - 2 * mp.mpf(eps)
         value = mp.sqrt(2) * mp.erfinv(x)
     return +value
 

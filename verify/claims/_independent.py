@@ -320,3 +320,171 @@ def focal_entropy_minimizer(a: Sequence[Fraction], gamma) -> tuple[list[mpmath.m
         q = [mp.exp(_cell_log_q(la, g, ell)) for la in log_a]
         multiplier = mp.exp(ell)
     return [+x for x in q], +multiplier
+
+
+# -- past enumeration: the type classes best first ------------------------------------------
+# (issue 22) K*, the top mass and the typical-set round robin at blocklengths where the
+# library leaves exact enumeration; written from the definitions in integers.
+
+
+def classes_best_first(source: Sequence[Fraction], n: int) -> Iterator[tuple[int, int, int]]:
+    """The type classes of X^n as (weight, size, q^n), most likely first, lazily.
+
+    Symbols are sorted by probability, p_1 ≥ … ≥ p_k (integers a_i over q).  Moving
+    one symbol of a type from value i to value i + 1 never raises the weight
+    Π a_i^(c_i), and every type is reached from (n, 0, …, 0) by such moves, so a
+    max-heap seeded with that type and fed with the successors of each type it
+    pops yields the classes in non-increasing weight (ties in any order).  Only
+    the classes popped (and their successors) are ever formed: the cost is the
+    number of classes above the point where the caller stops, not the number of
+    types.
+    """
+    import heapq
+
+    probs = sorted((Fraction(p) for p in source if Fraction(p) > 0), reverse=True)
+    if sum(probs) != 1:
+        raise ValueError("the source must sum to 1")
+    q = reduce(math.lcm, (p.denominator for p in probs), 1)
+    a = [p.numerator * (q // p.denominator) for p in probs]
+    total = q**n
+    start = (n,) + (0,) * (len(a) - 1)
+    heap = [(-(a[0] ** n), start, 1)]
+    seen = {start}
+    while heap:
+        negative, counts, size = heapq.heappop(heap)
+        weight = -negative
+        yield weight, size, total
+        for i in range(len(a) - 1):
+            if counts[i] == 0:
+                continue
+            moved = list(counts)
+            moved[i] -= 1
+            moved[i + 1] += 1
+            key = tuple(moved)
+            if key in seen:
+                continue
+            seen.add(key)
+            # n!/Π c! with one symbol moved from i to i + 1: × c_i / (c_{i+1} + 1), exactly
+            heapq.heappush(heap, (-(weight // a[i] * a[i + 1]), key,
+                                  size * counts[i] // (counts[i + 1] + 1)))
+
+
+def least_count_best_first(source: Sequence[Fraction], n: int, eps: Fraction) -> int:
+    """K* (as :func:`least_count`) from :func:`classes_best_first`: any n, few classes."""
+    eps = Fraction(eps)
+    mass = count = 0
+    for weight, size, total in classes_best_first(source, n):
+        target = (eps.denominator - eps.numerator) * total
+        if eps.denominator * (mass + size * weight) >= target:
+            needed = target - eps.denominator * mass
+            return count + -(-needed // (eps.denominator * weight))
+        mass += size * weight
+        count += size
+    raise ArithmeticError("the classes do not reach mass 1 - eps")  # pragma: no cover
+
+
+def uncovered_mass_best_first(source: Sequence[Fraction], n: int, covered: int) -> Fraction:
+    """1 − (mass of the ``covered`` most likely sequences of X^n), exactly."""
+    mass = 0
+    left = covered
+    for weight, size, total in classes_best_first(source, n):
+        take = min(left, size)
+        mass += take * weight
+        left -= take
+        if left == 0:
+            return 1 - Fraction(mass, total)
+    return Fraction(0)
+
+
+def floor_exponential(exponent: Fraction, base: int | None = None) -> int:
+    """⌊e^x⌋ (or ⌊base^x⌋) for an exact x ≥ 0, refusing to decide next to an integer.
+
+    With ``base`` = 2 and x an integer the value is 2^x exactly.
+    """
+    x = Fraction(exponent)
+    if base is not None and x.denominator == 1:
+        return base ** x.numerator
+    with mp.workdps(int(x) + 40):
+        value = mp.exp(number(x) * (mp.log(base) if base is not None else 1))
+        floor = int(mp.floor(value))
+        if min(value - floor, floor + 1 - value) < mp.mpf(10) ** -20:
+            raise ArithmeticError("the power lies too close to an integer to take its floor")
+    return floor
+
+
+def binary_round_robin_minimum(source: Sequence[Fraction], gamma, n: int,
+                               cells: int) -> mpmath.mpf:
+    """min over a of f(a)/n, the typical-set round robin over every class boundary.
+
+    For a binary source (p ≠ 1/2) the unions of the most likely classes are
+    T_a = {s ≥ a}, s the number of symbols of the larger probability, and with C
+    cells for T (M = C + 1 codewords) and 2^n sequences in all
+
+        f(a) = P(T_a)·φ_γ(1/⌈|T_a|/C⌉) + (1 − P(T_a))·φ_γ(1/(2^n − |T_a|)).
+
+    |T_a| and ⌈|T_a|/C⌉ are exact integers (binomial sums), P(T_a) and its
+    complement are sums of class masses rounded once each, and φ_γ(1/k) is
+    (1 − 1/k)^γ ln k from the exact integer k.
+    M = 1 (C = 0): every sequence in one cell, φ_γ(1/2^n).
+    """
+    high, low = max(source), min(source)
+    if high == low or len(source) != 2:
+        raise ValueError("a binary source with two distinct probabilities")
+    total = 2**n
+    with mp.workdps(mp.dps + _GUARD_DPS):
+        g = number(gamma)
+
+        def phi_inverse(k: int) -> mpmath.mpf:
+            """φ_γ(1/k) = (1 − 1/k)^γ ln k for an integer k ≥ 1 (ln of the exact integer)."""
+            if k == 1:
+                return mp.zero
+            return mp.exp(g * mp.log1p(-mp.mpf(1) / k)) * mp.log(k)
+
+        if cells == 0:
+            return +(phi_inverse(total) / n)
+        binomials = [1]
+        for s in range(n):
+            binomials.append(binomials[-1] * (n - s) // (s + 1))
+        log_h, log_l = mp.log(number(high)), mp.log(number(low))
+        masses = [b * mp.exp(s * log_h + (n - s) * log_l) for s, b in enumerate(binomials)]
+        below = [mp.zero]                     # P(s < a), from the bottom (no cancellation)
+        for mass in masses:
+            below.append(below[-1] + mass)
+        best = phi_inverse(total)   # T empty
+        count, above = 0, mp.zero
+        for s in range(n, -1, -1):
+            count += binomials[s]
+            above += masses[s]
+            value = above * phi_inverse(-(-count // cells))
+            if count < total:
+                value += below[s] * phi_inverse(total - count)
+            best = min(best, value)
+        value = best / n
+    return +value
+
+
+def inverse_q_tails(eps: Fraction) -> mpmath.mpf:
+    """Q^{-1}(ε) for every ε in (0, 1), also 10^-80 or 1 − 10^-80.
+
+    Q^{-1}(1 − ε) = −Q^{-1}(ε), so only ε ≤ 1/2 is solved, and there in logarithms:
+    ln(erfc(x/√2)/2) = ln ε on a bracket [0, hi] (ln Q decreases), by
+    ``mpmath.findroot``; 1 − ε is formed exactly, so ε near 1 loses nothing.
+    """
+    eps = Fraction(eps)
+    if not 0 < eps < 1:
+        raise ValueError("eps must lie in (0, 1)")
+    if eps > Fraction(1, 2):
+        return -inverse_q_tails(1 - eps)
+    if eps == Fraction(1, 2):
+        return mp.zero
+    with mp.workdps(mp.dps + _GUARD_DPS):
+        target = mp.log(number(eps))
+
+        def equation(x: mpmath.mpf) -> mpmath.mpf:
+            return mp.log(mp.erfc(x / mp.sqrt(2)) / 2) - target
+
+        hi = mp.mpf(1)
+        while equation(hi) > 0:
+            hi *= 2
+        root = mp.findroot(equation, (mp.zero, hi), solver="anderson")
+    return +root
