@@ -22,8 +22,10 @@ coverage) measures how many small faults in ``numeric/`` the verification catche
    ``mutate_and_test`` (the loop of its local distributor), whose test command is the
    worker's ``test``: stage 1, the probes that execute the mutated line (unchanged
    outputs: *equivalent for the probe*); stage 2, ``focalrd verify --quick --only
-   CLAIM`` for each claim whose checks execute the line (every claim for a line run at
-   import), cheapest first, stopping at the first exit status 1 (killed).  A CPU-time
+   CLAIM`` for each claim whose checks execute the line, cheapest first, stopping at
+   the first exit status 1 (killed).  A mutant in a function's header (a default, a
+   decorator) counts the units that run the function's body; one in a statement run
+   at import (a constant, a class body) goes to every claim with no probe shortcut.  A CPU-time
    limit (a multiple of the calibrated cost) turns a hung mutant into a timeout,
    counted as killed.  The run can stop on a CPU budget and resume later.
 5. *Report*: ``reports/mutation.json`` and ``reports/mutation.md``
@@ -147,7 +149,14 @@ def _header_end(node: ast.stmt) -> int:
 
 def statement_lines(tree: ast.Module, row: int) -> tuple[int, int]:
     """The line range of the innermost statement (or compound-statement header) at ``row``."""
-    best: tuple[int, int] = (row, row)
+    return statement_at(tree, row)[:2]
+
+
+def statement_at(tree: ast.Module, row: int) -> tuple[int, int, tuple[int, int] | None]:
+    """:func:`statement_lines`, and when ``row`` is in the header of a function definition
+    (decorators, defaults, annotations), the line range of that function's body: such a
+    mutant matters exactly when the function is called, i.e. when its body runs."""
+    best: tuple[int, int, tuple[int, int] | None] = (row, row, None)
     nodes: list[ast.AST] = list(tree.body)
     while nodes:
         node = nodes.pop()
@@ -170,7 +179,10 @@ def statement_lines(tree: ast.Module, row: int) -> tuple[int, int]:
             nodes.extend(inside)
             continue
         header_end = _header_end(node) if children else last
-        best = (first, header_end if row <= header_end else last)
+        body = None
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and row <= header_end:
+            body = (node.body[0].lineno, last)
+        best = (first, header_end if row <= header_end else last, body)
     return best
 
 
@@ -218,9 +230,12 @@ def plan_mutants(work: Path, seed: int, per_module: int | None, fraction: float 
             module = str(Path(spec.module_path).resolve().relative_to(numeric_dir.resolve()))
             if module not in trees:
                 trees[module] = ast.parse((work / "pristine" / module).read_text("utf-8"))
-            first, last = statement_lines(trees[module], spec.start_pos[0])
-            units = set().union(*(index.get(module, {}).get(n, set())
-                                  for n in range(first, last + 1)))
+            first, last, body = statement_at(trees[module], spec.start_pos[0])
+            lines = range(first, last + 1) if body is None else range(body[0], body[1] + 1)
+            units = set().union(*(index.get(module, {}).get(n, set()) for n in lines))
+            # A line run at import (a module constant, a class body) may matter to any
+            # claim, whoever uses it: every claim, and no probe shortcut (a probe that
+            # imports a constant need not use it).
             import_level = "import" in units
             claims = sorted((u.split(":", 1)[1] for u in units if u.startswith("claim:")),
                             key=lambda c: (claim_cpu.get(c, 1e9), c))
@@ -230,13 +245,14 @@ def plan_mutants(work: Path, seed: int, per_module: int | None, fraction: float 
                 claims = [calibration["verify_cli"]["claim"]]
             probes = sorted(int(u.split(":")[1]) for u in units if u.startswith("probe:"))
             if import_level:
-                probes = list(range(len(probe_cpu)))
+                probes = []
             cost = (sum(probe_cpu[i] for i in probes)
                     + sum(claim_cpu[c] + overhead for c in claims))
             mutants[item.job_id] = {
                 "job_id": item.job_id, "module": module, "operator": spec.operator_name,
                 "occurrence": spec.occurrence, "line": spec.start_pos[0],
                 "col": spec.start_pos[1], "statement": [first, last],
+                "function_body": list(body) if body else None,
                 "reached": bool(claims), "import_level": import_level,
                 "probes": probes, "claims": claims,
                 "cpu_limit": int(TIMEOUT_FACTOR * cost + TIMEOUT_MARGIN_SECONDS)}
@@ -322,9 +338,38 @@ def _log_cpu(work: Path, step: str, seconds: float) -> None:
     _write_json(path, cpu)
 
 
+def restore_copy(work: Path) -> list[str]:
+    """Put back any file of the copy's numeric/ that differs from the pristine copy (a run
+    killed while a mutant was applied); returns the files restored."""
+    restored = []
+    for pristine in sorted((work / "pristine").rglob("*.py")):
+        module = pristine.relative_to(work / "pristine")
+        target = work / "src" / "numeric" / module
+        if not target.exists() or target.read_bytes() != pristine.read_bytes():
+            shutil.copy2(pristine, target)
+            restored.append(str(module))
+    return restored
+
+
+def reset_results(work: Path) -> None:
+    """Forget every result of the session (and the worker records), keeping its mutants."""
+    import sqlite3
+
+    with sqlite3.connect(work / "session.sqlite") as connection:
+        connection.execute("DELETE FROM work_results")
+    if (work / "jobs").exists():
+        shutil.rmtree(work / "jobs")
+    if (work / "cpu.json").exists():
+        cpu = _read_json(work / "cpu.json")
+        _write_json(work / "cpu.json", {k: v for k, v in cpu.items() if k != "execute"})
+
+
 def run(args: argparse.Namespace) -> int:
     work: Path = args.work
     work.mkdir(parents=True, exist_ok=True)
+    restored = restore_copy(work) if (work / "pristine").exists() else []
+    if restored:
+        print(f"restored from the pristine copy: {', '.join(restored)}", file=sys.stderr)
     fresh = args.fresh or not (work / "session.sqlite").exists()
     if fresh:
         for name in ("session.sqlite", "calibration.json", "plan.json", "cpu.json", "jobs"):
@@ -359,6 +404,11 @@ def run(args: argparse.Namespace) -> int:
         started = time.process_time()
         plan = plan_mutants(work, args.seed, args.per_module, args.fraction)
         _log_cpu(work, "plan", time.process_time() - started)
+    elif args.replan or not (work / "plan.json").exists():
+        reset_results(work)
+        started = time.process_time()
+        plan = plan_mutants(work, args.seed, args.per_module, args.fraction)
+        _log_cpu(work, "plan", time.process_time() - started)
     else:
         plan = _read_json(work / "plan.json")
     used = execute(work, plan, args.max_cpu, args.max_mutants)
@@ -388,6 +438,9 @@ def main(argv: list[str] | None = None) -> int:
                             help=f"scratch directory (default {DEFAULT_WORK})")
     run_parser.add_argument("--fresh", action="store_true",
                             help="start over: new copy, calibration, session and sample")
+    run_parser.add_argument("--replan", action="store_true",
+                            help="keep the copy, calibration and mutants; forget the results "
+                                 "and draw the sample again")
     run_parser.add_argument("--seed", type=int, default=0, help="seed of the sample")
     run_parser.add_argument("--per-module", type=int, default=None, metavar="N",
                             help="at most N reached mutants per module (default: all)")
