@@ -103,3 +103,19 @@ def test_a_function_header_maps_to_the_function_body():
     assert statement_at(tree, 5) == (3, 5, (6, 16))   # a default value: the body decides
     assert statement_at(tree, 3) == (3, 5, (6, 16))   # a decorator too
     assert statement_at(tree, 7) == (6, 7, None)      # a body statement is itself
+
+
+def test_annotation_spans_cover_annotations_only_when_postponed():
+    from focalrd.verify.mutation import annotation_spans, in_spans
+
+    body = "def f(x: int | None, y=1 | 2) -> tuple[int | str, ...]:\n    z: A | B = 3 | 4\n"
+    source = "from __future__ import annotations\n" + body
+    spans = annotation_spans(ast.parse(source), source)
+    row = 2
+    line = source.splitlines()[row - 1]
+    assert in_spans(spans, row, line.index("| None"))
+    assert in_spans(spans, row, line.index("| str"))
+    assert not in_spans(spans, row, line.index("| 2"))       # a default is evaluated
+    assert in_spans(spans, 3, source.splitlines()[2].index("| B"))
+    assert not in_spans(spans, 3, source.splitlines()[2].index("| 4"))
+    assert annotation_spans(ast.parse(body), body) == []      # evaluated annotations

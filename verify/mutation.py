@@ -186,6 +186,71 @@ def statement_at(tree: ast.Module, row: int) -> tuple[int, int, tuple[int, int] 
     return best
 
 
+def annotation_spans(tree: ast.Module, source: str) -> list[tuple[int, int, int, int]]:
+    """(first row, first column, last row, end column) of every annotation, columns in
+    characters, when the module postpones their evaluation (``from __future__ import
+    annotations``): a mutant inside one changes a string nobody evaluates."""
+    postponed = any(isinstance(node, ast.ImportFrom) and node.module == "__future__"
+                    and any(alias.name == "annotations" for alias in node.names)
+                    for node in tree.body)
+    if not postponed:
+        return []
+    lines = source.splitlines()
+
+    def column(row: int, offset: int) -> int:
+        return len(lines[row - 1].encode("utf-8")[:offset].decode("utf-8", "replace"))
+
+    spans = []
+    for node in ast.walk(tree):
+        annotations = []
+        if isinstance(node, ast.arg | ast.AnnAssign) and node.annotation is not None:
+            annotations.append(node.annotation)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns:
+            annotations.append(node.returns)
+        if isinstance(node, ast.AnnAssign) and node.value is not None and not node.simple:
+            continue  # an attribute target is evaluated; keep it out
+        for a in annotations:
+            spans.append((a.lineno, column(a.lineno, a.col_offset), a.end_lineno or a.lineno,
+                          column(a.end_lineno or a.lineno, a.end_col_offset or 0)))
+    return spans
+
+
+def in_spans(spans: list[tuple[int, int, int, int]], row: int, col: int) -> bool:
+    return any((r0, c0) <= (row, col) < (r1, c1) for r0, c0, r1, c1 in spans)
+
+
+STATIC_ANNOTATION = "inside an annotation that is never evaluated (from __future__ import " \
+    "annotations)"
+
+
+def mark_static(work: Path, plan: dict[str, Any]) -> int:
+    """Classify the sampled mutants inside never-evaluated annotations as equivalent
+    without running them (skipped in the session, ``static`` in the plan).  Idempotent;
+    returns how many are so marked."""
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import WorkerOutcome, WorkResult
+
+    spans: dict[str, list[tuple[int, int, int, int]]] = {}
+    marked = []
+    for job_id, mutant in plan["mutants"].items():
+        module = mutant["module"]
+        if module not in spans:
+            source = (work / "pristine" / module).read_text(encoding="utf-8")
+            spans[module] = annotation_spans(ast.parse(source), source)
+        if in_spans(spans[module], mutant["line"], mutant["col"]):
+            mutant["static"] = STATIC_ANNOTATION
+            marked.append(job_id)
+    with use_db(str(work / "session.sqlite"), WorkDB.Mode.open) as db:
+        done = {job_id for job_id, _ in db.results}
+        pending = [j for j in marked if j not in done]
+        if pending:
+            db.set_multiple_results(pending, WorkResult(
+                output=f"skipped by focalrd.verify.mutation: equivalent, {STATIC_ANNOTATION}",
+                worker_outcome=WorkerOutcome.SKIPPED))
+    _write_json(work / "plan.json", plan)
+    return len(marked)
+
+
 def _line_index(calibration: dict[str, Any]) -> dict[str, dict[int, set[str]]]:
     """{module: {line: units executing it}}; units are 'import', 'probe:I', 'claim:ID',
     'cli'."""
@@ -304,7 +369,7 @@ def execute(work: Path, plan: dict[str, Any], max_cpu: float | None,
         done = {job_id for job_id, _ in db.results}
         items = {item.job_id: item for item in db.work_items}
         for job_id in plan["order"]:
-            if job_id in done:
+            if job_id in done or plan["mutants"][job_id].get("static"):
                 continue
             used = _children_cpu() - started
             if (max_cpu is not None and used >= max_cpu) or (
@@ -411,15 +476,22 @@ def run(args: argparse.Namespace) -> int:
         _log_cpu(work, "plan", time.process_time() - started)
     else:
         plan = _read_json(work / "plan.json")
+    if not plan.get("static_marked"):
+        plan["static_marked"] = True
+        print(f"{mark_static(work, plan)} mutants inside never-evaluated annotations",
+              file=sys.stderr)
     used = execute(work, plan, args.max_cpu, args.max_mutants)
     _log_cpu(work, "execute", used["cpu"])
     return write_reports(work, Path(args.out))
 
 
-def write_reports(work: Path, out: Path) -> int:
-    from focalrd.verify.mutation_report import build_document, render_markdown
+def write_reports(work: Path, out: Path, notes: Path | None = None) -> int:
+    from focalrd.verify.mutation_report import build_document, render_markdown, survivors_note
 
     document = build_document(work)
+    if notes is not None:
+        notes.write_text(survivors_note(document, "Surviving mutants of numeric/"),
+                         encoding="utf-8")
     out.mkdir(parents=True, exist_ok=True)
     _write_json(out / "mutation.json", document)
     temporary = out / "mutation.md.tmp"
@@ -454,10 +526,12 @@ def main(argv: list[str] | None = None) -> int:
     report_parser = sub.add_parser("report", help="write the reports of a run so far")
     report_parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
     report_parser.add_argument("--out", default="reports")
+    report_parser.add_argument("--notes", type=Path, default=None, metavar="PATH",
+                               help="also write the survivors, by area, to PATH (Markdown)")
     args = parser.parse_args(argv)
     if args.command == "run":
         return run(args)
-    return write_reports(args.work, Path(args.out))
+    return write_reports(args.work, Path(args.out), args.notes)
 
 
 if __name__ == "__main__":

@@ -117,6 +117,8 @@ def build_document(work: Path) -> dict[str, Any]:
             outcome = "not-reached"
         elif not mutant["sampled"]:
             outcome = "not-sampled"
+        elif mutant.get("static"):
+            outcome = "equivalent-static"
         else:
             record = _read(work / "jobs" / f"{job_id}.json")
             result = results.get(job_id)
@@ -184,6 +186,7 @@ def build_document(work: Path) -> dict[str, Any]:
             "run": len(plan["order"]) - outcomes["pending"],
             "pending": outcomes["pending"],
             "equivalent_probe": outcomes["equivalent-probe"],
+            "equivalent_static": outcomes["equivalent-static"],
             "given_to_verify": given + outcomes["error"],
             "killed": outcomes["killed"],
             "timeout": outcomes["timeout"],
@@ -197,7 +200,8 @@ def build_document(work: Path) -> dict[str, Any]:
         "cpu_seconds": {**cpu, "calibration_detail": calibration.get("cpu"),
                         "mutants": round(job_cpu, 1)},
         "per_module": [{"module": m, **{k: c[k] for k in (
-            "generated", "not-reached", "not-sampled", "pending", "equivalent-probe",
+            "generated", "not-reached", "not-sampled", "pending", "equivalent-static",
+            "equivalent-probe",
             "killed", "timeout", "survived", "error", "incompetent")}}
             for m, c in sorted(per_module.items())],
         "survivors": sorted(survivors, key=lambda s: (s["module"], s["line"], s["operator"])),
@@ -244,7 +248,9 @@ def summary_lines(document: dict[str, Any], limit: int | None = SUMMARY_SURVIVOR
         f"- mutants generated: {c['generated']}; not reached by verify --quick: "
         f"{c['not_reached']}; reached: {c['reached']}",
         f"- run: {size}; {c['run']} run, {c['pending']} pending",
-        f"- equivalent for the probe: {c['equivalent_probe']}; given to verify: "
+        f"- equivalent without running: {c.get('equivalent_static', 0)} (inside an "
+        "annotation never evaluated); equivalent for the probe: "
+        f"{c['equivalent_probe']}; given to verify: "
         f"{c['given_to_verify']} (killed {c['killed']}, timeout {c['timeout']}, survived "
         f"{c['survived']}, verify crashed without a verdict {c['error']})",
         "- killed by: " + ", ".join(f"{k} {v}" for k, v in sorted(document["killed_by"].items())),
@@ -270,11 +276,12 @@ def render_markdown(document: dict[str, Any]) -> str:
     lines += summary_lines(document, limit=None)[2:]
     lines += ["## Per module", "",
               "| module | generated | not reached | not sampled | pending | equivalent "
-              "(probe) | killed | timeout | survived | error |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
+              "(annotation) | equivalent (probe) | killed | timeout | survived | error |",
+              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for m in document["per_module"]:
         lines.append(f"| `{m['module']}` | {m['generated']} | {m['not-reached']} | "
-                     f"{m['not-sampled']} | {m['pending']} | {m['equivalent-probe']} | "
+                     f"{m['not-sampled']} | {m['pending']} | {m.get('equivalent-static', 0)} | "
+                     f"{m['equivalent-probe']} | "
                      f"{m['killed']} | {m['timeout']} | {m['survived']} | {m['error']} |")
     lines += ["", "## Survivors in detail", ""]
     for s in document["survivors"]:
@@ -295,4 +302,47 @@ def render_markdown(document: dict[str, Any]) -> str:
         lines.append(f"- `numeric/{s['module']}:{s['line']}` {s['operator']}: "
                      f"{_code(s['original'])} → {_code(s['mutated'])} "
                      f"({s['probes_run']} probes)")
+    return "\n".join(lines) + "\n"
+
+
+#: Who works on which part of numeric/ (for the survivors note to the contributors).
+AREAS = (("blocks/manygroups", "many-group engine"), ("blocks/", "blocks"),
+         ("oneshot/", "one-shot"), ("entropies/", "entropies"), ("", "core"))
+
+
+def _area(module: str) -> str:
+    return next(name for prefix, name in AREAS if module.startswith(prefix))
+
+
+def survivors_note(document: dict[str, Any], title: str) -> str:
+    """A note for the contributors: every survivor (and crash without a verdict), by area,
+    with file:line, operator, the line before and after, and what the probe saw."""
+    head = summary_lines(document, limit=0)
+    lines = [f"# {title}", "", *head[2:head.index("| survivor | operator | mutated | "
+                                                    "classification |")],
+             "Each entry: `numeric/FILE:LINE:COL` operator — the line before → after; what "
+             "the probe saw (a changed `focalrd eval` output is a user-visible change); the "
+             "claims `verify --quick --only` ran, none of which exited 1.  Kill a survivor "
+             "with a check that fails on it, or explain it as equivalent in "
+             "`verify/mutation_equivalents.py`.", ""]
+    groups: dict[str, list[str]] = defaultdict(list)
+    for s in document["survivors"]:
+        groups[_area(s["module"])].append(
+            f"- `numeric/{s['module']}:{s['line']}:{s['col']}` {s['operator']} — "
+            f"{_code(s['original'])} → {_code(s['mutated'])}; probe {s['probe']}; claims "
+            f"run: {', '.join(s['claims_run']) or 'none'}; {s['classification']}")
+    for s in document["errors"]:
+        groups[_area(s["module"])].append(
+            f"- `numeric/{s['module']}:{s['line']}:{s['col']}` {s['operator']} — "
+            f"{_code(s['original'])} → {_code(s['mutated'])}; verify crashed without a "
+            f"verdict: {'; '.join(s['verify'])[:300]}")
+    for _, name in AREAS:
+        if groups.get(name):
+            lines += [f"## {name} ({len(groups[name])})", "", *groups[name], ""]
+    lines += ["## Not reached by verify --quick, per module", "",
+              "Mutants whose statement no claim of `verify --quick` executes (verify cannot "
+              "kill them); `reached` = generated − not reached.", "",
+              "| module | generated | not reached |", "|---|---|---|"]
+    lines += [f"| `{m['module']}` | {m['generated']} | {m['not-reached']} |"
+              for m in document["per_module"] if m["not-reached"]]
     return "\n".join(lines) + "\n"
