@@ -365,6 +365,7 @@ def execute(work: Path, plan: dict[str, Any], max_cpu: float | None,
     test_command = config.split('test-command = "', 1)[1].split('"', 1)[0]
     started = _children_cpu()
     count = 0
+    os.chdir(work)  # the test command's working directory (its scratch files stay here)
     with use_db(str(work / "session.sqlite"), WorkDB.Mode.open) as db:
         done = {job_id for job_id, _ in db.results}
         items = {item.job_id: item for item in db.work_items}
@@ -529,6 +530,7 @@ def main(argv: list[str] | None = None) -> int:
     report_parser.add_argument("--notes", type=Path, default=None, metavar="PATH",
                                help="also write the survivors, by area, to PATH (Markdown)")
     args = parser.parse_args(argv)
+    args.work, args.out = args.work.resolve(), str(Path(args.out).resolve())
     if args.command == "run":
         return run(args)
     return write_reports(args.work, Path(args.out), args.notes)
