@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import sys
 from collections.abc import Sequence
 
 #: One argument vector of ``focalrd`` per probe (without the program name).
@@ -105,14 +106,17 @@ def _first_line(text: str) -> str:
 
 def run_one(argv: Sequence[str]) -> dict[str, object]:
     """Run one ``focalrd`` command in this process: exit status, stdout, first stderr line."""
-    from focalrd.verify.cli import main as cli_main
-
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
+            from focalrd.verify.cli import main as cli_main
+
             status = cli_main(list(argv))
         except SystemExit as stop:  # argparse refusals
             status = stop.code if isinstance(stop.code, int) else 2
+        except Exception as error:  # noqa: BLE001 - a mutant that breaks the import
+            status = None
+            print(f"{type(error).__name__}: {error}", file=sys.stderr)
     return {"argv": " ".join(argv), "status": status, "stdout": out.getvalue(),
             "stderr": _first_line(err.getvalue())}
 

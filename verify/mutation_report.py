@@ -152,7 +152,10 @@ def build_document(work: Path) -> dict[str, Any]:
             entry["claims_run"] = [run["claim"] for run in record.get("verify_runs", [])]
             if outcome == "error":
                 entry["verify"] = [f"{run['claim']}: exit {run['exit_status']} "
-                                   f"{run['stderr']}" for run in record.get("verify_runs", [])]
+                                   f"{run['stderr']}" for run in record.get("verify_runs", [])
+                                   ] or [f"the test process ended with status "
+                                         f"{record.get('child_status')} before verify ran "
+                                         "(the package does not import)"]
                 errors.append(entry)
                 continue
             reason = _explained(entry, equivalents)

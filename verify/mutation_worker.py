@@ -157,14 +157,15 @@ def calibrate(state: Path, import_coverage: Any) -> int:
 
 # -- one mutant --------------------------------------------------------------------------------
 def run_verify(claim_id: str) -> dict[str, Any]:
-    """``focalrd verify --quick --jobs 1 --only CLAIM`` in this process: exit status and why."""
-    from focalrd.verify.cli import main as cli_main
-
+    """``focalrd verify --quick --jobs 1 --only CLAIM`` in this process: exit status and why
+    (None when the command could not even be imported: the mutant breaks the package)."""
     with tempfile.TemporaryDirectory(prefix="focalrd-mutation-verify-") as scratch:
         out_dir = Path(scratch) / "reports"
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
+                from focalrd.verify.cli import main as cli_main
+
                 status = cli_main(["verify", "--quick", "--jobs", "1", "--only", claim_id,
                                    "--out", str(out_dir)])
             except SystemExit as stop:
