@@ -278,7 +278,8 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def document_markdown(document: dict[str, Any]) -> str:
+def document_markdown(document: dict[str, Any], mutation: dict[str, Any] | None = None) -> str:
+    """selftest.md; with ``mutation`` (a ``mutation.json`` document), its summary follows."""
     summary = document["summary"]
     lines = [
         "# Self-test: planted bugs and the claims that refute them",
@@ -313,15 +314,28 @@ def document_markdown(document: dict[str, Any]) -> str:
             f"**{r['outcome'].upper()}**" + (f": {r['error']}" if r["error"] else "")
         lines.append(f"| `{r['id']}`{mark} | {r['area']} | `{r['target']}` | "
                      f"{_cell(r['description'])} | {_cell(verdict)} | {r['seconds']} |")
-    return "\n".join(lines) + "\n"
+    if mutation is not None:
+        from focalrd.verify.mutation_report import summary_lines
+
+        lines += ["", *summary_lines(mutation)]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _mutation_document(out_dir: Path) -> dict[str, Any] | None:
+    """The ``mutation.json`` beside the self-test reports (``python -m
+    focalrd.verify.mutation run`` writes it), if there is a readable one."""
+    document = _read_json(out_dir / "mutation.json")
+    if document is None or not str(document.get("schema", "")).startswith("focalrd.mutation/"):
+        return None
+    return document
 
 
 def write_documents(document: dict[str, Any], out_dir: Path | str) -> list[Path]:
     """Write selftest.json and selftest.md into ``out_dir`` atomically."""
     path = prepare_output_directory(out_dir)
     written = []
-    for name, text in ((JSON_NAME, document_json(document)),
-                       (MARKDOWN_NAME, document_markdown(document))):
+    markdown = document_markdown(document, _mutation_document(path))
+    for name, text in ((JSON_NAME, document_json(document)), (MARKDOWN_NAME, markdown)):
         write_text_atomic(path / name, text)
         written.append(path / name)
     return written
