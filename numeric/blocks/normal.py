@@ -27,20 +27,26 @@ __all__ = ["binary_dispersion", "inverse_q", "normal_approximation"]
 def inverse_q(eps: Fraction | mpmath.mpf) -> mpmath.mpf:
     """Q^{-1}(ε), the inverse of the Gaussian tail Q(x) = P[N(0,1) > x], for ε ∈ (0, 1).
 
-    Q^{-1}(ε) = √2·erfinv(1 − 2ε), with guard bits for the cancellation in 1 − 2ε.
+    Q^{-1}(ε) = √2·erfinv(1 − 2ε), with guard bits for the cancellation in 1 − 2ε:
+    as many as the tail min(ε, 1 − ε) is below 1/2.  An exact ε is checked and its
+    tail and 1 − 2ε formed exactly, so ε = 1 − 10^-80 is not rounded to 1 first.
 
     >>> mp.dps = 15
     >>> inverse_q(Fraction(1, 2))
     mpf('0.0')
     >>> inverse_q(Fraction(1, 40))       # about 1.96
     mpf('1.9599639845400543')
+    >>> inverse_q(1 - Fraction(1, 10**80))
+    mpf('-18.991635878820208')
     """
-    e = to_mpf(eps) if isinstance(eps, Fraction) else eps
-    if not 0 < e < 1:
+    exact = isinstance(eps, Fraction)
+    if not 0 < eps < 1:
         raise InvalidInputError("eps", "a number in (0, 1)", eps)
-    guard = 20 + max(0, -int(mp.mag(min(e, 1 - e))))
+    with mp.workprec(mp.prec + 20):
+        tail = to_mpf(min(eps, 1 - eps)) if exact else min(eps, 1 - mp.mpf(eps))
+    guard = 20 + max(0, -int(mp.mag(tail)))
     with mp.workprec(mp.prec + guard):
-        x = (1 - 2 * to_mpf(eps)) if isinstance(eps, Fraction) else 1 - 2 * mp.mpf(eps)
+        x = to_mpf(1 - 2 * eps) if exact else 1 - 2 * mp.mpf(eps)
         value = mp.sqrt(2) * mp.erfinv(x)
     return +value
 
