@@ -209,6 +209,20 @@ def focal_entropy_equiprobable(ctx: CheckContext) -> Evidence:
                                      "value": _text(solution.value), "value_alone": _text(alone),
                                      "expected": _text(expected),
                                      "minimizer": [_text(q) for q in solution.minimizer]})
+        for a in ((F(1),), (F(3, 7),), (F(0), F(1, 2))):   # one positive entry: q = 1, F = 0
+            for gamma in (F(0), F(2)):
+                count += 1
+                solution = focal_entropy_solution(a, gamma)
+                # a_x |phi'(1)| with the limit |phi'_gamma(1)| = 1 at gamma = 0, 0 for gamma > 0
+                mass = sum(a, F(0))
+                multiplier = reference.number(mass) if gamma == 0 else mp.zero
+                q = tuple(mp.one if v else mp.zero for v in a)
+                if (solution.value, solution.minimizer, solution.multiplier) != (0, q, multiplier):
+                    failures.append({"a": _source_text(a), "gamma": str(gamma),
+                                     "value": _text(solution.value),
+                                     "minimizer": [_text(x) for x in solution.minimizer],
+                                     "multiplier": _text(solution.multiplier),
+                                     "expected_multiplier": _text(multiplier)})
         for a, gamma in ((TIES[1], F(1, 2)), (TIES[0], F(3)), (WITH_ZERO[1], F(2))):
             count += 1
             solution = focal_entropy_solution(a, gamma)
@@ -223,8 +237,9 @@ def focal_entropy_equiprobable(ctx: CheckContext) -> Evidence:
                                  "independent": [_text(x) for x in shown]})
     return Evidence.reference(
         "uniform vectors (normalised or not): the minimiser is 1/k and F_gamma = (sum a) "
-        "phi_gamma(1/k) from the independent phi, for the solution and the value alone; tied "
-        "vectors (one with a zero entry): the minimiser of the independent nested root "
+        "phi_gamma(1/k) from the independent phi, for the solution and the value alone; one "
+        "positive entry a: q = 1, F = 0 and lambda = a |phi'_gamma(1)| (a at gamma = 0, else "
+        "0); tied vectors (one with a zero entry): the minimiser of the independent nested root "
         f"search, entry by entry (to 1e-{dps - 5})", not failures,
         counterexample=failures[0] if failures else None, instances=count)
 

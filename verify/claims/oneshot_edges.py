@@ -15,7 +15,8 @@
   must still cover every symbol.
 * ``[excess.exact]``: list sizes at an exact integer, 1/τ = 2^m with d in bits
   (d = m((2^m − 1)/2^m)^γ), and just below it; ``focalrd eval eps-star --bits``.
-* ``[avg.exact]``: ``focalrd eval avg-d-star --bits`` against nats ÷ ln 2.
+* ``[avg.exact]``, ``[focal-entropy.unique]``: ``focalrd eval avg-d-star | focal-entropy
+  --bits`` against nats ÷ ln 2.
 """
 
 from __future__ import annotations
@@ -427,3 +428,31 @@ def avg_d_star_in_bits(ctx: CheckContext) -> Evidence:
         "achievability equal the nats values divided by ln 2, and a rate of 3/2 bits gives "
         "M = floor(2^(3/2)) = 2", not failures,
         counterexample=failures[0] if failures else None, instances=2)
+
+
+# -- [focal-entropy.unique]: focal-entropy --bits -------------------------------------------------
+@check("focal-entropy.unique", level="reference")
+def focal_entropy_in_bits(ctx: CheckContext) -> Evidence:
+    """``eval focal-entropy --bits`` prints F_γ/ln 2 (φ_γ(1/k)/ln 2 for a uniform source) and the
+    same minimiser as in nats."""
+    failures = []
+    for source, gamma in (("0.25,0.25,0.25,0.25", F(2)), ("0.5,0.25,0.25", F(1, 2))):
+        bits = _eval("focal-entropy", source=source, gamma=gamma, bits=True)
+        nats = _eval("focal-entropy", source=source, gamma=gamma)
+        with mp.workdps(_EVAL_DPS + 20):
+            if source.startswith("0.25"):
+                expected = reference.phi(gamma, F(1, 4))
+            else:
+                a = tuple(F(x) for x in source.split(","))
+                q, _ = reference.focal_entropy_minimizer(a, gamma)
+                expected = mp.fsum(reference.number(v) * reference.phi(gamma, x)
+                                   for v, x in zip(a, q, strict=True))
+        ok = (_close(bits["value"], expected / mp.ln2) and _close(nats["value"], expected)
+              and bits["minimizer"] == nats["minimizer"])
+        if not ok:
+            failures.append({"source": source, "gamma": str(gamma), "bits": bits["value"],
+                             "nats": nats["value"], "expected_nats": _text(expected)})
+    return Evidence.reference(
+        "focalrd eval focal-entropy --bits prints F_gamma / ln 2 (F from the uniform closed form "
+        "phi_gamma(1/4) and from the independent minimiser) and the minimiser of the nats run",
+        not failures, counterexample=failures[0] if failures else None, instances=2)

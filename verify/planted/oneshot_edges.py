@@ -192,6 +192,19 @@ def _avg_bounds_in_nats(original, module):
     return wrong
 
 
+def _focal_entropy_bits_unconverted(original, module):
+    return lambda inputs, bits: original(inputs, False)
+
+
+def _one_entry_multiplier(original, module):
+    def wrong(values, counts, gamma, value_only):
+        if sum(counts) == 1:      # the gamma = 0 multiplier a |phi_0'(1)| = a for every gamma
+            return module.FocalEntropySolution(mp.zero, (mp.one,), module.to_mpf(values[0]),
+                                               mp.zero)
+        return original(values, counts, gamma, value_only)
+    return wrong
+
+
 E = f"{N}.oneshot.excess"
 BUGS: tuple[PlantedBug, ...] = (
     _bug("tilted-achievability-non-strict", "one-shot", "tilted achievability "
@@ -249,6 +262,13 @@ BUGS: tuple[PlantedBug, ...] = (
     _bug("eval-eps-star-rate-bits-as-nats", "cli", "`eval eps-star --bits --rate R` uses "
          "M = floor(e^R) instead of floor(2^R)", f"{Q}.oneshot:_codewords", ("excess.exact",),
          _rate_bits_as_nats),
+    _bug("focal-entropy-one-entry-multiplier", "focal-entropy", "the multiplier of a vector "
+         "with one positive entry a taken as a (the gamma = 0 value) for every gamma (it is "
+         "a |phi_gamma'(1)| = 0 for gamma > 0)", f"{N}.oneshot.focal_entropy:_grouped",
+         ("focal-entropy.unique",), _one_entry_multiplier),
+    _bug("eval-focal-entropy-bits-unconverted", "cli", "`eval focal-entropy --bits` prints "
+         "F_gamma in nats", f"{Q}.oneshot:QUANTITIES", ("focal-entropy.unique",),
+         quantity_compute("focal-entropy", _focal_entropy_bits_unconverted)),
     _bug("eval-avg-d-star-bounds-in-nats", "cli", "`eval avg-d-star --bits` prints the converse "
          "and achievability in nats", f"{Q}.oneshot:QUANTITIES", ("avg.exact",),
          quantity_compute("avg-d-star", _avg_bounds_in_nats)),
