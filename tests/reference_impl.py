@@ -258,11 +258,34 @@ def dispersion(source: Sequence[Fraction]) -> mpmath.mpf:
     return +value
 
 
-def inverse_q(eps: Fraction) -> mpmath.mpf:
-    """Q^{-1}(ε) by ``mpmath.findroot`` on Q(x) = erfc(x/√2)/2 = ε (not via erfinv)."""
+def inverse_q(eps) -> mpmath.mpf:
+    """Q^{-1}(ε) for ε ∈ (0, 1), by a root search on ln Q(x) = ln ε (not via erfinv).
+
+    Q(x) = erfc(x/√2)/2.  For ε < 1/2 the root lies in (0, ∞) where ln Q decreases
+    strictly; a bracket [lo, hi] is found by doubling hi from 1, and the root by
+    ``mpmath.findroot`` (Anderson–Björck) inside it.  Working with ln Q keeps tails
+    such as ε = 10^-300 as well conditioned as ε = 0.05.  For ε > 1/2 the symmetry
+    Q(−x) = 1 − Q(x) gives −Q^{-1}(1 − ε), with 1 − ε formed exactly for an exact ε,
+    so ε = 1 − 10^-80 loses nothing to cancellation.
+    """
+    if not isinstance(eps, mpmath.mpf):
+        eps = Fraction(eps)
+    if not 0 < eps < 1:
+        raise ValueError("eps must lie in (0, 1)")
+    if eps > Fraction(1, 2):
+        return -inverse_q(1 - eps)
+    if eps == Fraction(1, 2):
+        return mp.zero
     with mp.workdps(mp.dps + _GUARD_DPS):
-        target = number(eps)
-        root = mp.findroot(lambda x: mp.erfc(x / mp.sqrt(2)) / 2 - target, mp.zero)
+        target = mp.log(number(eps))
+
+        def equation(x: mpmath.mpf) -> mpmath.mpf:
+            return mp.log(mp.erfc(x / mp.sqrt(2)) / 2) - target
+
+        lo, hi = mp.zero, mp.one
+        while equation(hi) > 0:
+            lo, hi = hi, 2 * hi
+        root = mp.findroot(equation, (lo, hi), solver="anderson")
     return +root
 
 

@@ -7,7 +7,6 @@ checks on the real code must pass.
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import functools
 from fractions import Fraction as F
@@ -30,19 +29,7 @@ def _context(claim_id: str, **kwargs) -> CheckContext:
     return CheckContext(quick=True, claim_id=claim_id, check="test", **kwargs)
 
 
-# -- the references are independent ------------------------------------------------------------
-
-
-@pytest.mark.parametrize("path", ["verify/claims/_independent.py", "tests/reference_impl.py"])
-def test_reference_modules_import_nothing_from_focalrd(path):
-    tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
-    imported = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
-                for alias in node.names]
-    imported += [node.module or "" for node in ast.walk(tree)
-                 if isinstance(node, ast.ImportFrom) and node.level == 0]
-    relative = [node for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level]
-    assert not relative and not any("focalrd" in name or name.startswith(("numeric", "verify"))
-                                    for name in imported), imported
+# -- the references (their independence: tests/test_independent_references.py) -------------
 
 
 def test_reference_least_count_against_all_sequences():

@@ -191,9 +191,10 @@ def assert_only_allowed_markup(page: str) -> None:
                 assert "javascript:" not in value.lower(), (tag, key, value)
             if key == "href":
                 # an in-page anchor, or a catalogue claim's page of the built documentation
+                # (theory/, and guide/own-claims for the runner's control claim)
                 assert (re.fullmatch(r"#[A-Za-z][\w.:-]*", value)
                         or tag == "a" and re.fullmatch(
-                            r"\.\./docs/_build/html/theory/[a-z-]+\.html#[a-z][\w.-]*",
+                            r"\.\./docs/_build/html/(theory|guide)/[a-z-]+\.html#[a-z][\w.-]*",
                             value)), (tag, value)
             if key == "src":
                 assert tag == "img" and value.startswith("data:image/png;base64,"), value
@@ -405,7 +406,8 @@ def test_hostile_report_markdown_renders_to_no_markup_of_its_own(hostile_page) -
                 assert tag == "a" and re.fullmatch(r"[a-z][a-z0-9-]*", value), value
             if key == "href":
                 assert (re.fullmatch(r"#[a-z][a-z0-9-]*", value)
-                        or re.fullmatch(r"\.\./docs/theory/[a-z-]+\.md#[a-z][\w.-]*", value)), value
+                        or re.fullmatch(r"\.\./docs/(theory|guide)/[a-z-]+\.md#[a-z][\w.-]*",
+                                        value)), value
             if key == "src":
                 assert tag == "img" and re.fullmatch(r"figures/[a-z-]+\.png", value), value
             if key == "style":

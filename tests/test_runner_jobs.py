@@ -111,9 +111,11 @@ def test_unmeasured_checks_are_scheduled_at_the_median(split_claims):
                                                      for i in range(3)}
     suite = select_claims(("focal-entropy.unique",))
     estimate = estimated_seconds(suite, quick=True)
-    assert list(estimate.values()) == [
-        table["quick"][f"focal-entropy.unique:{func.__module__}.{func.__qualname__}"]
-        for func in suite[0].checks]
+    quick_median = statistics.median_high(table["quick"].values())
+    expected = [table["quick"].get(f"focal-entropy.unique:{func.__module__}.{func.__qualname__}",
+                                   quick_median) for func in suite[0].checks]
+    assert list(estimate.values()) == expected
+    assert any(value != quick_median for value in expected)   # measured checks keep theirs
 
 
 def _strip(document):

@@ -50,6 +50,9 @@ SAMPLED_CHECK_BUGS: dict[str, tuple[str, bool | None]] = {
     "selftest_gaps.printed_kkt_residual": ("printed-kkt-residual-zero", False),
     "structure.exists_unique": ("focal-entropy-minimizer-reversed", False),
     "saddlepoint.saddlepoint_against_exact_counts": ("saddlepoint-correction-sign", False),
+    # the runner control's undecided check: a pass on no sample, which the runner must
+    # screen; with the screen broken it says true
+    "runner_control.no_sample_is_no_evidence": ("runner-zero-samples-pass", True),
     # inconclusive by design when psi is not unimodal: it must stop saying true
     "structure.psi_unimodal_on_grid": ("phi-prime-sign", None),
     # refuting checks of false statements: the bug hides the counterexample

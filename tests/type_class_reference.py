@@ -1,6 +1,7 @@
 """An exact sort of *all* type classes of X^n, independent of focalrd.
 
-Plain Python integers and Fractions only (this module must not import focalrd):
+Plain Python integers and Fractions only (this module must not import focalrd; checked by
+tests/test_independent_references.py):
 it is the reference the block engines are checked against.  A sequence with
 n_x copies of symbol x has probability Π P(x)^{n_x}; with a common denominator D
 that is the integer Π a_x^{n_x} over D^n, so classes are compared and merged

@@ -32,6 +32,7 @@ DOCS_URL_VARIABLE = "FOCALRD_DOCS_URL"
 
 _LOSS, _ONE_SHOT, _BLOCKS, _FINDINGS = ("theory/loss", "theory/one-shot", "theory/blocks",
                                         "theory/findings")
+_OWN_CLAIMS = "guide/own-claims"
 
 #: The documentation page (under docs/, without suffix) stating each catalogue claim.
 #: ``tests/test_docs_anchors.py`` checks it against the registry and the anchors in docs/.
@@ -47,6 +48,8 @@ CLAIM_PAGES: dict[str, str] = {
                      "n.simulation", "n.saddlepoint", "eval.bits-and-weights"), _BLOCKS),
     **dict.fromkeys(("summary.hgamma-monotone", "summary.hgamma-nonnegative",
                      "summary.hgamma-max", "focal-entropy.structure"), _FINDINGS),
+    # a control of the runner itself (verify/claims/runner_control.py), not of the theory
+    "runner.inconclusive-control": _OWN_CLAIMS,
 }
 
 

@@ -78,8 +78,9 @@ PROVENANCES = (
     "related literature",
     "user",
 )
-#: What the mathematics is expected to say about a claim.
-EXPECTATIONS = ("holds", "fails", "unknown")
+#: What the mathematics is expected to say about a claim ("inconclusive": a control whose
+#: checks cannot decide it, met only while the runner keeps it inconclusive).
+EXPECTATIONS = ("holds", "fails", "unknown", "inconclusive")
 
 
 @dataclass

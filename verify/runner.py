@@ -15,7 +15,8 @@ status is
 
 A claim *meets its expectation* when it is verified and expected to hold, or
 refuted and expected to fail; a claim whose expectation is unknown meets it
-whatever its status (``met_reason`` says so).
+whatever its status (``met_reason`` says so); a control expected to be
+inconclusive meets it only when inconclusive.
 
 The JSON document (schema ``focalrd.report/1``, documented in the README) is
 deterministic: for the same inputs and seed it is byte-identical apart from
@@ -364,6 +365,10 @@ def claim_record(claim: Claim, evidence: list[dict[str, Any]], seconds: float,
 def _expectation(expected: str, status: str) -> tuple[bool, str]:
     if expected == "unknown":
         return True, f"expectation unknown: met whatever the status ({status})"
+    if expected == "inconclusive":
+        if status == "inconclusive":
+            return True, "expected inconclusive (a control), and inconclusive"
+        return False, f"expected inconclusive (a control), but {status}"
     if expected == "holds":
         if status == "verified":
             return True, "expected to hold, and verified"

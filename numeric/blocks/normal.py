@@ -27,13 +27,17 @@ __all__ = ["binary_dispersion", "inverse_q", "normal_approximation"]
 def inverse_q(eps: Fraction | mpmath.mpf) -> mpmath.mpf:
     """Q^{-1}(ε), the inverse of the Gaussian tail Q(x) = P[N(0,1) > x], for ε ∈ (0, 1).
 
-    Q^{-1}(ε) = √2·erfinv(1 − 2ε), with guard bits for the cancellation in 1 − 2ε.
+    Q^{-1}(ε) = √2·erfinv(1 − 2ε), with guard bits for the cancellation in 1 − 2ε:
+    as many as the tail min(ε, 1 − ε) is below 1/2.  An exact ε is checked and its
+    tail and 1 − 2ε formed exactly, so ε = 1 − 10^-80 is not rounded to 1 first.
 
     >>> mp.dps = 15
     >>> inverse_q(Fraction(1, 2))
     mpf('0.0')
     >>> inverse_q(Fraction(1, 40))       # about 1.96
     mpf('1.9599639845400543')
+    >>> inverse_q(1 - Fraction(1, 10**80))
+    mpf('-18.991635878820208')
     """
     # An exact ε is compared and folded exactly: 1 − 10^-80 rounds to 1 at 30 digits, and
     # both the range test and the guard must see the distance to 1, not the rounded value.

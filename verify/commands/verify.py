@@ -7,7 +7,7 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from focalrd.numeric._lazy import lazy_module
@@ -145,6 +145,14 @@ def _run(args: argparse.Namespace) -> int:
     if disagreeing:
         print(f"focalrd: reference values disagree with their second method: "
               f"{', '.join(disagreeing)} (see reference_values.json)", file=sys.stderr)
+    return exit_status(summary, disagreeing)
+
+
+def exit_status(summary: dict, disagreeing: Sequence[str] = ()) -> int:
+    """The exit status of a finished run: 0 when every claim met its expectation (an
+    inconclusive claim expected to hold does not) and no check module failed to import
+    (``summary["not_met"]``, see :func:`focalrd.verify.runner.summarize`), and no reference
+    value disagreed with its second method; 1 (:data:`EXIT_NOT_MET`) otherwise."""
     return 0 if summary["not_met"] == 0 and not disagreeing else EXIT_NOT_MET
 
 
