@@ -135,7 +135,7 @@ def dask_cluster(tmp_path_factory):
         cluster.stop()
 
 
-def sweep(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
+def sweep(*args: str, cwd: Path, timeout: float = 900) -> subprocess.CompletedProcess:
     return subprocess.run([*FOCALRD, "sweep", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=timeout)
 
