@@ -111,6 +111,43 @@ def _snapshot(directory: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file()}
 
 
+#: User claims for the run that is interrupted: one finishes at once, the two checks of the
+#: other hold their workers until the test is done with them.  A held check writes
+#: ``finished-NAME`` only if it is allowed to return (HOLD_AT_MOST seconds later), so a
+#: command that lets its workers finish what they hold instead of stopping them leaves
+#: that file behind.  What is running when the signal comes is thus known, whatever the
+#: load (a run of the suite's own claims could end, or not have reached its checks yet).
+HOLD_AT_MOST = 120.0
+HELD_CLAIMS = f'''
+import os
+import time
+from pathlib import Path
+
+from focalrd.verify.registry import Evidence, check, claim
+
+def _held(name):
+    place = Path(os.environ["FOCALRD_TEST_HOLD"])
+    (place / f"started-{{name}}").write_text(str(os.getpid()))
+    until = time.monotonic() + {HOLD_AT_MOST}
+    while time.monotonic() < until:
+        time.sleep(0.05)
+    (place / f"finished-{{name}}").write_text(str(os.getpid()))
+    return Evidence.exhaustive("held, then let go", True, 1)
+
+@claim("user.at-once", statement="a claim that is checked at once", provenance="user")
+def at_once(ctx):
+    return Evidence.exhaustive("at once", True, 1)
+
+@claim("user.held", statement="a claim whose checks hold their workers", provenance="user")
+def first(ctx):
+    return _held("first")
+
+@check("user.held")
+def second(ctx):
+    return _held("second")
+'''
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("signum, to_group, status", [
     (signal.SIGINT, True, 130),    # Ctrl-C in a terminal: the whole process group
@@ -123,31 +160,37 @@ def test_a_signal_stops_every_worker_and_keeps_the_previous_report(tmp_path, sig
     out.mkdir()
     for name, data in PREVIOUS.items():
         (out / name).write_bytes(data)
-    before = _snapshot(out)
+    previous = _snapshot(out)
+    held = tmp_path / "held"
+    held.mkdir()
+    (tmp_path / "held_claims.py").write_text(HELD_CLAIMS)
     with open(tmp_path / "stderr", "w") as stderr:
         process = subprocess.Popen(
             [sys.executable, "-m", "focalrd.verify.cli", "verify", "--quick", "--jobs", "2",
+             "--claims", str(tmp_path / "held_claims.py"), "--only", "user.*",
              "--out", str(out)], stdout=subprocess.DEVNULL, stderr=stderr, cwd=tmp_path,
-            start_new_session=True)
+            env={**os.environ, "FOCALRD_TEST_HOLD": str(held)}, start_new_session=True)
     try:
-        # Wait for the command, its two workers and the resource tracker, and for the
-        # first finished claim: the workers are then in the middle of checks.
+        # Wait for the command, its two workers and the resource tracker, for the first
+        # finished claim, and for both held checks to have started: the two workers are
+        # then in the middle of a check each.
         deadline = time.monotonic() + PATIENCE
         while (len(session_processes(process.pid)) < 4
-               or not re.search(r"\[\s*1/", (tmp_path / "stderr").read_text())):
+               or not re.search(r"\[\s*1/", (tmp_path / "stderr").read_text())
+               or not all((held / f"started-{n}").exists() for n in ("first", "second"))):
             assert process.poll() is None, (session_processes(process.pid),
                                             (tmp_path / "stderr").read_text()[-300:])
             assert time.monotonic() < deadline, "the workers did not start"
-            time.sleep(0.2)
+            time.sleep(0.1)
         assert process.poll() is None
         children = set(session_processes(process.pid)) - {process.pid}
         assert len(children) >= 3
-        before = session_cpu_seconds(process.pid)
+        cpu_before = session_cpu_seconds(process.pid)
         if to_group:
             os.killpg(process.pid, signum)
         else:
             os.kill(process.pid, signum)
-        returncode, used = wait_with_usage(process, PATIENCE)
+        returncode, cpu_after = wait_with_usage(process, PATIENCE)
         left = left_after_exit(process.pid, EXIT_GRACE)
     finally:
         for pid in session_processes(process.pid):
@@ -157,10 +200,11 @@ def test_a_signal_stops_every_worker_and_keeps_the_previous_report(tmp_path, sig
             process.wait()
     err = (tmp_path / "stderr").read_text()
     assert returncode == status, err[-2000:]
-    stopping = used - before
+    assert sorted(p.name for p in held.iterdir()) == ["started-first", "started-second"]
+    stopping = cpu_after - cpu_before
     assert stopping < STOP_CPU_SECONDS, f"{stopping:.2f} CPU seconds after the signal"
     assert left == [], f"still running after the command exited: {left}"
-    assert _snapshot(out) == before
+    assert _snapshot(out) == previous
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
     assert f"interrupted by {signal.Signals(signum).name}" in err.splitlines()[-1]
     assert "Traceback" not in err
