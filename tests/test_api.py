@@ -23,7 +23,7 @@ from focalrd.verify.cli import main
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=600)
 
 
 # -- packaging ------------------------------------------------------------------------------

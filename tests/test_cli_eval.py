@@ -14,7 +14,7 @@ CLI = [sys.executable, "-m", "focalrd.verify.cli"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=600)
 
 
 def eval_json(*args: str) -> dict:

@@ -41,7 +41,7 @@ def _suite_claims() -> frozenset[str]:
             "from focalrd.verify.registry import registered_claims; "
             "load_all(); print(json.dumps(list(registered_claims())))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=300, check=True)
+                            timeout=600, check=True)
     return frozenset(json.loads(result.stdout))
 
 
@@ -162,7 +162,7 @@ def test_the_worked_example_of_the_claims_guide_runs(tmp_path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "focalrd.verify.cli", "verify", "--claims", str(example),
          "--only", "my.*", "--quick", "--out", str(tmp_path), "--json"],
-        capture_output=True, text=True, timeout=300, cwd=tmp_path)
+        capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     claims = {c["id"]: c for c in json.loads(result.stdout)["claims"]}
     assert claims["my.phi-below-odds"]["status"] == "verified"
@@ -212,7 +212,7 @@ def site(tmp_path_factory) -> Path:
     assert build[-2:] == ["docs", "docs/_build/html"] and "-W" in build, build
     result = subprocess.run(
         [sys.executable, *build[1:-1], "-q", "-d", str(out / "doctrees"), str(out / "html")],
-        capture_output=True, text=True, timeout=900, cwd=REPO)
+        capture_output=True, text=True, timeout=1800, cwd=REPO)
     assert result.returncode == 0, result.stderr[-4000:]
     assert result.stderr.strip() == "", result.stderr[-4000:]
     return out / "html"

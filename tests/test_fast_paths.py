@@ -45,7 +45,7 @@ sys.exit(status)
 def test_eval_d_star_imports_no_heavy_module(arguments):
     """The cold start of ``focalrd eval d-star`` (binary) stays free of heavy imports."""
     done = subprocess.run([sys.executable, "-c", _PROBE, *arguments], capture_output=True,
-                          text=True, timeout=300)
+                          text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert "value =" in done.stdout  # the quantity was really evaluated
     modules = done.stdout.split("MODULES", 1)[1].split()

@@ -183,7 +183,7 @@ def test_derivations_match_numeric_derivatives():
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "focalrd.verify.cli", *args],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=600)
 
 
 def test_cli_h_gamma_json():

@@ -214,7 +214,7 @@ def test_a_sample_in_real_subprocesses(argv, option, tmp_path):
     if argv[0] == "curves":
         argv = [*argv, "--out", str(tmp_path / "out")]
     result = subprocess.run([sys.executable, "-m", "focalrd.verify.cli", *argv],
-                            capture_output=True, text=True, timeout=120)
+                            capture_output=True, text=True, timeout=600)
     problem = _problem(result.returncode, result.stdout, result.stderr, option)
     assert problem is None, problem
     assert not (tmp_path / "out").exists()

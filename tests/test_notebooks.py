@@ -47,7 +47,10 @@ def test_there_are_three_tutorials_committed_without_large_outputs():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs_top_to_bottom_and_its_checks_pass(path, kernel_name):
     nb = nbformat.read(path, as_version=4)
+    # Generous waits (each ends when its condition holds): on a loaded machine the kernel
+    # may take well over nbclient's default 60 s to start, and its output over 4 s to come.
     client = nbclient.NotebookClient(nb, kernel_name=kernel_name, timeout=600,
+                                     startup_timeout=600, iopub_timeout=60,
                                      resources={"metadata": {"path": str(path.parent)}})
     client.execute()   # raises CellExecutionError (with the failing cell) on any error
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]

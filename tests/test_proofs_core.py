@@ -271,7 +271,7 @@ def test_symbolic_checks_report_symbolic_evidence(monkeypatch):
 
 # -- the CLI -------------------------------------------------------------------------------
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, "derive", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run([*CLI, "derive", *args], capture_output=True, text=True, timeout=600)
 
 
 @pytest.mark.slow

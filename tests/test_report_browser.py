@@ -8,6 +8,10 @@ from test_report_sample_document import sample_document
 from focalrd.verify.reporting import render_reports
 from focalrd.verify.reporting.browser_check import check_report, find_chromium
 
+#: Seconds Chromium may take to load a page: a hang guard (the page's scripts run in virtual
+#: time), generous because a loaded machine slows Chromium's start-up many times over.
+BROWSER_PATIENCE = 600.0
+
 
 @pytest.mark.skipif(find_chromium() is None,
                     reason="Chromium not installed (apt-get install -y chromium, or set "
@@ -16,7 +20,7 @@ from focalrd.verify.reporting.browser_check import check_report, find_chromium
 def test_report_renders_offline_in_headless_chromium(tmp_path) -> None:
     pytest.importorskip("matplotlib")
     render_reports(sample_document(), tmp_path)
-    result = check_report(tmp_path / "report.html")
+    result = check_report(tmp_path / "report.html", timeout=BROWSER_PATIENCE)
     assert result.ok, result.problems
     probe = result.probe
     assert probe["mathml_native"] is True
@@ -34,7 +38,7 @@ def test_the_browser_check_flags_a_broken_page(tmp_path) -> None:
     page.write_text('<!DOCTYPE html><html><body><a href="#nowhere">x</a>'
                     '<img src="data:image/png;base64,AAAA">'
                     '<img src="https://example.invalid/x.png"></body></html>', encoding="utf-8")
-    result = check_report(page)
+    result = check_report(page, timeout=BROWSER_PATIENCE)
     assert not result.ok
     text = " ".join(result.problems)
     assert "no <math> elements" in text and "0 of 2 images" in text

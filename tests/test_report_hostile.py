@@ -316,9 +316,9 @@ def test_no_script_runs_in_headless_chromium(hostile_page, tmp_path) -> None:
     control = tmp_path / "control.html"
     control.write_text(hostile_page.read_text(encoding="utf-8").replace(
         "</body>", f"<script>{_script(99)}</script></body>", 1), encoding="utf-8")
-    assert _scripts_ran(dump_dom(control))
+    assert _scripts_ran(dump_dom(control, timeout=600))
 
-    dom = dump_dom(hostile_page)
+    dom = dump_dom(hostile_page, timeout=600)
     assert not _scripts_ran(dom), re.search(r"<html[^>]*>", dom).group(0)
     assert "<title>focalrd verification report</title>" in dom
     # What the browser built from the page: still only allowed elements.

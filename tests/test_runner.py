@@ -224,7 +224,7 @@ def test_live_progress_rewrites_one_line_and_keeps_finished_claims():
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "focalrd.verify.cli", "verify", *args],
-                          capture_output=True, text=True, cwd=cwd, timeout=300)
+                          capture_output=True, text=True, cwd=cwd, timeout=600)
 
 
 @pytest.mark.slow

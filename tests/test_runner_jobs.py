@@ -26,11 +26,11 @@ from focalrd.verify.runner import (
     run,
     select_claims,
 )
-from tests.test_runner_signals import left_after_exit, session_processes
+from tests.test_runner_signals import EXIT_GRACE, PATIENCE, left_after_exit, session_processes
 
 #: Seconds a rendezvous check waits for its partner (generous: a loaded machine may take
-#: several seconds to start the second worker).
-RENDEZVOUS_WAIT = 60
+#: long to start the second worker; the wait ends as soon as the partner is there).
+RENDEZVOUS_WAIT = 300
 
 SPLIT_CLAIMS = f'''
 import os
@@ -137,8 +137,8 @@ def test_two_jobs_write_the_reports_of_one_and_leave_no_process(tmp_path):
              "--only", "phi.*,tau.*,focal-entropy.unique", "--out", str(out)],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
         try:
-            _, stderr = process.communicate(timeout=600)
-            left = left_after_exit(process.pid, 5)
+            _, stderr = process.communicate(timeout=PATIENCE)
+            left = left_after_exit(process.pid, EXIT_GRACE)
         finally:
             for pid in session_processes(process.pid):
                 os.kill(pid, 9)

@@ -17,6 +17,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,10 +42,13 @@ eps = ["0.1", "2"]
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+@contextlib.contextmanager
+def _refusing_address() -> Iterator[str]:
+    """An address on 127.0.0.1 where nothing listens, for as long as the block runs: the
+    port is bound (so no other process can take it) but never listened on."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        yield f"tcp://127.0.0.1:{holder.getsockname()[1]}"
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -62,26 +66,56 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=15)
 
 
-class DaskCluster:
-    """A real ``dask scheduler`` and ``dask worker`` processes on 127.0.0.1."""
+#: Seconds the test cluster may take to come up: generous, because it is a wait for a
+#: condition (it ends as soon as the workers are there), and on a loaded 2-core machine a
+#: worker and its nanny each import Dask before the worker can register.
+CLUSTER_START = 600.0
+#: The worker preload that holds points at a gate (see tests/sweep_gate.py).
+GATE_PRELOAD = str(Path(__file__).with_name("sweep_gate.py"))
 
-    def __init__(self, workers: int, log_dir: Path) -> None:
-        self.address = f"tcp://127.0.0.1:{_free_port()}"
+
+class DaskCluster:
+    """A real ``dask scheduler`` and ``dask worker`` processes on 127.0.0.1.
+
+    The scheduler binds a port of its own choosing (``--port 0``) and writes its address
+    to a scheduler file: no port is probed first and bound later, so no other process
+    can take it in between.
+    """
+
+    def __init__(self, workers: int, log_dir: Path, env: dict[str, str] | None = None) -> None:
         self.log_dir = log_dir
+        self.env = env
+        scheduler_file = log_dir / "scheduler.json"
         self.scheduler = self._start("scheduler", [
-            str(BIN / "dask"), "scheduler", "--host", "127.0.0.1",
-            "--port", self.address.rsplit(":", 1)[1], "--no-dashboard"])
+            str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
+            "--no-dashboard", "--scheduler-file", str(scheduler_file)])
         self.workers = [self._start(f"worker{i}", [
-            str(BIN / "dask"), "worker", self.address, "--host", "127.0.0.1",
-            "--nthreads", "1", "--no-dashboard", "--name", f"w{i}"]) for i in range(workers)]
-        self.wait_for_workers(workers)
+            str(BIN / "dask"), "worker", "--scheduler-file", str(scheduler_file),
+            "--host", "127.0.0.1", "--nthreads", "1", "--no-dashboard", "--name", f"w{i}",
+            "--preload", GATE_PRELOAD]) for i in range(workers)]
+        try:
+            self.address = self._read_address(scheduler_file)
+            self.wait_for_workers(workers)
+        except BaseException:
+            self.stop()
+            raise
 
     def _start(self, name: str, argv: list[str]) -> subprocess.Popen:
         log = open(self.log_dir / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
-        return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
+        env = None if self.env is None else {**os.environ, **self.env}
+        return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env,
                                 start_new_session=True)
 
-    def wait_for_workers(self, count: int, timeout: float = 120) -> None:
+    def _read_address(self, scheduler_file: Path) -> str:
+        deadline = time.monotonic() + CLUSTER_START
+        while True:
+            with contextlib.suppress(OSError, ValueError, KeyError):
+                return str(json.loads(scheduler_file.read_text())["address"])
+            assert self.scheduler.poll() is None, (self.log_dir / "scheduler.log").read_text()
+            assert time.monotonic() < deadline, "the scheduler did not start"
+            time.sleep(0.1)
+
+    def wait_for_workers(self, count: int, timeout: float = CLUSTER_START) -> None:
         from distributed import Client
 
         with Client(self.address, timeout=f"{int(timeout)}s") as client:
@@ -101,7 +135,7 @@ def dask_cluster(tmp_path_factory):
         cluster.stop()
 
 
-def sweep(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
+def sweep(*args: str, cwd: Path, timeout: float = 900) -> subprocess.CompletedProcess:
     return subprocess.run([*FOCALRD, "sweep", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=timeout)
 
@@ -252,8 +286,9 @@ def test_parquet_without_pyarrow_is_a_clear_error(tmp_path):
 
 # -- crashes ------------------------------------------------------------------------------
 
-# Points slow enough (a few hundred ms each) that a sweep is still running when it is hit.
-SLOW_SPEC = """\
+# Twelve points.  What is interrupted is decided by the gate (tests/sweep_gate.py), not by
+# how long a point takes: the first K points to start run, the others wait at the gate.
+CRASH_SPEC = """\
 quantity = "d-star"
 dps = 30
 [grid]
@@ -263,6 +298,26 @@ source = "0.89,0.11"
 rate = "0.3"
 gamma = "2"
 """
+CRASH_POINTS = 12
+#: Seconds a crash test waits for a condition (a row, the end of a process): generous,
+#: since each wait ends as soon as its condition holds.
+PATIENCE = 600.0
+
+
+class Gate:
+    """The gate of tests/sweep_gate.py: ``free`` points pass, the rest wait for open()."""
+
+    def __init__(self, place: Path, free: int) -> None:
+        place.mkdir()
+        (place / "free").write_text(str(free))
+        self.place = place
+        self.env = {"FOCALRD_TEST_SWEEP_GATE": str(place)}
+        # the local cluster of `focalrd sweep` runs the preloads configured for Dask
+        self.local_env = {**os.environ, **self.env,
+                          "DASK_DISTRIBUTED__WORKER__PRELOAD": json.dumps([GATE_PRELOAD])}
+
+    def open(self) -> None:
+        (self.place / "open").touch()
 
 
 def _ok_count(directory: Path) -> int:
@@ -279,7 +334,7 @@ def _ok_count(directory: Path) -> int:
 
 
 def _wait_for_rows(directory: Path, count: int, process: subprocess.Popen,
-                   timeout: float = 240) -> None:
+                   timeout: float = PATIENCE) -> None:
     deadline = time.monotonic() + timeout
     while _ok_count(directory) < count:
         assert process.poll() is None, "the sweep ended before it could be interrupted"
@@ -287,25 +342,55 @@ def _wait_for_rows(directory: Path, count: int, process: subprocess.Popen,
         time.sleep(0.1)
 
 
+def test_the_gate_holds_points_until_it_opens(tmp_path):
+    """The crash tests rest on the gate: exactly the free points pass before it opens."""
+    import sweep_gate
+
+    gate = Gate(tmp_path / "gate", free=2)
+    calls = []
+    held = sweep_gate.gated(calls.append, gate.place)
+    sweep_gate.HOLD_AT_MOST, hold = 0.3, sweep_gate.HOLD_AT_MOST
+    try:
+        held(1)
+        held(2)
+        assert calls == [1, 2]
+        started = time.monotonic()
+        held(3)  # no ticket left, gate shut: let through only after HOLD_AT_MOST
+        assert time.monotonic() - started >= 0.3 and calls == [1, 2, 3]
+        gate.open()
+        started = time.monotonic()
+        held(4)
+        assert calls == [1, 2, 3, 4] and time.monotonic() - started < 0.3
+    finally:
+        sweep_gate.HOLD_AT_MOST = hold
+
+
 @pytest.mark.slow
 def test_a_killed_worker_is_replaced_and_every_point_ok(tmp_path):
-    cluster = DaskCluster(2, tmp_path)
+    gate = Gate(tmp_path / "gate", free=2)
+    cluster = DaskCluster(2, tmp_path, env=gate.env)
     try:
-        (tmp_path / "slow.toml").write_text(SLOW_SPEC)
-        client = subprocess.Popen([*FOCALRD, "sweep", "slow.toml", "--scheduler",
+        (tmp_path / "crash.toml").write_text(CRASH_SPEC)
+        client = subprocess.Popen([*FOCALRD, "sweep", "crash.toml", "--scheduler",
                                    cluster.address, "--json"], cwd=tmp_path,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                   start_new_session=True)
         try:
-            _wait_for_rows(tmp_path / "sweeps" / "slow", 2, client)
+            _wait_for_rows(tmp_path / "sweeps" / "crash", 2, client)
+            # Both workers now hold a point at the gate (one thread each): the killed one
+            # takes a point in flight with it.
             os.killpg(cluster.workers[0].pid, signal.SIGKILL)  # the worker and its nanny
-            stdout, stderr = client.communicate(timeout=300)
+            gate.open()
+            stdout, stderr = client.communicate(timeout=PATIENCE)
         finally:
             _stop(client)
         assert client.returncode == 0, stderr
-        rows = store_rows(tmp_path / "sweeps" / "slow")
-        assert len(rows) == 12 and all(r["status"] == "ok" for r in rows)
-        assert json.loads(stdout)["statuses"]["ok"] == 12
+        rows = store_rows(tmp_path / "sweeps" / "crash")
+        assert len(rows) == CRASH_POINTS and all(r["status"] == "ok" for r in rows)
+        assert json.loads(stdout)["statuses"]["ok"] == CRASH_POINTS
+        # every point after the kill ran on the one worker left
+        later = sorted(rows, key=lambda r: r["finished"])[2:]
+        assert len({r["worker"] for r in later}) == 1
     finally:
         cluster.stop()
 
@@ -314,33 +399,36 @@ def test_a_killed_worker_is_replaced_and_every_point_ok(tmp_path):
 def test_kill_9_of_the_client_loses_only_points_in_flight(tmp_path):
     import psutil
 
-    (tmp_path / "slow.toml").write_text(SLOW_SPEC)
-    store = tmp_path / "sweeps" / "slow"
-    client = subprocess.Popen([*FOCALRD, "sweep", "slow.toml", "--workers", "2"],
+    gate = Gate(tmp_path / "gate", free=3)
+    (tmp_path / "crash.toml").write_text(CRASH_SPEC)
+    store = tmp_path / "sweeps" / "crash"
+    client = subprocess.Popen([*FOCALRD, "sweep", "crash.toml", "--workers", "2"],
                               cwd=tmp_path, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, start_new_session=True)
+                              stderr=subprocess.DEVNULL, env=gate.local_env,
+                              start_new_session=True)
     try:
         _wait_for_rows(store, 3, client)
         children = psutil.Process(client.pid).children(recursive=True)
         client.kill()
-        client.wait(timeout=30)
+        client.wait(timeout=PATIENCE)
         # the local cluster's worker processes go with their client
-        _, alive = psutil.wait_procs(children, timeout=60)
+        _, alive = psutil.wait_procs(children, timeout=PATIENCE)
         assert not alive, [p.cmdline() for p in alive]
     finally:
         _stop(client)
     kept = store_rows(store)
-    assert 3 <= len(kept) < 12 and all(r["status"] == "ok" for r in kept)
+    # the three free points, and nothing of the nine held in flight or queued
+    assert len(kept) == 3 and all(r["status"] == "ok" for r in kept)
     assert {r["run"] for r in kept} == {1}
 
-    again = sweep("slow.toml", "--workers", "2", "--json", cwd=tmp_path)
+    again = sweep("crash.toml", "--workers", "2", "--json", cwd=tmp_path, timeout=PATIENCE)
     assert again.returncode == 0, again.stderr
-    assert json.loads(again.stdout)["evaluated"] == 12 - len(kept)
+    assert json.loads(again.stdout)["evaluated"] == CRASH_POINTS - 3
     rows = store_rows(store)
-    assert len(rows) == 12 and all(r["status"] == "ok" for r in rows)
-    assert len({r["inputs"] for r in rows}) == 12
+    assert len(rows) == CRASH_POINTS and all(r["status"] == "ok" for r in rows)
+    assert len({r["inputs"] for r in rows}) == CRASH_POINTS
     # the second run wrote exactly the points the first did not store
-    assert sum(r["run"] == 2 for r in rows) == 12 - len(kept)
+    assert sum(r["run"] == 2 for r in rows) == CRASH_POINTS - 3
     first = {r["inputs"]: r["finished"] for r in kept}
     assert all(first[r["inputs"]] == r["finished"] for r in rows if r["run"] == 1)
 
@@ -350,11 +438,12 @@ def test_kill_9_of_the_client_loses_only_points_in_flight(tmp_path):
 def test_ctrl_c_stops_the_local_cluster_quietly(tmp_path, signum, to_group):
     import psutil
 
-    (tmp_path / "slow.toml").write_text(SLOW_SPEC)
-    store = tmp_path / "sweeps" / "slow"
-    client = subprocess.Popen([*FOCALRD, "sweep", "slow.toml", "--workers", "2"],
+    gate = Gate(tmp_path / "gate", free=1)
+    (tmp_path / "crash.toml").write_text(CRASH_SPEC)
+    store = tmp_path / "sweeps" / "crash"
+    client = subprocess.Popen([*FOCALRD, "sweep", "crash.toml", "--workers", "2"],
                               cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              text=True, start_new_session=True)
+                              text=True, env=gate.local_env, start_new_session=True)
     try:
         _wait_for_rows(store, 1, client)
         children = psutil.Process(client.pid).children(recursive=True)
@@ -362,15 +451,16 @@ def test_ctrl_c_stops_the_local_cluster_quietly(tmp_path, signum, to_group):
             os.killpg(client.pid, signum)
         else:
             client.send_signal(signum)
-        _, stderr = client.communicate(timeout=120)
-        _, alive = psutil.wait_procs(children, timeout=30)
+        _, stderr = client.communicate(timeout=PATIENCE)
+        _, alive = psutil.wait_procs(children, timeout=PATIENCE)
     finally:
         _stop(client)
     assert client.returncode == 128 + signum
     assert not alive, [p.cmdline() for p in alive]
     assert "Traceback" not in stderr and f"interrupted by {signum.name}" in stderr
     assert stderr.strip().splitlines()[-1].startswith("focalrd: sweep interrupted")
-    assert all(r["status"] == "ok" for r in store_rows(store))
+    rows = store_rows(store)
+    assert len(rows) == 1 and rows[0]["status"] == "ok"
 
 
 def test_options_refused_before_anything_runs(tmp_path):
@@ -391,8 +481,8 @@ def test_options_refused_before_anything_runs(tmp_path):
 @pytest.mark.slow  # Dask retries the connection for its whole timeout (20 s)
 def test_unreachable_scheduler_is_one_line(tmp_path):
     (tmp_path / "s.toml").write_text('quantity = "tau"\ngamma = "1"\ndistortion = "1"\n')
-    result = sweep("s.toml", "--scheduler", f"tcp://127.0.0.1:{_free_port()}", cwd=tmp_path,
-                   timeout=120)
+    with _refusing_address() as address:
+        result = sweep("s.toml", "--scheduler", address, cwd=tmp_path, timeout=PATIENCE)
     assert result.returncode == 2
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("focalrd: error: invalid scheduler") and "Traceback" not in result.stderr

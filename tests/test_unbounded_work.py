@@ -29,7 +29,7 @@ CAPPED = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, ({cap}, 
           "from focalrd.verify.cli import main; sys.exit(main(sys.argv[1:]))")
 
 
-def capped(*argv: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+def capped(*argv: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", CAPPED.format(cap=GIB), *argv],
                           capture_output=True, text=True, timeout=timeout)
 

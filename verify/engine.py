@@ -115,10 +115,12 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
             # the scheduler's HTTP endpoint moves to a free port when 8787 is taken: fine
             warnings.filterwarnings("ignore", message="Port 8787 is already in use")
             # The worker processes inherit SIGINT ignored (and the preload ignores it again
-            # in a worker a nanny restarts): Ctrl-C is the client's to handle.
+            # in a worker a nanny restarts): Ctrl-C is the client's to handle.  Preloads
+            # configured for Dask (distributed.worker.preload) still run: naming ours
+            # would otherwise replace them.
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                    dashboard_address=None, silence_logs=logging.CRITICAL,
-                                   preload=["focalrd.verify._dask_worker"])
+                                   preload=_worker_preloads())
         try:
             client = Client(cluster)
             try:
@@ -131,6 +133,16 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
             cluster.close()
     finally:
         logger.setLevel(level)
+
+
+def _worker_preloads() -> list[str]:
+    """The worker preloads of the Dask configuration, then the one of focalrd sweep."""
+    import dask
+
+    configured = dask.config.get("distributed.worker.preload", default=None) or []
+    if isinstance(configured, str):
+        configured = [configured]
+    return [*configured, "focalrd.verify._dask_worker"]
 
 
 @contextlib.contextmanager
