@@ -119,21 +119,25 @@ def to_fraction(x: arb) -> Fraction:
     return Fraction(man << exp) if exp >= 0 else Fraction(man, 1 << -exp)
 
 
-def lower_fraction(x: arb) -> Fraction:
-    """A rational number ≤ every point of ``x`` (its lower end, rounded down)."""
+def ends(x: arb) -> tuple[Fraction, Fraction]:
+    """(m − r, m + r) of the ball x = [m ± r], exactly (whatever the working precision).
+
+    (``arb.lower()`` would round the end to the working precision: outward, but no
+    longer the ball's own end.)
+    """
     _finite(x)
-    return to_fraction(x.lower())
+    middle, radius = to_fraction(x.mid()), to_fraction(x.rad())
+    return middle - radius, middle + radius
+
+
+def lower_fraction(x: arb) -> Fraction:
+    """The lower end m − r of the ball x, exactly."""
+    return ends(x)[0]
 
 
 def upper_fraction(x: arb) -> Fraction:
-    """A rational number ≥ every point of ``x`` (its upper end, rounded up)."""
-    _finite(x)
-    return to_fraction(x.upper())
-
-
-def ends(x: arb) -> tuple[Fraction, Fraction]:
-    """(lower, upper) of ``x`` as exact rationals enclosing it."""
-    return lower_fraction(x), upper_fraction(x)
+    """The upper end m + r of the ball x, exactly."""
+    return ends(x)[1]
 
 
 def _finite(x: arb) -> None:

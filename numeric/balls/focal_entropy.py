@@ -77,6 +77,11 @@ def _log_minimizer(log_a: arb, g: arb, log_lambda: arb, start: arb) -> arb:
                                 lambda y: _log_slope_derivative(g, y), start, positive=False)
 
 
+def _between(y_high: arb, y_low: arb) -> arb:
+    """The ball of y* = ln q*: λ* ∈ [λ₋, λ₊] and q decreases in λ, so y* ∈ [y(λ₊), y(λ₋)]."""
+    return y_high.union(y_low)
+
+
 def _log_loss(values: list[Fraction]) -> FocalEntropyBalls:
     total = sum(values, Fraction(0))
     value = arb(0)
@@ -127,8 +132,7 @@ def focal_entropy(a: Sequence[Fraction], gamma: Fraction) -> FocalEntropyBalls:
             eta *= 2**16
         else:
             raise Undecided("the KKT multiplier of the focal entropy could not be bracketed")
-        # λ* ∈ [low, high]; q*_x between q_x(high) and q_x(low)
-        ys = [yh.union(yl) for yh, yl in zip(ys_high, ys_low, strict=True)]
+        ys = [_between(yh, yl) for yh, yl in zip(ys_high, ys_low, strict=True)]
         value = arb(0)
         for v, c, y in zip(distinct, counts, ys, strict=True):
             value += c * exact(v) * (g * (-y.expm1()).log()).exp() * -y

@@ -20,7 +20,8 @@ means "not enclosed", and the quantity falls back to confirmation.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from fractions import Fraction
 from typing import Any
 
@@ -32,6 +33,7 @@ from focalrd.numeric.precision import reported
 __all__ = [
     "CONFIRM_ONLY_VARIABLE",
     "NotEnclosed",
+    "confirmation_only",
     "digits_of",
     "enclosure_for",
 ]
@@ -91,15 +93,31 @@ def _c_gamma(inputs, bits, computed):
 
 
 # -- §4–5 ------------------------------------------------------------------------------------
+def _enumerable(inputs) -> None:
+    """Refuse, before any work, an n-letter input past exact enumeration of its classes."""
+    from focalrd.numeric.blocks.classes import exact_feasible
+    from focalrd.numeric.blocks.grouping import group_source
+
+    grouped = group_source(tuple(inputs["source"]))
+    if grouped.groups > 1 and not exact_feasible(grouped, inputs["n"]):
+        raise NotEnclosed("past exact enumeration of the type classes the masses are summed "
+                          "in fixed point with a rigorous error bound, but not as balls")
+
+
+def _eps_star_precheck(inputs) -> None:
+    if inputs["weights"] is not None and inputs["n"] == 1:
+        raise NotEnclosed("the weighted eps-star's branch and bound prunes with float64 "
+                          "bounds; its bounds are not enclosed in balls")
+    if inputs["n"] > 1:
+        _enumerable(inputs)
+
+
 def _eps_star(inputs, bits, computed):
     from focalrd.numeric.balls.oneshot import tilted_converse
     from focalrd.numeric.balls.tau import log_inverse_tau
 
     if inputs["n"] > 1:
         return _eps_star_blocks(inputs, bits, computed)
-    if inputs["weights"] is not None:
-        raise NotEnclosed("the weighted eps-star's branch and bound prunes with float64 "
-                          "bounds; its bounds are not enclosed in balls")
     result = dict(computed())
     p, gamma, d = inputs["source"], inputs["gamma"], inputs["distortion"]
     converse, beta = tilted_converse(p, gamma, _codewords_used(inputs, result, bits), d, bits)
@@ -182,9 +200,8 @@ def _residual_text(residual, digits: int) -> str:
     raise Undecided("the KKT residual's two digits are not decided")
 
 
-def _avg_d_star(inputs, bits, computed):
-    raise NotEnclosed("the partition search ranks cells in float64 before the exact "
-                      "re-evaluation, so its value and bounds are not enclosed in balls")
+_AVG_REASON = ("the partition search ranks cells in float64 before the exact re-evaluation, "
+               "so its value and bounds are not enclosed in balls")
 
 
 # -- §6 ----------------------------------------------------------------------------------------
@@ -225,12 +242,6 @@ def _normal_approx(inputs, bits, computed):
     return {"value": _in_unit(value, bits)}
 
 
-def _not_enclosed(reason: str) -> Enclosure:
-    def refuse(inputs, bits, computed):
-        raise NotEnclosed(reason)
-    return refuse
-
-
 #: quantity name -> its enclosure; a quantity missing here is confirmed, and says so.
 ENCLOSURES: dict[str, Enclosure] = {
     "focal-loss": _focal_loss,
@@ -238,17 +249,28 @@ ENCLOSURES: dict[str, Enclosure] = {
     "c-gamma": _c_gamma,
     "eps-star": _eps_star,
     "focal-entropy": _focal_entropy,
-    "avg-d-star": _avg_d_star,
     "d-star": _d_star,
     "dispersion": _dispersion,
     "normal-approx": _normal_approx,
-    "d-star-saddlepoint": _not_enclosed(
-        "the saddlepoint solve and the Lugannani-Rice formula are not enclosed in balls"),
-    "eps-star-saddlepoint": _not_enclosed(
-        "the saddlepoint solve and the Lugannani-Rice formula are not enclosed in balls"),
-    "h-gamma": _not_enclosed(
-        "the global search over the simplex is a float64 multi-start refined by Newton; "
-        "for k <= 4 the Python API has a certified enclosure (hgamma_max_enclosure)"),
+}
+
+#: Cheap tests run before an enclosure (before python-flint is even imported): an input
+#: they refuse is confirmed at once, without a wasted evaluation.
+PRECHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "eps-star": _eps_star_precheck,
+    "d-star": _enumerable,
+}
+
+#: Why the quantities without an enclosure have none (shown in "certification").
+NOT_ENCLOSED: dict[str, str] = {
+    "avg-d-star": _AVG_REASON,
+    "d-star-saddlepoint": "the saddlepoint solve and the Lugannani-Rice formula are not "
+                          "enclosed in balls",
+    "eps-star-saddlepoint": "the saddlepoint solve and the Lugannani-Rice formula are not "
+                            "enclosed in balls",
+    "h-gamma": "the global search over the simplex is a float64 multi-start refined by "
+               "Newton; for k <= 4 the Python API has a certified enclosure "
+               "(hgamma_max_enclosure)",
 }
 
 
@@ -275,6 +297,9 @@ def _unenclosed_field(result: Any, path: str = "") -> str | None:
 
 
 def _enclosed(quantity, arguments: dict[str, Any], bits: bool, dps: int) -> dict[str, Any]:
+    precheck = PRECHECKS.get(quantity.name)
+    if precheck is not None:
+        precheck(arguments)
     from focalrd.numeric.balls.evaluation import proven
 
     enclose = ENCLOSURES[quantity.name]
@@ -289,9 +314,28 @@ def _enclosed(quantity, arguments: dict[str, Any], bits: bool, dps: int) -> dict
     return proven(evaluate, dps)
 
 
+_FORCED_CONFIRMATION: list[bool] = []
+
+
+@contextmanager
+def confirmation_only() -> Iterator[None]:
+    """Within the block, ``focalrd eval`` confirms by two evaluations even with python-flint.
+
+    For checks of the command-line layer: a quantity's ``compute`` runs only on the
+    confirmed path, so such a check must look at both paths.
+    """
+    _FORCED_CONFIRMATION.append(True)
+    try:
+        yield
+    finally:
+        _FORCED_CONFIRMATION.pop()
+
+
 def certification_wanted() -> bool:
-    """Whether ball enclosures are available and not switched off by the environment."""
-    return balls.available() and os.environ.get(CONFIRM_ONLY_VARIABLE, "") in ("", "0")
+    """Whether ball enclosures are available and not switched off (environment, or
+    :func:`confirmation_only`)."""
+    return (balls.available() and not _FORCED_CONFIRMATION
+            and os.environ.get(CONFIRM_ONLY_VARIABLE, "") in ("", "0"))
 
 
 def digits_of(quantity, arguments: dict[str, Any], bits: bool, dps: int
@@ -307,9 +351,10 @@ def digits_of(quantity, arguments: dict[str, Any], bits: bool, dps: int
     if not balls.available():
         reason = "python-flint (the rigorous extra) is not installed"
     elif not certification_wanted():
-        reason = f"{CONFIRM_ONLY_VARIABLE} is set"
+        reason = (f"{CONFIRM_ONLY_VARIABLE} is set" if not _FORCED_CONFIRMATION
+                  else "confirmation asked for")
     elif quantity.name not in ENCLOSURES:
-        reason = "this quantity has no ball enclosure"
+        reason = NOT_ENCLOSED.get(quantity.name, "this quantity has no ball enclosure")
     if reason is None:
         try:
             numbers = _enclosed(quantity, arguments, bits, dps)
