@@ -35,8 +35,8 @@ __all__ = [
 
 
 class Intervals:
-    """The interface: ``name``; ``precision(dps)``; ``exact``, ``point``, ``box``; ``exp``,
-    ``log``; ``lower``, ``upper``."""
+    """The interface: ``name``; ``precision(dps)`` (or ``bits_precision(bits)``); ``exact``,
+    ``point``, ``box``; ``exp``, ``log``; ``lower``, ``upper``; ``sign``."""
 
     name = "abstract"
 
@@ -44,6 +44,19 @@ class Intervals:
     def precision(self, dps: int) -> Iterator[None]:  # pragma: no cover - interface
         raise NotImplementedError
         yield
+
+    @contextmanager
+    def bits_precision(self, bits: int) -> Iterator[None]:  # pragma: no cover - interface
+        raise NotImplementedError
+        yield
+
+    def sign(self, x: Any) -> int | None:
+        """1 or −1 when the interval excludes 0, else None (undecided)."""
+        if self.lower(x) > 0:
+            return 1
+        if self.upper(x) < 0:
+            return -1
+        return None
 
     def exact(self, x: Fraction | int) -> Any:  # pragma: no cover - interface
         raise NotImplementedError
@@ -99,6 +112,15 @@ class MpmathIntervals(Intervals):
         finally:
             iv.prec = saved
 
+    @contextmanager
+    def bits_precision(self, bits: int) -> Iterator[None]:
+        saved = iv.prec
+        try:
+            iv.prec = bits
+            yield
+        finally:
+            iv.prec = saved
+
     def exact(self, x: Fraction | int) -> Any:
         x = Fraction(x)
         return iv.mpf(x.numerator) / iv.mpf(x.denominator)
@@ -142,12 +164,16 @@ class ArbIntervals(Intervals):
 
     @contextmanager
     def precision(self, dps: int) -> Iterator[None]:
+        with self.bits_precision(int(dps * 3.321928094887362) + 4), mp.workdps(dps):
+            yield
+
+    @contextmanager
+    def bits_precision(self, bits: int) -> Iterator[None]:
         ctx = self._flint.ctx
         saved = ctx.prec
         try:
-            ctx.prec = int(dps * 3.321928094887362) + 4
-            with mp.workdps(dps):
-                yield
+            ctx.prec = bits
+            yield
         finally:
             ctx.prec = saved
 
@@ -187,8 +213,17 @@ class ArbIntervals(Intervals):
         return self._end(x.upper()) if x.is_finite() else mp.inf
 
 
-def preferred() -> Intervals:
-    """Arb balls when python-flint is installed, else mpmath's ``iv``."""
+def preferred(load: bool = True) -> Intervals:
+    """Arb balls when python-flint is installed, else mpmath's ``iv``.
+
+    With ``load=False`` Arb is chosen only if python-flint is imported already: a quick
+    decision (a list size, a codebook size) does not pay for importing it (about 0.06 s
+    of start-up) in a process that does not use balls otherwise.
+    """
+    import sys
+
     from focalrd.numeric import balls
 
-    return ArbIntervals() if balls.available() else MpmathIntervals()
+    if not balls.available() or (not load and "flint" not in sys.modules):
+        return MpmathIntervals()
+    return ArbIntervals()
