@@ -22,9 +22,8 @@ from fractions import Fraction
 from typing import Any
 
 import mpmath
-from mpmath import mp
-
 from flint import fmpz
+from mpmath import mp
 
 from focalrd.numeric.balls.arith import ExactReal, Undecided, arb, ends, working_bits
 from focalrd.numeric.balls.digits import decided_text, decimal_text, outward_text
