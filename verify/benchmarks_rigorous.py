@@ -7,8 +7,9 @@ the certified branch and bound on Arb balls beside mpmath ``iv``.
    two precisions, the path without the extra).  CPU seconds (user + system of the child),
    median of paired runs; both must print the same value; the target is at most 1.5×.
 2. *branch and bound*: the certified checks of [phi.convex], [phi.gap] and [tau.bracket]
-   (quick and full γ grids) in each arithmetic, in this process: CPU seconds and boxes;
-   tightness as the widths of the c_γ enclosures and of h_γ over single boxes.
+   (quick and full γ grids) and the certified h_γ(k) enclosure of [summary.hgamma-max] in
+   each arithmetic, in this process: CPU seconds and boxes; tightness as the widths of the
+   enclosures and of h_γ over single boxes.
 """
 
 from __future__ import annotations
@@ -157,6 +158,26 @@ def branch_and_bound_rows(progress: Callable[[str], None] | None) -> list[dict[s
     return rows
 
 
+def hgamma_rows(progress: Callable[[str], None] | None) -> list[dict[str, Any]]:
+    """The certified h_γ(k) enclosure (k ≤ 4) in each arithmetic: CPU seconds, splits, width."""
+    from focalrd.numeric.entropies.certified import hgamma_max_enclosure
+
+    rows = []
+    for k, gamma in ((3, Fraction(2)), (4, Fraction(1, 2)), (4, Fraction(5)), (3, Fraction(10))):
+        row: dict[str, Any] = {"k": k, "gamma": str(gamma)}
+        for arithmetic in _arithmetics():
+            if progress:
+                progress(f"h_gamma enclosure k = {k}, gamma = {gamma} in {arithmetic.name}")
+            with mp.workdps(30):
+                start = time.process_time()
+                enclosure = hgamma_max_enclosure(k, gamma, arithmetic=arithmetic)
+                row[f"{arithmetic.name}_cpu_seconds"] = round(time.process_time() - start, 3)
+                row[f"{arithmetic.name}_splits"] = enclosure.boxes
+                row[f"{arithmetic.name}_width"] = mp.nstr(enclosure.upper - enclosure.lower, 3)
+        rows.append(row)
+    return rows
+
+
 def tightness_rows() -> list[dict[str, Any]]:
     """Widths of the c_γ enclosures (tolerance 1e-15) and of h_γ over one box, per arithmetic."""
     from focalrd.verify import certify
@@ -199,6 +220,7 @@ def run_rigorous(dps: int = 30, budget: float = 60.0,
     else:
         document["eval"] = eval_rows(runs, progress)
     document["branch_and_bound"] = branch_and_bound_rows(progress)
+    document["hgamma"] = hgamma_rows(progress)
     document["tightness"] = tightness_rows()
     document["all_agree"] = all(r["same_value"] for r in document["eval"]) and all(
         r["passed"] for r in document["branch_and_bound"])
@@ -246,6 +268,14 @@ def markdown_rigorous(document: dict[str, Any]) -> str:
     for row in document["branch_and_bound"]:
         lines.append(f"| {row['claim']} | {row['grid']} | {row['arithmetic']} | "
                      f"{row['cpu_seconds']} | {row['boxes']} | {row['passed']} |")
+    if document.get("hgamma"):
+        keys = [k for k in document["hgamma"][0] if k not in ("k", "gamma")]
+        lines += ["", "The certified enclosure of max_P S_gamma(P) on k <= 4 symbols "
+                  "(summary.hgamma-max; relative tolerance 1e-12, 30 digits):", "",
+                  "| k | gamma | " + " | ".join(keys) + " |", "|---" * (len(keys) + 2) + "|"]
+        for row in document["hgamma"]:
+            lines.append(f"| {row['k']} | {row['gamma']} | "
+                         + " | ".join(str(row[k]) for k in keys) + " |")
     lines += ["", "Tightness: width of the certified c_gamma enclosure at tolerance 1e-15 (and "
               "the boxes it took), and width of h_gamma over one box [0.3, 0.3(1 + w)] at "
               f"{40} digits.", ""]
