@@ -110,6 +110,14 @@ def focal_entropy(a: Sequence[Fraction], gamma: Fraction) -> FocalEntropyBalls:
                                  ExactReal(multiplier))
     if gamma == 0:
         return _log_loss(values)
+    if len(set(positive)) == 1:  # equal entries: q = 1/k exactly (by symmetry), λ = a|φ'(1/k)|
+        from focalrd.numeric.balls.phi import focal_loss, focal_slope
+
+        k, share = len(positive), Fraction(1, len(positive))
+        return FocalEntropyBalls(exact(positive[0] * k) * focal_loss(gamma, share),
+                                 tuple(ExactReal(share if v > 0 else Fraction(0))
+                                       for v in values),
+                                 exact(positive[0]) * focal_slope(gamma, share))
     bits = current_bits()
     distinct, counts, group = _distinct(tuple(values))  # equal entries share q_x
     with mp.workprec(bits):

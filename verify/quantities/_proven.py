@@ -77,9 +77,18 @@ def _focal_loss(inputs, bits, computed):
 
 
 def _tau(inputs, bits, computed):
+    from focalrd.numeric.balls.arith import ExactReal
     from focalrd.numeric.balls.tau import tau
+    from focalrd.numeric.oneshot.floors import threshold_level
 
-    return {"value": tau(inputs["gamma"], inputs["distortion"], bits)}
+    # τ is rational only at d = 0 (τ = 1) or, in bits, at τ = 2^-m; such a value may be a
+    # rounding tie (0.25 at one digit), which no ball could decide: it is exact instead
+    gamma, d = inputs["gamma"], inputs["distortion"]
+    if d == 0 or bits:
+        exact_tau = threshold_level(gamma, d, bits)[1]
+        if exact_tau is not None:
+            return {"value": ExactReal(exact_tau)}
+    return {"value": tau(gamma, d, bits)}
 
 
 def _c_gamma(inputs, bits, computed):
@@ -194,10 +203,27 @@ def _residual_text(residual, digits: int) -> str:
     if high < floor:
         return f"<1e-{digits + 15}"
     if low >= floor:
-        text = decided_text(low, high, 2)
-        if text is not None:
-            return text
+        from focalrd.numeric.balls.digits import round_significant
+
+        rounded = round_significant(low, 2)
+        if decided_text(low, high, 2) is not None:
+            return _short_layout(*rounded)
     raise Undecided("the KKT residual's two digits are not decided")
+
+
+def _short_layout(negative: bool, digits: str, exponent: int) -> str:
+    """mpmath's ``nstr(x, 2)`` layout (the confirmed path's): fixed for −5 < e < 2, trailing
+    zeros stripped (0.2, 2.0, 8.2e-31)."""
+    sign = "-" if negative else ""
+    if -5 < exponent < len(digits):
+        text = ("0." + "0" * (-exponent - 1) + digits if exponent < 0
+                else digits[:exponent + 1] + "." + digits[exponent + 1:])
+        exponent_text = ""
+    else:
+        text = digits[0] + "." + digits[1:]
+        exponent_text = f"e+{exponent}" if exponent > 0 else f"e{exponent}"
+    text = text.rstrip("0")
+    return sign + (text + "0" if text.endswith(".") else text) + exponent_text
 
 
 _AVG_REASON = ("the partition search ranks cells in float64 before the exact re-evaluation, "
