@@ -129,14 +129,14 @@ def _eps_star(inputs, bits, computed):
         return _eps_star_blocks(inputs, bits, computed)
     result = dict(computed())
     p, gamma, d = inputs["source"], inputs["gamma"], inputs["distortion"]
-    converse, beta = tilted_converse(p, gamma, _codewords_used(inputs, result, bits), d, bits)
+    converse, beta = tilted_converse(p, gamma, _codewords_used(inputs, bits), d, bits)
     result["converse"], result["converse_beta"] = converse, beta
     if "log_inverse_tau" in result:
         result["log_inverse_tau"] = log_inverse_tau(gamma, d, bits)
     return result
 
 
-def _codewords_used(inputs, result, bits) -> int:
+def _codewords_used(inputs, bits) -> int:
     """M as the one-shot computation used it (the alphabet size past e^2300 codewords)."""
     from focalrd.verify.quantities.oneshot import _codewords
 
