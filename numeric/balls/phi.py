@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from focalrd.numeric.balls.arith import arb, exact
+from focalrd.numeric.balls.arith import arb, current_bits, exact, working_bits
 
 __all__ = [
     "focal_loss",
@@ -36,13 +36,16 @@ def power_of_complement(gamma: Fraction | int, p: Fraction | int | arb,
     g = Fraction(gamma) - shift
     if g == 0:
         return arb(1)
-    if isinstance(p, arb):
-        return (exact(g) * (-p).log1p()).exp()
-    q = 1 - Fraction(p)
-    if g.denominator == 1 and abs(g.numerator) <= 64:
-        return exact(q) ** int(g)  # small integer powers: exact where q is dyadic
-    return (exact(g) * exact(q).log()).exp() if q >= Fraction(1, 2) else \
-        (exact(g) * exact(-Fraction(p)).log1p()).exp()
+    # e^x with |x| up to |γ ln(1 − p)| loses about log2|x| bits of relative accuracy to the
+    # absolute error of x: computed with that many guard bits
+    with working_bits(current_bits() + abs(int(g)).bit_length() + 8):
+        if isinstance(p, arb):
+            return (exact(g) * (-p).log1p()).exp()
+        q = 1 - Fraction(p)
+        if g.denominator == 1 and abs(g.numerator) <= 64:
+            return exact(q) ** int(g)  # small integer powers: exact where q is dyadic
+        return (exact(g) * exact(q).log()).exp() if q >= Fraction(1, 2) else \
+            (exact(g) * exact(-Fraction(p)).log1p()).exp()
 
 
 def focal_loss(gamma: Fraction | int, p: Fraction | int | arb) -> arb:
