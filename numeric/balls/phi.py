@@ -74,7 +74,7 @@ def focal_loss(gamma: Fraction | int, p: Fraction | int | arb) -> arb:
 
 
 def focal_slope(gamma: Fraction | int, p: Fraction | int | arb) -> arb:
-    """|φ_γ'(p)| = (1 − p)^(γ−1) (γ ln(1/p) + (1 − p)/p) on (0, 1), as a ball.
+    """−φ_γ'(p) = (1 − p)^(γ−1) (γ ln(1/p) + (1 − p)/p) > 0 on (0, 1), as a ball.
 
     >>> from focalrd.numeric.balls.arith import working_bits
     >>> with working_bits(60):
