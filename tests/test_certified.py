@@ -8,6 +8,8 @@ import mpmath
 import pytest
 from mpmath import iv, mp
 
+from focalrd.numeric import balls
+from focalrd.numeric.intervals import ArbIntervals, MpmathIntervals
 from focalrd.verify.certify import (
     box_interval,
     certify_on,
@@ -15,6 +17,7 @@ from focalrd.verify.certify import (
     exact_interval,
     interval_precision,
     lower,
+    point,
     split,
     upper,
 )
@@ -25,6 +28,10 @@ from focalrd.verify.claims import (
 from focalrd.verify.registry import CheckContext
 
 QUICK = CheckContext(quick=True)
+#: The interval arithmetics the drivers must work with (Arb only with the rigorous extra).
+ARITHMETICS = [pytest.param(MpmathIntervals, id="mpmath-iv"),
+               pytest.param(ArbIntervals, id="arb", marks=pytest.mark.skipif(
+                   not balls.available(), reason="python-flint is not installed"))]
 
 
 def _exact(x: mpmath.mpf) -> Fraction:
@@ -32,8 +39,9 @@ def _exact(x: mpmath.mpf) -> Fraction:
     return Fraction(mantissa) * Fraction(2) ** exponent
 
 
-def test_exact_interval_encloses_the_rational_and_split_covers_the_box():
-    with interval_precision(30):
+@pytest.mark.parametrize("arithmetic", ARITHMETICS)
+def test_exact_interval_encloses_the_rational_and_split_covers_the_box(arithmetic):
+    with interval_precision(30, arithmetic()):
         third = exact_interval(Fraction(1, 3))
         assert _exact(lower(third)) < Fraction(1, 3) < _exact(upper(third))
         assert upper(third) - lower(third) < mp.mpf(10) ** -29
@@ -44,8 +52,9 @@ def test_exact_interval_encloses_the_rational_and_split_covers_the_box():
         assert split((mp.mpf(1), mp.mpf(1))) is None
 
 
-def test_certify_on_proves_a_true_bound_and_locates_a_false_one():
-    with interval_precision(30):
+@pytest.mark.parametrize("arithmetic", ARITHMETICS)
+def test_certify_on_proves_a_true_bound_and_locates_a_false_one(arithmetic):
+    with interval_precision(30, arithmetic()):
         # x^2 != 2 holds on [3/2, 3]; on [1, 3] it fails only at sqrt(2).
         def not_two(box):
             square = box_interval(box) ** 2
@@ -59,14 +68,17 @@ def test_certify_on_proves_a_true_bound_and_locates_a_false_one():
         assert box[0] - mp.mpf(10) ** -25 <= mp.sqrt(2) <= box[1] + mp.mpf(10) ** -25
 
 
-def test_enclose_maximum_contains_known_maxima():
-    with interval_precision(30):
-        # max of x(1 - x) on [0, 1] is 1/4; max of sin on [0, 3] is 1 (at pi/2).
+@pytest.mark.parametrize("arithmetic", ARITHMETICS)
+def test_enclose_maximum_contains_known_maxima(arithmetic):
+    with interval_precision(30, arithmetic()):
+        # max of x(1 - x) on [0, 1] is 1/4
         parabola = enclose_maximum(lambda b: upper(box_interval(b) - box_interval(b) ** 2),
-                                   lambda x: lower(iv.mpf(x) * (1 - iv.mpf(x))),
+                                   lambda x: lower(point(x) * (1 - point(x))),
                                    mp.zero, mp.one, mp.mpf(10) ** -5)
         assert parabola.converged and parabola.lower <= mp.mpf(1) / 4 <= parabola.upper
         assert parabola.upper - parabola.lower <= mp.mpf(10) ** -5
+    with interval_precision(30, MpmathIntervals()):
+        # max of sin on [0, 3] is 1 (at pi/2); iv.sin exists in mpmath's arithmetic only
         sine = enclose_maximum(lambda b: upper(iv.sin(box_interval(b))),
                                lambda x: lower(iv.sin(iv.mpf(x))),
                                mp.zero, mp.mpf(3), mp.mpf(10) ** -5)
@@ -74,20 +86,33 @@ def test_enclose_maximum_contains_known_maxima():
         assert sine.argmax_box[0] <= mp.pi / 2 <= sine.argmax_box[1]
 
 
+def _use(arithmetic, monkeypatch) -> None:
+    """Make the certified checks run in ``arithmetic`` (the default is Arb when installed)."""
+    from focalrd.verify import certify
+
+    monkeypatch.setattr(certified, "preferred", arithmetic)
+    monkeypatch.setattr(certify, "preferred", arithmetic)
+    certified._gap_maximum.cache_clear()
+
+
+@pytest.mark.parametrize("arithmetic", ARITHMETICS)
 @pytest.mark.parametrize("check", [certified.phi_convex_certified, certified.phi_gap_certified,
                                    certified.tau_bracket_certified])
-def test_certified_checks_pass_and_state_their_region(check):
+def test_certified_checks_pass_and_state_their_region(check, arithmetic, monkeypatch):
+    _use(arithmetic, monkeypatch)
     evidence = check(QUICK)
     assert evidence.level == "certified" and evidence.passed is True
+    assert evidence.details["arithmetic"] == arithmetic.name
     region = evidence.details["region"]
     assert "gamma in {0, 1/4, 1/2, 3/4, 1, 3/2, 2, 3, 5, 10, 50}" in region
     assert "analytic" in region
     assert evidence.details["gammas"] == len(certified.GAMMA_GRID)
 
 
-def test_gap_enclosures_contain_closed_forms():
+@pytest.mark.parametrize("arithmetic", ARITHMETICS)
+def test_gap_enclosures_contain_closed_forms(arithmetic):
     # c_1 = 1/e (maximise p ln(1/p)); independent of the numeric c_gamma.
-    enclosure, ends = certified.gap_maximum(Fraction(1), 15)
+    enclosure, ends = certified.gap_maximum(Fraction(1), 15, arithmetic())
     with mp.workdps(50):
         assert enclosure.lower <= mp.exp(-1) <= enclosure.upper
     assert enclosure.upper - enclosure.lower <= mp.mpf(10) ** -15

@@ -141,7 +141,8 @@ def test_without_matplotlib_reports_render_and_say_figures_were_skipped(rendered
 
 def test_markdown_summary_table_has_a_row_per_claim(rendered) -> None:
     markdown = rendered["md"]
-    header = "| claim | provenance | expectation | status | evidence levels | seconds |"
+    header = ("| claim | provenance | expectation | status | evidence levels | numbers | "
+              "seconds |")
     assert header in markdown
     for claim in rendered["document"]["claims"]:
         anchor = _anchor(claim["id"])
@@ -152,7 +153,15 @@ def test_markdown_summary_table_has_a_row_per_claim(rendered) -> None:
         assert cells[2].startswith(claim["expected"])
         levels = list(dict.fromkeys(e["level"] for e in claim["evidence"]))
         assert cells[4] == ", ".join(levels)
-        assert cells[5] == f"{float(claim['seconds']):.2f}"
+        # numbers: certified checks (interval arithmetic) are proven unless they say
+        # otherwise, every other level confirmed; a claim is proven when all its conclusive
+        # checks are, partly proven when some are
+        kinds = [e.get("numbers") or ("proven" if e["level"] == "certified" else "confirmed")
+                 for e in claim["evidence"] if e["passed"] is not None]
+        expected = ("" if not kinds else "proven" if set(kinds) == {"proven"}
+                    else "partly proven" if "proven" in kinds else "confirmed")
+        assert cells[5] == expected
+        assert cells[6] == f"{float(claim['seconds']):.2f}"
         assert f'<a id="{anchor}"></a>' in markdown
         assert f"$${claim['latex']}$$" in markdown
 

@@ -111,11 +111,13 @@ def test_unmeasured_checks_are_scheduled_at_the_median(split_claims):
                                                      for i in range(3)}
     suite = select_claims(("focal-entropy.unique",))
     estimate = estimated_seconds(suite, quick=True)
+    # measured checks at their measured seconds; a check added since the table was last
+    # written (by `focalrd benchmark --suite jobs`) at the median
+    keys = [f"focal-entropy.unique:{func.__module__}.{func.__qualname__}"
+            for func in suite[0].checks]
+    assert sum(key in table["quick"] for key in keys) >= 3
     quick_median = statistics.median_high(table["quick"].values())
-    expected = [table["quick"].get(f"focal-entropy.unique:{func.__module__}.{func.__qualname__}",
-                                   quick_median) for func in suite[0].checks]
-    assert list(estimate.values()) == expected
-    assert any(value != quick_median for value in expected)   # measured checks keep theirs
+    assert list(estimate.values()) == [table["quick"].get(key, quick_median) for key in keys]
 
 
 def _strip(document):

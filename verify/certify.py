@@ -1,9 +1,15 @@
 """Interval arithmetic and branch-and-bound for the certified checks.
 
-The certified checks use mpmath's ``iv`` context: every operation returns an
-interval that contains the exact result (outward rounding), for + − × ÷, ``exp``
-and ``log``.  Only these operations are used here (mpmath's interval versions of
-other special functions are not guaranteed to be rigorous).
+The certified checks use a rigorous interval arithmetic: every operation returns an
+interval that contains the exact result, for + − × ÷, ``exp`` and ``log`` (only
+these operations are used here).  Two arithmetics implement them
+(:mod:`focalrd.numeric.intervals`): Arb balls through python-flint (the
+``rigorous`` extra, used when installed: :func:`interval_precision` picks it) and
+mpmath's ``iv`` context (outward-rounded endpoints; the fallback).  The checks
+call :func:`exp`, :func:`log`, :func:`point`, :func:`exact_interval`,
+:func:`box_interval`, :func:`lower` and :func:`upper` of this module, which act in
+the arithmetic of the innermost :func:`interval_precision` block;
+:func:`arithmetic_name` says which one ran.
 
 Two branch-and-bound drivers work on a real interval [lo, hi]:
 
@@ -27,63 +33,100 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import mpmath
-from mpmath import iv, mp
+from mpmath import mp
+
+from focalrd.numeric.intervals import Intervals, MpmathIntervals, preferred
 
 __all__ = [
     "Certificate",
     "MaximumEnclosure",
+    "arithmetic_name",
     "box_interval",
     "certify_on",
     "enclose_maximum",
     "exact_interval",
+    "exp",
     "interval_precision",
+    "log",
     "lower",
+    "point",
     "split",
     "upper",
 ]
 
 Box = tuple[mpmath.mpf, mpmath.mpf]
 
+#: The arithmetics of the open interval_precision blocks (innermost last).
+_ACTIVE: list[Intervals] = [MpmathIntervals()]
+
 
 @contextmanager
-def interval_precision(dps: int) -> Iterator[None]:
-    """Run with ``iv`` (and ``mp``, for box endpoints) at ``dps`` decimal digits."""
-    saved = iv.prec
+def interval_precision(dps: int, arithmetic: Intervals | None = None) -> Iterator[None]:
+    """Run with interval arithmetic (and ``mp``, for box endpoints) at ``dps`` digits.
+
+    ``arithmetic`` defaults to :func:`focalrd.numeric.intervals.preferred` (Arb when
+    python-flint is installed, else mpmath's ``iv``).
+    """
+    chosen = arithmetic if arithmetic is not None else preferred()
+    _ACTIVE.append(chosen)
     try:
-        iv.dps = dps
-        with mp.workdps(dps):
+        with chosen.precision(dps):
             yield
     finally:
-        iv.prec = saved
+        _ACTIVE.pop()
 
 
-def exact_interval(x: Fraction | int) -> mpmath.ctx_iv.ivmpf:
-    """The tightest interval at the current ``iv`` precision containing the exact ``x``.
+def _current() -> Intervals:
+    return _ACTIVE[-1]
+
+
+def arithmetic_name() -> str:
+    """The name of the arithmetic in use ("arb" or "mpmath-iv")."""
+    return _current().name
+
+
+def exact_interval(x: Fraction | int) -> Any:
+    """The tightest interval at the current precision containing the exact ``x``.
 
     >>> with interval_precision(20):
     ...     residual = 1 - 3 * exact_interval(Fraction(1, 3))   # encloses 0
     ...     bool(lower(residual) <= 0 <= upper(residual))
     True
     """
-    x = Fraction(x)
-    return iv.mpf(x.numerator) / iv.mpf(x.denominator)
+    return _current().exact(x)
 
 
-def lower(x: mpmath.ctx_iv.ivmpf) -> mpmath.mpf:
-    """The lower end of an interval, as an exact mpf."""
-    return mp.make_mpf(x._mpi_[0])
+def point(x: mpmath.mpf) -> Any:
+    """The binary number ``x`` as an interval (exact)."""
+    return _current().point(x)
 
 
-def upper(x: mpmath.ctx_iv.ivmpf) -> mpmath.mpf:
-    """The upper end of an interval, as an exact mpf."""
-    return mp.make_mpf(x._mpi_[1])
+def exp(x: Any) -> Any:
+    """e^x of an interval."""
+    return _current().exp(x)
 
 
-def box_interval(box: Box) -> mpmath.ctx_iv.ivmpf:
+def log(x: Any) -> Any:
+    """ln x of an interval."""
+    return _current().log(x)
+
+
+def lower(x: Any) -> mpmath.mpf:
+    """A lower bound of every point of an interval (its lower end), as an mpf."""
+    return _current().lower(x)
+
+
+def upper(x: Any) -> mpmath.mpf:
+    """An upper bound of every point of an interval (its upper end), as an mpf."""
+    return _current().upper(x)
+
+
+def box_interval(box: Box) -> Any:
     """The box [a, b] as an interval (exact: a and b are binary numbers)."""
-    return iv.mpf([box[0], box[1]])
+    return _current().box(box[0], box[1])
 
 
 def split(box: Box) -> tuple[Box, Box] | None:

@@ -54,6 +54,7 @@ __all__ = [
     "Evidence",
     "Falsification",
     "LEVELS",
+    "NUMBERS",
     "PROVENANCES",
     "check",
     "claim",
@@ -62,6 +63,8 @@ __all__ = [
     "falsify",
     "isolated_registry",
     "jsonable",
+    "numbers_of",
+    "numbers_of_claim",
     "registered_claims",
     "screen_verdict",
     "search_counterexample",
@@ -81,6 +84,40 @@ PROVENANCES = (
 #: What the mathematics is expected to say about a claim ("inconclusive": a control whose
 #: checks cannot decide it, met only while the runner keeps it inconclusive).
 EXPECTATIONS = ("holds", "fails", "unknown", "inconclusive")
+#: How the numbers of a check were obtained: "proven" (interval or ball arithmetic, or exact
+#: arithmetic: every number is enclosed) or "confirmed" (floating point at a working
+#: precision, compared with a tolerance or at two precisions).
+NUMBERS = ("proven", "confirmed")
+
+
+def numbers_of(entry: Mapping[str, Any]) -> str:
+    """Whether the numbers of one check (an evidence record) were proven or only confirmed.
+
+    A check states it with ``numbers="proven"`` (or ``"confirmed"``) among its details;
+    otherwise certified checks (interval arithmetic by definition) are "proven" and every
+    other level "confirmed" — symbolic checks included, whose derivations are exact but
+    whose comparison with the numeric code is made at sampled points in floating point.
+
+    >>> numbers_of({"level": "certified"}), numbers_of({"level": "sampled"})
+    ('proven', 'confirmed')
+    >>> numbers_of({"level": "reference", "numbers": "proven"})
+    'proven'
+    """
+    stated = entry.get("numbers")
+    if stated in NUMBERS:
+        return stated
+    return "proven" if entry.get("level") == "certified" else "confirmed"
+
+
+def numbers_of_claim(evidence: list[Mapping[str, Any]]) -> str | None:
+    """"proven" (every conclusive check proven), "partly proven", "confirmed", or None
+    when no check was conclusive."""
+    decided = [numbers_of(entry) for entry in evidence if entry.get("passed") is not None]
+    if not decided:
+        return None
+    if all(n == "proven" for n in decided):
+        return "proven"
+    return "partly proven" if "proven" in decided else "confirmed"
 
 
 @dataclass

@@ -69,6 +69,8 @@ from focalrd.verify.registry import (
     Evidence,
     declared_level,
     jsonable,
+    numbers_of,
+    numbers_of_claim,
     registered_claims,
     screen_verdict,
 )
@@ -250,6 +252,8 @@ def run_check(func: Check, context: CheckContext) -> dict[str, Any]:
     """
     started = time.perf_counter()
     interval_prec = iv.prec
+    flint = sys.modules.get("flint")  # Arb's precision, when a check has used the balls
+    ball_prec = flint.ctx.prec if flint is not None else None
     _seed_global_generators(f"{context.seed}:{context.claim_id}:{check_name(func)}")
     # Each check gets its own random streams (ctx.rng, ctx.seed_for), fixed by its name.
     context = replace(context, check=check_name(func))
@@ -273,6 +277,9 @@ def run_check(func: Check, context: CheckContext) -> dict[str, Any]:
         entry = _did_not_run(func, f"the check raised {message}", error)
     finally:
         iv.prec = interval_prec  # a check must not change the next one's precision
+        flint = sys.modules.get("flint")
+        if flint is not None:
+            flint.ctx.prec = ball_prec if ball_prec is not None else 53
     entry = jsonable(entry)
     output = captured.getvalue()
     if output:
@@ -282,6 +289,7 @@ def run_check(func: Check, context: CheckContext) -> dict[str, Any]:
             entry["passed"] = None
             entry["why"] = (f"the check printed {len(output)} characters to stdout (a check "
                             "returns Evidence; its output is under 'stdout')")
+    entry["numbers"] = numbers_of(entry)
     entry["check"] = check_name(func)
     entry["seconds"] = round(time.perf_counter() - started, 4)
     return entry
@@ -357,6 +365,7 @@ def claim_record(claim: Claim, evidence: list[dict[str, Any]], seconds: float,
         "why": why,
         "evidence": evidence,
         "counterexample": next((c for c in refuting if c is not None), None),
+        "numbers": numbers_of_claim(evidence),
         "notes": claim.notes,
         "seconds": round(seconds, 4),
     }
@@ -737,6 +746,8 @@ def summarize(records: list[dict[str, Any]], seconds: float,
         "not_met_ids": not_met,
         "load_errors": len(load_errors),
         "by_level": by_level,
+        "numbers": {kind: sum(r.get("numbers") == kind for r in records)
+                    for kind in ("proven", "partly proven", "confirmed")},
         "seconds": round(seconds, 3),
     }
 

@@ -117,7 +117,16 @@ class ResultStore:
         existing = self._columns.get(column.lower())
         if existing is not None:
             return existing
-        self.db.execute(f'ALTER TABLE points ADD COLUMN "{column}"')
+        try:
+            self.db.execute(f'ALTER TABLE points ADD COLUMN "{column}"')
+        except sqlite3.OperationalError:
+            # another store on the same file (another SPEC of one run, another process)
+            # added it since this one read the schema: read the schema again
+            self._columns = {row[1].lower(): row[1] for row in
+                             self.db.execute("PRAGMA table_info(points)")}
+            if column.lower() not in self._columns:
+                raise
+            return self._columns[column.lower()]
         self._columns[column.lower()] = column
         return column
 

@@ -18,9 +18,11 @@ two upper bounds are computed and the smaller kept:
   :mod:`focalrd.proofs.hgamma`): f'' is largest at the point nearest 3/(γ+1)
   for γ > 1, at the left end for γ < 1, and is −2 at γ = 1.
 
-Every value is computed in ``mpmath.iv`` interval arithmetic (outward rounding),
-so the upper bounds are rigorous; the lower bound is S at a feasible point (box
-centres and any supplied candidate points), also from an interval evaluation.
+Every value is computed in rigorous interval arithmetic — Arb balls with python-flint
+(the ``rigorous`` extra), else ``mpmath.iv`` with outward rounding; see
+:mod:`focalrd.numeric.intervals` — so the upper bounds are rigorous; the lower bound
+is S at a feasible point (box centres and any supplied candidate points), also from
+an interval evaluation.
 Boxes are processed best-first and split along their widest side until the gap
 between the largest remaining upper bound and the best lower bound is at most
 ``rel_tol`` times the lower bound, or ``max_boxes`` have been split.
@@ -32,13 +34,15 @@ import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import mpmath
-from mpmath import iv, mp
+from mpmath import mp
 
 from focalrd.numeric.display import ShortDisplay
 from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.exact import focusing_parameter, positive_integer
+from focalrd.numeric.intervals import Intervals, preferred
 
 __all__ = [
     "Enclosure",
@@ -70,38 +74,46 @@ class Enclosure(ShortDisplay):
 
 
 class _Bounds:
-    """Interval evaluations of f and f' for one γ (γ > 0) at the iv precision."""
+    """Interval evaluations of f and f' for one γ (γ > 0) in the arithmetic ``I``."""
 
-    def __init__(self, gamma: Fraction) -> None:
-        self.g = iv.mpf(gamma.numerator) / gamma.denominator
+    def __init__(self, gamma: Fraction, arithmetic: Intervals) -> None:
+        self.I = arithmetic
+        self.g = arithmetic.exact(gamma)
         self.gamma = gamma
         # Peaks of f and valleys of f' as (exact) Fractions: 1/(γ+1), 2/(γ+1).
         self.peak = 1 / (gamma + 1)
         self.valley = 2 / (gamma + 1)
 
-    def f(self, p: mpmath.mpf) -> iv.mpf:
-        if p <= 0 or p >= 1:
-            return iv.mpf(0)
-        x = iv.mpf(p)
-        return x * iv.exp(self.g * iv.log(1 - x))
+    def _interval(self, p):
+        """An mpf point as an interval; an interval (from :func:`_clamp`) as it is."""
+        return self.I.point(p) if isinstance(p, mpmath.mpf) else p
 
-    def f_prime(self, p: mpmath.mpf) -> iv.mpf | None:
+    def f(self, p: mpmath.mpf) -> Any:
+        if isinstance(p, mpmath.mpf) and (p <= 0 or p >= 1):
+            return self.I.exact(0)
+        x = self._interval(p)
+        I = self.I
+        return x * I.exp(self.g * I.log(1 - x))
+
+    def f_prime(self, p: mpmath.mpf) -> Any | None:
         """f'(p) = (1 − p)^(γ−1)(1 − (γ+1)p); None where it is infinite (γ < 1, p = 1)."""
-        if p >= 1:
+        if isinstance(p, mpmath.mpf) and p >= 1:
             if self.gamma < 1:
                 return None
-            return iv.mpf(-1) if self.gamma == 1 else iv.mpf(0)
-        x = iv.mpf(p)
-        return iv.exp((self.g - 1) * iv.log(1 - x)) * (1 - (self.g + 1) * x)
+            return self.I.exact(-1) if self.gamma == 1 else self.I.exact(0)
+        x = self._interval(p)
+        I = self.I
+        return I.exp((self.g - 1) * I.log(1 - x)) * (1 - (self.g + 1) * x)
 
-    def f_second(self, p: mpmath.mpf) -> iv.mpf | None:
+    def f_second(self, p: mpmath.mpf) -> Any | None:
         """f''(p) = γ(1 − p)^(γ−2)((γ+1)p − 2); None where it is infinite (γ < 2, p = 1)."""
-        if p >= 1:
+        if isinstance(p, mpmath.mpf) and p >= 1:
             if self.gamma < 2:
                 return None
-            return iv.mpf(2) if self.gamma == 2 else iv.mpf(0)
-        x = iv.mpf(p)
-        return self.g * iv.exp((self.g - 2) * iv.log(1 - x)) * ((self.g + 1) * x - 2)
+            return self.I.exact(2) if self.gamma == 2 else self.I.exact(0)
+        x = self._interval(p)
+        I = self.I
+        return self.g * I.exp((self.g - 2) * I.log(1 - x)) * ((self.g + 1) * x - 2)
 
     def f_second_max(self, lo: mpmath.mpf, hi: mpmath.mpf) -> mpmath.mpf | None:
         """An upper bound of f'' on [lo, hi], from the sign of the third derivative
@@ -109,24 +121,13 @@ class _Bounds:
         for γ < 1, and for γ > 1 increasing up to 3/(γ+1) and decreasing after."""
         if self.gamma == 1:
             return mp.mpf(-2)
-        point = lo if self.gamma < 1 else _clamp(3 / (self.gamma + 1), lo, hi)
+        point = lo if self.gamma < 1 else _clamp(self.I, 3 / (self.gamma + 1), lo, hi)
         value = self.f_second(point)
-        return None if value is None else _high(value)
+        return None if value is None else self.I.upper(value)
 
     def f_max(self, lo: mpmath.mpf, hi: mpmath.mpf) -> mpmath.mpf:
         """An upper bound of max f on [lo, hi] ⊂ [0, 1]."""
-        return _high(self.f(_clamp(self.peak, lo, hi)))
-
-
-
-def _low(x: iv.mpf) -> mpmath.mpf:
-    """The lower end point of an interval, as an mpf."""
-    return mp.make_mpf(x._mpi_[0])
-
-
-def _high(x: iv.mpf) -> mpmath.mpf:
-    """The upper end point of an interval, as an mpf."""
-    return mp.make_mpf(x._mpi_[1])
+        return self.I.upper(self.f(_clamp(self.I, self.peak, lo, hi)))
 
 
 def _exact(x: mpmath.mpf) -> Fraction:
@@ -134,7 +135,7 @@ def _exact(x: mpmath.mpf) -> Fraction:
     return Fraction(int(man)) * Fraction(2) ** int(exp)
 
 
-def _clamp(x: Fraction, lo: mpmath.mpf, hi: mpmath.mpf) -> mpmath.mpf | iv.mpf:
+def _clamp(I: Intervals, x: Fraction, lo: mpmath.mpf, hi: mpmath.mpf) -> mpmath.mpf | Any:
     # Compare exactly: lo, hi are binary floating-point numbers, x a Fraction.
     if _exact(lo) >= x:
         return lo
@@ -142,47 +143,57 @@ def _clamp(x: Fraction, lo: mpmath.mpf, hi: mpmath.mpf) -> mpmath.mpf | iv.mpf:
         return hi
     # An interval enclosing x itself: f evaluated there bounds f(x) from above rigorously,
     # which an mpf rounding of x would not.
-    return iv.mpf(x.numerator) / x.denominator
+    return I.exact(x)
 
 
-def _last_range(lo: Sequence[mpmath.mpf], hi: Sequence[mpmath.mpf]
+def _interval_sum(I: Intervals, values) -> Any:
+    """Σ of intervals (or of mpf points, taken as intervals)."""
+    total = I.exact(0)
+    for value in values:
+        total = total + (I.point(value) if isinstance(value, mpmath.mpf) else value)
+    return total
+
+
+def _last_range(I: Intervals, lo: Sequence[mpmath.mpf], hi: Sequence[mpmath.mpf]
                 ) -> tuple[mpmath.mpf, mpmath.mpf] | None:
     """Outer bounds of p_k = 1 − Σ p_i over the box, clipped to [0, 1]; None if infeasible."""
-    top = _high(1 - iv.fsum(iv.mpf(x) for x in lo))
-    bottom = _low(1 - iv.fsum(iv.mpf(x) for x in hi))
+    top = I.upper(1 - _interval_sum(I, lo))
+    bottom = I.lower(1 - _interval_sum(I, hi))
     if top < 0:
         return None
     return max(bottom, mp.zero), min(top, mp.one)
 
 
 class _Search:
-    def __init__(self, k: int, gamma: Fraction) -> None:
+    def __init__(self, k: int, gamma: Fraction, arithmetic: Intervals) -> None:
         self.k = k
-        self.bounds = _Bounds(gamma)
+        self.I = arithmetic
+        self.bounds = _Bounds(gamma, arithmetic)
 
     def s_lower(self, point: Sequence[mpmath.mpf]) -> mpmath.mpf | None:
         """A lower bound of S at the feasible point (p_1..p_{k−1}, 1 − Σ), or None."""
-        last = 1 - iv.fsum(iv.mpf(x) for x in point)
-        if _low(last) < 0:
+        I = self.I
+        last = 1 - _interval_sum(I, point)
+        if I.lower(last) < 0:
             return None
-        total = iv.fsum(self.bounds.f(x) for x in point)
+        total = _interval_sum(I, (self.bounds.f(x) for x in point))
         # p_k is only known as an interval; f's minimum over an interval is at an end.
-        f_last = min(_low(self.bounds.f(_low(last))),
-                     _low(self.bounds.f(min(_high(last), mp.one))))
-        return _low(total + f_last)
+        f_last = min(I.lower(self.bounds.f(I.lower(last))),
+                     I.lower(self.bounds.f(min(I.upper(last), mp.one))))
+        return I.lower(total + I.point(f_last))
 
     def upper(self, lo: list[mpmath.mpf], hi: list[mpmath.mpf]) -> mpmath.mpf | None:
         """An upper bound of S on the sorted feasible part of the box, or None if empty."""
         for i in range(1, len(lo)):
             if lo[i] > hi[i - 1]:
                 return None
-        last = _last_range(lo, hi)
+        last = _last_range(self.I, lo, hi)
         if last is None or last[0] > hi[-1]:
             return None
         b = self.bounds
-        natural = iv.fsum([iv.mpf(b.f_max(a, c)) for a, c in zip(lo, hi, strict=True)]
-                          + [iv.mpf(b.f_max(*last))])
-        natural = _high(natural)
+        natural = _interval_sum(self.I, [b.f_max(a, c) for a, c in zip(lo, hi, strict=True)]
+                                + [b.f_max(*last)])
+        natural = self.I.upper(natural)
         taylor = self._taylor(lo, hi, last)
         return natural if taylor is None else min(natural, taylor)
 
@@ -195,41 +206,43 @@ class _Search:
         S(p) ≤ S(c) + Σ_x [(f'(c_x) − μ)δ_x + M_x δ_x²/2]; each bracket is a quadratic
         in one variable, maximised over its interval.
         """
-        b = self.bounds
+        b, I = self.bounds, self.I
         centre = [(a + c) / 2 for a, c in zip(lo, hi, strict=True)]
-        c_last = 1 - iv.fsum(iv.mpf(x) for x in centre)
-        if _low(c_last) != _high(c_last) or not 0 < _low(c_last) < 1:
+        c_last = 1 - _interval_sum(I, centre)
+        if I.lower(c_last) != I.upper(c_last) or not 0 < I.lower(c_last) < 1:
             return None  # the centre is infeasible or not exactly representable
-        points = centre + [_low(c_last)]
+        points = centre + [I.lower(c_last)]
         ranges = list(zip(lo, hi, strict=True)) + [last]
         slopes = [b.f_prime(x) for x in points]
         curvatures = [b.f_second_max(a, c) for a, c in ranges]
         if any(v is None for v in slopes) or any(v is None for v in curvatures):
             return None
-        mu = iv.mpf(_low(iv.fsum(slopes) / len(slopes)))
-        total = iv.fsum(b.f(x) for x in points)
+        mu = I.point(I.lower(_interval_sum(I, slopes) / len(slopes)))
+        total = _interval_sum(I, (b.f(x) for x in points))
         for x, (a, c), slope, m in zip(points, ranges, slopes, curvatures, strict=True):
             g = slope - mu
-            lo_d, hi_d = iv.mpf(a) - iv.mpf(x), iv.mpf(c) - iv.mpf(x)
-            low_delta, high_delta = _low(lo_d), _high(hi_d)
-            half_m = iv.mpf(m) / 2
-            best = max(_high(g * d + half_m * d * d) for d in (lo_d, hi_d))
+            lo_d, hi_d = I.point(a) - I.point(x), I.point(c) - I.point(x)
+            low_delta, high_delta = I.lower(lo_d), I.upper(hi_d)
+            half_m = I.point(m) / 2
+            best = max(I.upper(g * d + half_m * d * d) for d in (lo_d, hi_d))
             if m < 0:
-                vertex = -g / iv.mpf(m)
-                if not (_high(vertex) < low_delta or _low(vertex) > high_delta):
-                    best = max(best, _high(g * g / (-2 * iv.mpf(m))))
-            total += iv.mpf(best)
-        return _high(total)
+                vertex = -g / I.point(m)
+                if not (I.upper(vertex) < low_delta or I.lower(vertex) > high_delta):
+                    best = max(best, I.upper(g * g / (-2 * I.point(m))))
+            total += I.point(best)
+        return I.upper(total)
 
 
 
 def hgamma_max_enclosure(k: int, gamma: Fraction | int | str, rel_tol: float = 1e-12,
                          max_boxes: int = 20_000,
-                         candidates: Sequence[Sequence[mpmath.mpf]] = ()) -> Enclosure:
+                         candidates: Sequence[Sequence[mpmath.mpf]] = (),
+                         arithmetic: Intervals | None = None) -> Enclosure:
     """Rigorous bounds lower ≤ max_P S_γ(P) ≤ upper for 2 ≤ k ≤ 4 and γ > 0.
 
     ``candidates`` (full distributions, e.g. the result of a search) only
     tighten the lower bound; the enclosure is valid whatever they are.
+    ``arithmetic`` defaults to Arb balls when python-flint is installed, else mpmath iv.
 
     >>> e = hgamma_max_enclosure(2, 1)         # max is 1/2, at the uniform P
     >>> float(e.lower) <= 0.5 <= float(e.upper)
@@ -242,19 +255,16 @@ def hgamma_max_enclosure(k: int, gamma: Fraction | int | str, rel_tol: float = 1
     if gamma == 0:
         raise InvalidInputError("gamma", "a number > 0 (S_0 = 1 for every P)", gamma)
     dps = max(mp.dps, 20) + 5
-    saved = iv.prec
-    iv.dps = dps
-    try:
-        with mp.workdps(dps):
-            return _branch_and_bound(k, gamma, rel_tol, max_boxes, candidates)
-    finally:
-        iv.prec = saved
+    chosen = arithmetic if arithmetic is not None else preferred()
+    with chosen.precision(dps):
+        return _branch_and_bound(k, gamma, rel_tol, max_boxes, candidates, chosen)
 
 
 def _branch_and_bound(k: int, gamma: Fraction, rel_tol: float, max_boxes: int,
-                      candidates: Sequence[Sequence[mpmath.mpf]]) -> Enclosure:
+                      candidates: Sequence[Sequence[mpmath.mpf]],
+                      arithmetic: Intervals) -> Enclosure:
     n = k - 1
-    search = _Search(k, gamma)
+    search = _Search(k, gamma, arithmetic)
     best, best_point = mp.mpf(-1), (mp.one,) * 0
     for point in [[mp.one / k] * n] + [list(c[:n]) for c in candidates]:
         value = search.s_lower(point)
@@ -290,7 +300,8 @@ def _branch_and_bound(k: int, gamma: Fraction, rel_tol: float, max_boxes: int,
     upper = -heap[0][0] if heap else best
     upper = max(upper, best)
     point = tuple(best_point) + (1 - mp.fsum(best_point),)
-    log_lower = _low(iv.log(iv.mpf(best)))
-    log_upper = _high(iv.log(iv.mpf(upper)))
+    I = arithmetic
+    log_lower = I.lower(I.log(I.point(best)))
+    log_upper = I.upper(I.log(I.point(upper)))
     complete = upper - best <= rel_tol * abs(best)
     return Enclosure(best, upper, log_lower, log_upper, splits, complete, point)

@@ -6,8 +6,9 @@ Two integers of the theory are floors of transcendental quantities:
   φ_γ(1/K) ≤ d (φ_γ decreases, so τ_γ(d) ≤ 1/K ⇔ φ_γ(1/K) ≤ d);
 * the number of codewords M = ⌊e^{nR}⌋ (or ⌊2^{nR}⌋ when R is in bits).
 
-Method.  Each decision is a sign, decided with interval arithmetic
-(:mod:`mpmath.iv`, outward rounding) at doubling precision until the interval
+Method.  Each decision is a sign, decided with rigorous interval arithmetic
+(Arb balls with python-flint, else :mod:`mpmath.iv` with outward rounding; see
+:mod:`focalrd.numeric.intervals`) at doubling precision until the interval
 excludes zero.  Equality, where no interval could ever decide, is settled
 exactly beforehand:
 
@@ -27,10 +28,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 import mpmath
-from mpmath import iv, mp
+from mpmath import mp
 
 from focalrd.numeric.errors import InvalidInputError, PrecisionError
 from focalrd.numeric.exact import distortion_level, focusing_parameter, positive_integer
+from focalrd.numeric.intervals import Intervals, preferred
 from focalrd.numeric.precision import to_mpf
 from focalrd.numeric.tau import log_inverse_tau, tau
 
@@ -49,25 +51,20 @@ _MAX_INTERVAL_BITS = 1 << 22
 MAX_RATE_EXPONENT = Fraction(10**6)
 
 
-def _interval(x: Fraction):
-    return iv.mpf(x.numerator) / x.denominator
-
-
 def _sign_by_intervals(evaluate, start_bits: int) -> int:
-    """The sign of the interval ``evaluate()`` once it excludes 0 (precision doubles)."""
+    """The sign of the interval ``evaluate(I)`` once it excludes 0 (precision doubles).
+
+    ``I`` is the interval arithmetic: Arb balls when python-flint is already in use,
+    else mpmath's ``iv`` (:func:`focalrd.numeric.intervals.preferred` with ``load=False``).
+    """
+    arithmetic = preferred(load=False)
     bits = max(64, start_bits)
-    saved = iv.prec
-    try:
-        while bits <= _MAX_INTERVAL_BITS:
-            iv.prec = bits
-            value = evaluate()
-            if value > 0:
-                return 1
-            if value < 0:
-                return -1
-            bits *= 2
-    finally:
-        iv.prec = saved
+    while bits <= _MAX_INTERVAL_BITS:
+        with arithmetic.bits_precision(bits):
+            sign = arithmetic.sign(evaluate(arithmetic))
+        if sign is not None:
+            return sign
+        bits *= 2
     raise PrecisionError("could not separate a quantity from zero with interval arithmetic")
 
 
@@ -95,11 +92,11 @@ def compare_level(gamma: Fraction, k: int, d: Fraction, bits: bool = False) -> i
         if exact == d:
             return 0
 
-    def difference():
-        ratio = iv.mpf(k - 1) / k
-        power = iv.exp(_interval(gamma) * iv.log(ratio)) if gamma else iv.mpf(1)
-        level = _interval(d) * iv.log(2) if bits else _interval(d)
-        return level - power * iv.log(k)
+    def difference(I: Intervals):
+        ratio = I.exact(Fraction(k - 1, k))
+        power = I.exp(I.exact(gamma) * I.log(ratio)) if gamma else I.exact(1)
+        level = I.exact(d) * I.log(I.exact(2)) if bits else I.exact(d)
+        return level - power * I.log(I.exact(k))
 
     # Intervals are valid at any precision, so start low and let the doubling reach the
     # ~2·log2(k) bits that only a level very close to φ_γ(1/k) needs (k can be huge).
@@ -170,9 +167,9 @@ def codewords_for_rate(rate, n: int = 1, bits: bool = False) -> int:
 
     def exponent_minus_log(k: int):
         # sign of x·ln b − ln k, i.e. of b^x − k; never 0 here (see the module docstring).
-        def difference():
-            level = _interval(x) * iv.log(2) if bits else _interval(x)
-            return level - iv.log(k)
+        def difference(I: Intervals):
+            level = I.exact(x) * I.log(I.exact(2)) if bits else I.exact(x)
+            return level - I.log(I.exact(k))
         return _sign_by_intervals(difference, 2 * k.bit_length() + 64)
 
     k = max(1, estimate)

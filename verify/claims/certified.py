@@ -15,11 +15,13 @@ from __future__ import annotations
 
 from fractions import Fraction
 from functools import cache
+from typing import Any
 
 import mpmath
-from mpmath import iv, mp
+from mpmath import mp
 
 from focalrd.numeric.c_gamma import c_gamma
+from focalrd.numeric.intervals import Intervals, preferred
 from focalrd.numeric.precision import to_mpf
 from focalrd.verify.certify import (
     Box,
@@ -28,8 +30,11 @@ from focalrd.verify.certify import (
     certify_on,
     enclose_maximum,
     exact_interval,
+    exp,
     interval_precision,
+    log,
     lower,
+    point,
     upper,
 )
 from focalrd.verify.claims import catalogue  # noqa: F401  (defines the claims checked here)
@@ -67,7 +72,7 @@ def _decimal(x: mpmath.mpf, digits: int = 25) -> str:
 def _convexity_factor_positive(gamma: Fraction, box: Box) -> bool:
     """A = γ(γ−1) ln(1+s) + 2γs + s² > 0 on the s-box (interval evaluation)."""
     g, s = exact_interval(gamma), box_interval(box)
-    a = g * (g - 1) * iv.log(1 + s) + 2 * g * s + s * s
+    a = g * (g - 1) * log(1 + s) + 2 * g * s + s * s
     return bool(lower(a) > 0)
 
 
@@ -82,9 +87,9 @@ def _convexity_ends(gamma: Fraction, s_low: mpmath.mpf, s_high: mpmath.mpf) -> b
     if gamma == 0:
         return True
     g = exact_interval(gamma)
-    r = iv.mpf([lower(1 - iv.mpf(s_low) / 2), 1])
+    r = box_interval((lower(1 - point(s_low) / 2), mp.one))
     near_one = g * (g - 1) * r + 2 * g
-    near_zero = 1 + g * (g - 1) * iv.mpf([0, upper(1 / iv.mpf(s_high))])
+    near_zero = 1 + g * (g - 1) * box_interval((mp.zero, upper(1 / point(s_high))))
     return bool(lower(near_one) > 0 and lower(near_zero) > 0)
 
 
@@ -116,21 +121,22 @@ def phi_convex_certified(ctx: CheckContext) -> Evidence:
         "interval branch-and-bound: A = gamma(gamma-1) ln(1+s) + 2 gamma s + s^2 > 0 on every "
         "box, so phi_gamma'' = (1-p)^(gamma-2) A > 0", not failures, region,
         counterexample=failures[0] if failures else None,
-        gammas=len(gammas), boxes=boxes, interval_dps=INTERVAL_DPS, ends=ends)
+        gammas=len(gammas), boxes=boxes, interval_dps=INTERVAL_DPS, ends=ends,
+        arithmetic=preferred().name)
 
 
 # -- [phi.gap] --------------------------------------------------------------------------
 
 
-def _gap(g: mpmath.ctx_iv.ivmpf, p: mpmath.ctx_iv.ivmpf) -> mpmath.ctx_iv.ivmpf:
+def _gap(g: Any, p: Any) -> Any:
     """h_γ(p) = (1 − (1 − p)^γ) ln(1/p) in interval arithmetic."""
-    return (1 - iv.exp(g * iv.log(1 - p))) * -iv.log(p)
+    return (1 - exp(g * log(1 - p))) * -log(p)
 
 
-def _gap_slope(g: mpmath.ctx_iv.ivmpf, p: mpmath.ctx_iv.ivmpf) -> mpmath.ctx_iv.ivmpf:
+def _gap_slope(g: Any, p: Any) -> Any:
     """h_γ'(p) = γ (1 − p)^(γ−1) ln(1/p) − (1 − (1 − p)^γ)/p."""
-    log_q = iv.log(1 - p)
-    return g * iv.exp((g - 1) * log_q) * -iv.log(p) - (1 - iv.exp(g * log_q)) / p
+    log_q = log(1 - p)
+    return g * exp((g - 1) * log_q) * -log(p) - (1 - exp(g * log_q)) / p
 
 
 def _gap_upper(gamma: Fraction, box: Box) -> mpmath.mpf:
@@ -139,11 +145,11 @@ def _gap_upper(gamma: Fraction, box: Box) -> mpmath.mpf:
     bound = upper(_gap(g, p))
     slope = _gap_slope(g, p)
     if lower(slope) >= 0:
-        return min(bound, upper(_gap(g, iv.mpf(box[1]))))
+        return min(bound, upper(_gap(g, point(box[1]))))
     if upper(slope) <= 0:
-        return min(bound, upper(_gap(g, iv.mpf(box[0]))))
+        return min(bound, upper(_gap(g, point(box[0]))))
     mid = (box[0] + box[1]) / 2
-    centred = _gap(g, iv.mpf(mid)) + slope * (p - mid)
+    centred = _gap(g, point(mid)) + slope * (p - point(mid))
     return min(bound, upper(centred))
 
 
@@ -154,9 +160,9 @@ def _gap_ends(gamma: Fraction, p_low: mpmath.mpf, p_high: mpmath.mpf) -> mpmath.
     ln(1 − p) ≥ −p/(1 − p)) and p ln(1/p) increases on (0, 1/e], so h_γ ≤
     γ δ ln(1/δ)/(1 − δ) on (0, δ]; on [1 − δ, 1], h_γ ≤ ln(1/p) ≤ −ln(1 − δ).
     """
-    g, low, high = exact_interval(gamma), iv.mpf(p_low), iv.mpf(p_high)
-    near_zero = g * low * -iv.log(low) / (1 - low)
-    near_one = -iv.log(high)
+    g, low, high = exact_interval(gamma), point(p_low), point(p_high)
+    near_zero = g * low * -log(low) / (1 - low)
+    near_one = -log(high)
     return max(upper(near_zero), upper(near_one))
 
 
@@ -167,18 +173,25 @@ def _p_range() -> tuple[mpmath.mpf, mpmath.mpf]:
         return p_low, 1 - p_low
 
 
-@cache
-def gap_maximum(gamma: Fraction, tolerance_digits: int) -> tuple[MaximumEnclosure, mpmath.mpf]:
+def gap_maximum(gamma: Fraction, tolerance_digits: int,
+                arithmetic: Intervals | None = None) -> tuple[MaximumEnclosure, mpmath.mpf]:
     """Certified enclosure of c_γ = sup h_γ (γ > 0), and the bound on the two ends.
 
-    The result holds at ``INTERVAL_DPS`` digits; cached per (γ, tolerance).
+    The result holds at ``INTERVAL_DPS`` digits; cached per (γ, tolerance, arithmetic:
+    Arb when python-flint is installed, else mpmath's iv, unless one is given).
     """
-    with interval_precision(INTERVAL_DPS):
+    return _gap_maximum(gamma, tolerance_digits, arithmetic or preferred())
+
+
+@cache
+def _gap_maximum(gamma: Fraction, tolerance_digits: int,
+                 arithmetic: Intervals) -> tuple[MaximumEnclosure, mpmath.mpf]:
+    with interval_precision(INTERVAL_DPS, arithmetic):
         g = exact_interval(gamma)
         p_low, p_high = _p_range()
         enclosure = enclose_maximum(
             lambda box: _gap_upper(gamma, box),
-            lambda x: lower(_gap(g, iv.mpf(x))),
+            lambda x: lower(_gap(g, point(x))),
             p_low, p_high, mp.mpf(10) ** -tolerance_digits)
         return enclosure, _gap_ends(gamma, p_low, p_high)
 
@@ -230,6 +243,7 @@ def phi_gap_certified(ctx: CheckContext) -> Evidence:
         "(monotone and mean-value bounds on each box); the numeric c_gamma must lie in [L, U]",
         not failures, region, counterexample=failures[0] if failures else None,
         gammas=len(gammas), boxes=boxes, interval_dps=INTERVAL_DPS, enclosures=rows,
+        arithmetic=preferred().name,
         numeric_slack="c_gamma computed at dps + 10 digits; compared within a relative "
                       f"1e-{max(ctx.dps, digits)}", ends=ends)
 
@@ -237,34 +251,34 @@ def phi_gap_certified(ctx: CheckContext) -> Evidence:
 # -- [tau.bracket] ----------------------------------------------------------------------
 
 
-def _lift(g: mpmath.ctx_iv.ivmpf, t: mpmath.ctx_iv.ivmpf) -> mpmath.ctx_iv.ivmpf:
+def _lift(g: Any, t: Any) -> Any:
     """F_γ(t) = t (1 − e^(−t))^γ."""
-    return t * iv.exp(g * iv.log(1 - iv.exp(-t)))
+    return t * exp(g * log(1 - exp(-t)))
 
 
-def _lift_slope(g: mpmath.ctx_iv.ivmpf, t: mpmath.ctx_iv.ivmpf) -> mpmath.ctx_iv.ivmpf:
+def _lift_slope(g: Any, t: Any) -> Any:
     """F_γ'(t) = (1 − e^(−t))^γ + γ t e^(−t) (1 − e^(−t))^(γ−1)."""
-    e = iv.exp(-t)
-    log_w = iv.log(1 - e)
-    return iv.exp(g * log_w) + g * t * e * iv.exp((g - 1) * log_w)
+    e = exp(-t)
+    log_w = log(1 - e)
+    return exp(g * log_w) + g * t * e * exp((g - 1) * log_w)
 
 
 def _upper_side_holds(gamma: Fraction, shift: mpmath.mpf, box: Box) -> bool:
     """F_γ(d + shift) ≥ d on the d-box: by monotonicity of F, or the mean-value form."""
-    g, c = exact_interval(gamma), iv.mpf(shift)
+    g, c = exact_interval(gamma), point(shift)
     a, b = box
-    if lower(_lift(g, iv.mpf(a) + c) - iv.mpf(b)) >= 0:
+    if lower(_lift(g, point(a) + c) - point(b)) >= 0:
         return True
     d, mid = box_interval(box), (a + b) / 2
     slope = _lift_slope(g, d + c) - 1
-    centred = _lift(g, iv.mpf(mid) + c) - mid + slope * (d - mid)
+    centred = _lift(g, point(mid) + c) - point(mid) + slope * (d - point(mid))
     return bool(lower(centred) >= 0)
 
 
-def _tail_bound(gamma: Fraction) -> mpmath.ctx_iv.ivmpf:
+def _tail_bound(gamma: Fraction) -> Any:
     """Upper bound of t − d for d ≥ D_MAX: γ D e^(−D)/(1 − e^(−D)) with D = D_MAX."""
-    g, big = exact_interval(gamma), iv.mpf(D_MAX)
-    return g * big * iv.exp(-big) / (1 - iv.exp(-big))
+    g, big = exact_interval(gamma), exact_interval(D_MAX)
+    return g * big * exp(-big) / (1 - exp(-big))
 
 
 @check("tau.bracket", level="certified")
@@ -309,13 +323,14 @@ def tau_bracket_certified(ctx: CheckContext) -> Evidence:
     return Evidence.certified(
         "interval branch-and-bound in t-space: F(d) <= d and F(d + c+) >= d", not failures,
         region, counterexample=failures[0] if failures else None, gammas=len(gammas),
-        boxes=boxes, interval_dps=INTERVAL_DPS, bounds=rows, argument=argument)
+        boxes=boxes, interval_dps=INTERVAL_DPS, bounds=rows, argument=argument,
+        arithmetic=preferred().name)
 
 
 # -- the numeric functions against the certified formulas ---------------------------------
 
 
-def _enclosed(value: mpmath.mpf, enclosure: mpmath.ctx_iv.ivmpf, relative: mpmath.mpf) -> bool:
+def _enclosed(value: mpmath.mpf, enclosure: Any, relative: mpmath.mpf) -> bool:
     """``value`` lies in the interval widened by ``relative`` times its magnitude."""
     slack = relative * max(abs(lower(enclosure)), abs(upper(enclosure)))
     return bool(lower(enclosure) - slack <= value <= upper(enclosure) + slack)
@@ -343,8 +358,8 @@ def phi_second_in_certified_enclosure(ctx: CheckContext) -> Evidence:
             with interval_precision(ctx.dps + 20):
                 g, q, s = (exact_interval(gamma), exact_interval(1 - p),
                            exact_interval((1 - p) / p))
-                a = g * (g - 1) * iv.log(1 + s) + 2 * g * s + s * s
-                enclosure = iv.exp((g - 2) * iv.log(q)) * a
+                a = g * (g - 1) * log(1 + s) + 2 * g * s + s * s
+                enclosure = exp((g - 2) * log(q)) * a
                 count += 1
                 if not _enclosed(value, enclosure, relative):
                     failures.append({"gamma": str(gamma), "p": str(p),
@@ -386,8 +401,8 @@ def tau_numeric_in_certified_enclosure(ctx: CheckContext) -> Evidence:
             else:
                 with interval_precision(ctx.dps + 30):
                     g, d = exact_interval(gamma), exact_interval(level)
-                    below = _lift(g, iv.mpf(t - delta)) - d
-                    above = _lift(g, iv.mpf(t + delta)) - d
+                    below = _lift(g, point(t - delta)) - d
+                    above = _lift(g, point(t + delta)) - d
                     ok = bool(upper(below) < 0 < lower(above))
             if not ok:
                 failures.append({"gamma": str(gamma), "d": str(level),

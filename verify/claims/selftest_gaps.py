@@ -199,13 +199,17 @@ def printed_kkt_residual(ctx: CheckContext) -> Evidence:
     digits, so it is of the order 10^-N and never zero for a generic input.  It is
     recomputed here from the printed strings with the independent φ' at N + 60 digits.
     The library prints it with 2 significant digits, a relative rounding of at most 5 %
-    (allowance 6 %); below 10^-(N+15) it prints the bound "<1e-(N+15)".
+    (allowance 6 %); below 10^-(N+15) it prints the bound "<1e-(N+15)".  Each input is
+    evaluated on both paths of ``focalrd eval``: proven by balls (with python-flint) and
+    confirmed at two precisions (forced), which compute the residual differently.
     """
     import argparse
+    from contextlib import nullcontext
 
     from focalrd.verify.claims import _independent as reference
     from focalrd.verify.commands.eval import evaluate
     from focalrd.verify.quantities import discover_quantities
+    from focalrd.verify.quantities._proven import certification_wanted, confirmation_only
 
     quantity = next(q for q in discover_quantities() if q.name == "focal-entropy")
     rng = ctx.rng
@@ -219,29 +223,40 @@ def printed_kkt_residual(ctx: CheckContext) -> Evidence:
         gamma = Fraction(rng.randint(1, 40), 8)
         args = argparse.Namespace(source=",".join(str(v) for v in a), gamma=str(gamma),
                                   dps=str(digits), bits=False)
-        document = evaluate(quantity, args)
-        reported = document["kkt_residual"]
-        with mp.workdps(digits + 60):
-            shown = [mp.mpf(q) for q in document["minimizer"]]
-            lam = mp.mpf(document["multiplier"])
-            g = _mpf(gamma)
-            gaps = [abs(_mpf(v) * -reference.phi_prime(g, q) / lam - 1)
-                    for v, q in zip(a, shown, strict=True)]
-            residual = max(max(gaps), abs(mp.fsum(shown) - 1))
-            bound = mp.mpf(10) ** -(digits + 15)
-            if reported.startswith("<"):
-                ok = residual <= bound * mp.mpf("1.06")
-            else:
-                ok = abs(mp.mpf(reported) - residual) <= mp.mpf("0.06") * residual \
-                    and residual >= bound / mp.mpf("1.06")
-        if not ok:
-            return Evidence.sampled(
-                "printed KKT residual against its definition", False, index + 1,
-                counterexample={"a": [str(v) for v in a], "gamma": str(gamma),
-                                "dps": digits, "reported": reported,
-                                "recomputed": _text(residual)})
+        paths = [confirmation_only] + ([nullcontext] if certification_wanted() else [])
+        for path in paths:
+            with path():
+                document = evaluate(quantity, args)
+            failure = _residual_failure(reference, a, gamma, digits, document)
+            if failure is not None:
+                return Evidence.sampled(
+                    "printed KKT residual against its definition", False, index + 1,
+                    counterexample={"a": [str(v) for v in a], "gamma": str(gamma),
+                                    "dps": digits, "certified": document.get("certified"),
+                                    **failure})
     return Evidence.sampled(
         f"{count} random distributions (2-5 entries) and gamma at {digits} digits: the "
-        "kkt_residual printed by `focalrd eval focal-entropy` equals the residual of the "
-        "printed minimiser and multiplier recomputed with an independent phi' (2 significant "
-        "digits, allowance 6 %)", True, count)
+        "kkt_residual printed by `focalrd eval focal-entropy` (proven and confirmed paths) "
+        "equals the residual of the printed minimiser and multiplier recomputed with an "
+        "independent phi' (2 significant digits, allowance 6 %)", True, count)
+
+
+def _residual_failure(reference, a, gamma, digits, document) -> dict | None:
+    """None when the printed residual matches its recomputation, else the two values."""
+    reported = document["kkt_residual"]
+    with mp.workdps(digits + 60):
+        shown = [mp.mpf(q) for q in document["minimizer"]]
+        lam = mp.mpf(document["multiplier"])
+        g = _mpf(gamma)
+        gaps = [abs(_mpf(v) * -reference.phi_prime(g, q) / lam - 1)
+                for v, q in zip(a, shown, strict=True)]
+        residual = max(max(gaps), abs(mp.fsum(shown) - 1))
+        bound = mp.mpf(10) ** -(digits + 15)
+        if reported.startswith("<"):
+            ok = residual <= bound * mp.mpf("1.06")
+        else:
+            ok = abs(mp.mpf(reported) - residual) <= mp.mpf("0.06") * residual \
+                and residual >= bound / mp.mpf("1.06")
+    if not ok:
+        return {"reported": reported, "recomputed": _text(residual)}
+    return None

@@ -16,21 +16,25 @@ from focalrd.verify.files import prepare_output_directory, write_text_atomic
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="reports/benchmarks", metavar="DIR",
-                        help="directory for {blocks,oneshot,speed,saddlepoint,jobs}.{json,md} "
+                        help="directory for {blocks,oneshot,speed,saddlepoint,jobs,rigorous}"
+                             ".{json,md} "
                              "(default reports/benchmarks)")
     parser.add_argument("--dps", default="30", metavar="N", help="digits (default 30)")
     parser.add_argument("--budget", default="60", metavar="S",
                         help="skip a baseline estimated to take longer than S seconds (default 60)")
     parser.add_argument("--suite",
-                        choices=("blocks", "oneshot", "speed", "saddlepoint", "jobs", "all"),
+                        choices=("blocks", "oneshot", "speed", "saddlepoint", "jobs",
+                                 "rigorous", "all"),
                         default="all",
                         help="blocks: the n-letter K*; oneshot: D*(M), weighted eps* and the "
                              "focal entropy; speed: start-up, binary K*, tau, focal entropy and "
                              "ternary K* against their speed targets; saddlepoint: error of the "
                              "saddlepoint and normal approximations of D* (with a figure); jobs: "
                              "focalrd verify --jobs 1 against --jobs 2, full and --quick (also "
-                             "refreshes the per-check seconds the runner schedules by); all: "
-                             "every suite (default)")
+                             "refreshes the per-check seconds the runner schedules by); "
+                             "rigorous: proven focalrd eval (python-flint balls) against "
+                             "confirmed at 30 and 1000 digits, and the certified branch and "
+                             "bound on Arb against mpmath iv; all: every suite (default)")
 
 
 def _single_threaded_blas() -> None:
@@ -52,6 +56,7 @@ def _run(args: argparse.Namespace) -> int:
         benchmarks,
         benchmarks_jobs,
         benchmarks_oneshot,
+        benchmarks_rigorous,
         benchmarks_saddlepoint,
         benchmarks_speed,
     )
@@ -70,7 +75,9 @@ def _run(args: argparse.Namespace) -> int:
               "speed": (benchmarks_speed.run_speed, benchmarks_speed.markdown_speed),
               "saddlepoint": (benchmarks_saddlepoint.run_saddlepoint,
                               benchmarks_saddlepoint.markdown_saddlepoint),
-              "jobs": (benchmarks_jobs.run_jobs, benchmarks_jobs.markdown_jobs)}
+              "jobs": (benchmarks_jobs.run_jobs, benchmarks_jobs.markdown_jobs),
+              "rigorous": (benchmarks_rigorous.run_rigorous,
+                           benchmarks_rigorous.markdown_rigorous)}
     agree = True
     for name in (suites if args.suite == "all" else (args.suite,)):
         run, render = suites[name]

@@ -1,4 +1,8 @@
-"""``focalrd eval QUANTITY``: one quantity, every printed digit confirmed."""
+"""``focalrd eval QUANTITY``: one quantity, every printed digit proven or confirmed.
+
+Which of the two, and the enclosure keys of the JSON document, are decided in one
+place: :func:`focalrd.verify.quantities._proven.digits_of`.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,11 @@ import sys
 import textwrap
 from typing import Any
 
-from focalrd.numeric.precision import DEFAULT_DPS, MAX_DPS, check_dps, reported
+from focalrd.numeric.precision import DEFAULT_DPS, MAX_DPS, check_dps
 from focalrd.verify.commands import Command
 from focalrd.verify.quantities import Quantity, discover_quantities
 from focalrd.verify.quantities._args import exact_text
+from focalrd.verify.quantities._proven import digits_of
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,8 +37,9 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         quantity.add_arguments(qp)
         qp.add_argument("--dps", default=str(DEFAULT_DPS), metavar="N",
                         help=f"significant digits of every reported number (1 to {MAX_DPS}; "
-                             f"default {DEFAULT_DPS}); each is confirmed by a second evaluation "
-                             "at higher precision")
+                             f"default {DEFAULT_DPS}); each is proven by a ball enclosure "
+                             "(with python-flint) or confirmed by a second evaluation at "
+                             "higher precision")
         if quantity.has_unit:
             qp.add_argument("--bits", action="store_true",
                             help="information and distortion in bits instead of nats")
@@ -50,7 +56,7 @@ def evaluate(quantity: Quantity, args: argparse.Namespace) -> dict[str, Any]:
     # Quantities that report a property of their own printed digits (a residual) need the
     # requested digits; they are passed as "_dps" and kept out of the echoed inputs.
     arguments = {**inputs, "_dps": dps}
-    results = reported(lambda: quantity.compute(arguments, bits), dps)
+    results, certification = digits_of(quantity, arguments, bits, dps)
     document: dict[str, Any] = {
         "quantity": quantity.name,
         "value": results.pop("value"),
@@ -59,7 +65,12 @@ def evaluate(quantity: Quantity, args: argparse.Namespace) -> dict[str, Any]:
         "inputs": {key: exact_text(value) for key, value in inputs.items()},
     }
     document.update(results)
+    document.update(certification)
     return document
+
+
+#: Keys of the document that the text output shows in its own way (or not at all).
+_CERTIFICATION_KEYS = ("certified", "certification", "lower", "upper", "enclosures")
 
 
 def _unit(quantity: Quantity, bits: bool) -> str | None:
@@ -83,10 +94,17 @@ def _run(args: argparse.Namespace) -> int:
     unit = f" {document['unit']}" if document["unit"] else ""
     print(f"  value = {_plain(document['value'])}"
           f"{unit if document['value'] is not None else ''}")
+    if document["lower"] is not None:
+        print(f"  enclosure = [{document['lower']}, {document['upper']}]")
     for key, value in document.items():
-        if key not in ("quantity", "value", "dps", "unit", "inputs"):
+        if key not in ("quantity", "value", "dps", "unit", "inputs", *_CERTIFICATION_KEYS):
             print(f"  {key} = {_plain(value)}")
-    print(f"  ({document['dps']} significant digits, each confirmed at higher precision)")
+    if document["certified"]:
+        print(f"  ({document['dps']} significant digits, each proven by a ball enclosure)")
+    else:
+        why = document["certification"].partition("(")[2].rstrip(")")
+        print(f"  ({document['dps']} significant digits, each confirmed at higher precision; "
+              f"not proven: {why})")
     return 0
 
 
@@ -105,9 +123,11 @@ COMMAND = Command(
     name="eval",
     summary="evaluate one quantity (focal loss, tau, c-gamma, limits, bounds...) to N digits",
     description="Evaluate a quantity of the theory at arbitrary precision.  Numbers on the "
-                "command line are exact decimals or fractions (7/3).  Every printed digit is "
-                "confirmed by a second evaluation at higher working precision; if the two "
-                "disagree the command fails with exit status 3 instead of printing digits.",
+                "command line are exact decimals or fractions (7/3).  With python-flint (the "
+                "rigorous extra) every printed digit is proven by an Arb ball enclosure "
+                "(\"certified\": true); otherwise, or for a quantity without an enclosure, it "
+                "is confirmed by a second evaluation at higher working precision.  Digits "
+                "that cannot be proven or confirmed are not printed: exit status 3.",
     add_arguments=_add_arguments,
     run=_run,
     order=20,

@@ -112,6 +112,7 @@ def _evidence(entry: Mapping[str, Any]) -> str:
     out = [f'<div class="evidence {escape(outcome)}"><p>{level} '
            f"{text_with_math_html(model.text(entry.get('method')))} {_badge(outcome)}"
            + (f" <small>{escape(seconds)} s</small>" if seconds else "")
+           + f" <small>numbers {escape(model.check_numbers(entry))}</small>"
            + (f' <small class="check">check <code>{_e(entry.get("check"))}</code></small>'
               if model.text(entry.get("check")) else "") + "</p>"]
     facts = model.details(entry)
@@ -187,11 +188,17 @@ def _summary(document: Mapping[str, Any]) -> str:
                      _e(claim.get("provenance")),
                      _e(claim.get("expected")) + " " + _expectation_badge(claim),
                      _badge(status), escape(", ".join(model.levels(claim))),
+                     escape(model.claim_numbers(claim)),
                      escape(model.seconds(claim.get("seconds")))])
     table = _table(["claim", "provenance", "expectation", "status", "evidence levels",
-                    "seconds"], rows)
+                    "numbers", "seconds"], rows)
     by_level = model.level_summary(document)
     levels = f"<p>Evidence by level: {escape(by_level)}.</p>" if by_level else ""
+    numbers = model.numbers_summary(document)
+    if numbers:
+        levels += (f"<p>Numbers (proven: enclosed by interval or ball arithmetic, or exact; "
+                   f"confirmed: floating point at a working precision): "
+                   f"{escape(numbers)}.</p>")
     return f'<section id="summary"><h2>Summary</h2>{table}{levels}</section>'
 
 

@@ -141,13 +141,17 @@ def _summary(document: Mapping[str, Any]) -> list[str]:
         rows.append([_Markdown(f"[{_prose(claim.get('id'))}](#{anchor})"),
                      claim.get("provenance"), _Markdown(_expectation(claim)),
                      claim.get("status"), ", ".join(model.levels(claim)),
-                     model.seconds(claim.get("seconds"))])
+                     model.claim_numbers(claim), model.seconds(claim.get("seconds"))])
     lines = ['<a id="summary"></a>', "", "## Summary", ""]
     lines += _table(["claim", "provenance", "expectation", "status", "evidence levels",
-                     "seconds"], rows)
+                     "numbers", "seconds"], rows)
     by_level = model.level_summary(document)
     if by_level:
         lines += [f"Evidence by level: {_prose(by_level)}.", ""]
+    numbers = model.numbers_summary(document)
+    if numbers:
+        lines += [f"Numbers (proven: enclosed by interval or ball arithmetic, or exact; "
+                  f"confirmed: floating point at a working precision): {_prose(numbers)}.", ""]
     return lines
 
 
@@ -187,6 +191,7 @@ def _evidence(number: int, entry: Mapping[str, Any]) -> list[str]:
     lines = [f"{number}. **{_prose(entry.get('level')) or 'unknown level'}** — "
              f"{_prose(entry.get('method'))} — "
              f"{model.outcome(entry.get('passed'))}" + (f" ({seconds} s)" if seconds else "")
+             + f" — numbers {model.check_numbers(entry)}"
              + (f" — check {_code(check)}" if check else ""), ""]
     facts = model.details(entry)
     if facts:

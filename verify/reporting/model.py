@@ -17,10 +17,10 @@ SCHEMA = "focalrd.report/1"
 
 #: Claim keys with a dedicated place in the reports.
 CLAIM_KEYS = ("id", "section", "statement", "latex", "provenance", "expected", "status", "met",
-              "met_reason", "why", "evidence", "counterexample", "notes", "seconds")
+              "met_reason", "why", "evidence", "counterexample", "numbers", "notes", "seconds")
 #: Evidence keys with a dedicated place in the reports.
 EVIDENCE_KEYS = ("level", "method", "passed", "counterexample", "derivation", "check",
-                 "seconds")
+                 "numbers", "seconds")
 #: Top-level keys with a dedicated place in the reports.
 DOCUMENT_KEYS = ("schema", "focalrd_version", "created", "settings", "environment",
                  "load_errors", "claims", "summary")
@@ -113,6 +113,43 @@ def levels(claim: Mapping[str, Any]) -> list[str]:
         if level and level not in seen:
             seen.append(level)
     return seen
+
+
+#: How a check's numbers were obtained, by evidence level, when its record does not say.
+_NUMBERS_BY_LEVEL = {"certified": "proven"}
+
+
+def check_numbers(entry: Mapping[str, Any]) -> str:
+    """"proven" or "confirmed" for one evidence entry (older reports: from its level)."""
+    stated = entry.get("numbers")
+    if stated in ("proven", "confirmed"):
+        return stated
+    return _NUMBERS_BY_LEVEL.get(text(entry.get("level")), "confirmed")
+
+
+def claim_numbers(claim: Mapping[str, Any]) -> str:
+    """"proven", "partly proven", "confirmed" or "" (no conclusive check) for a claim."""
+    stated = claim.get("numbers")
+    if stated in ("proven", "partly proven", "confirmed"):
+        return stated
+    decided = [check_numbers(e) for e in evidence(claim) if e.get("passed") is not None]
+    if not decided:
+        return ""
+    if all(n == "proven" for n in decided):
+        return "proven"
+    return "partly proven" if "proven" in decided else "confirmed"
+
+
+def numbers_summary(document: Mapping[str, Any]) -> str:
+    """``3 claims proven, 10 partly proven, 20 confirmed`` (the kinds that occur)."""
+    counts: dict[str, int] = {}
+    for claim in claims(document):
+        kind = claim_numbers(claim)
+        if kind:
+            counts[kind] = counts.get(kind, 0) + 1
+    parts = [f"{counts[kind]} {kind}" for kind in ("proven", "partly proven", "confirmed")
+             if counts.get(kind)]
+    return (plural(sum(counts.values()), "claim") + ": " + ", ".join(parts)) if parts else ""
 
 
 def outcome(passed: Any) -> str:

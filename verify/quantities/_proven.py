@@ -1,0 +1,430 @@
+"""The one place where ``focalrd eval`` chooses proven or confirmed digits.
+
+With python-flint installed (the ``rigorous`` extra), a quantity that has an
+enclosure here is evaluated once in ball arithmetic (:mod:`focalrd.numeric.balls`)
+and each printed number is the decimal its ball proves
+(:func:`focalrd.numeric.balls.evaluation.proven`); the document says
+``"certified": true`` and carries each enclosure.  Otherwise — no python-flint,
+``FOCALRD_CONFIRM_ONLY=1`` in the environment, or a quantity (or an input range)
+without an enclosure — the digits are confirmed by two evaluations at two
+precisions (:func:`focalrd.numeric.precision.reported`) and the document says
+``"certified": false`` and why.
+
+An enclosure function receives the exact inputs, ``bits`` (the unit flag) and
+``computed``, which runs the quantity's own ``compute`` once at the current
+precision (for its exact parts and its structure).  It returns the result dict with
+every real number as a ball or an exact Fraction; a floating-point number left in it
+means "not enclosed", and the quantity falls back to confirmation.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from fractions import Fraction
+from typing import Any
+
+import mpmath
+
+from focalrd.numeric import balls
+from focalrd.numeric.precision import reported
+
+__all__ = [
+    "CONFIRM_ONLY_VARIABLE",
+    "NotEnclosed",
+    "confirmation_only",
+    "digits_of",
+    "enclosure_for",
+]
+
+#: Set to 1 to confirm digits by two evaluations even when python-flint is installed.
+CONFIRM_ONLY_VARIABLE = "FOCALRD_CONFIRM_ONLY"
+
+PROVEN = "proven: every printed number is the rounding its Arb ball enclosure decides"
+CONFIRMED = "confirmed: two evaluations at two working precisions round to the same digits"
+
+
+class NotEnclosed(Exception):
+    """A quantity (or this input of it) has no ball enclosure; ``str()`` says why."""
+
+
+Enclosure = Callable[[dict[str, Any], bool, Callable[[], dict[str, Any]]], dict[str, Any]]
+
+
+def _ln2():
+    from flint import arb
+
+    return arb.const_log2()
+
+
+def _in_unit(value, bits: bool, power: int = 1):
+    """A ball (or an ExactReal) in nats, converted to bits when asked (0 stays exact)."""
+    from focalrd.numeric.balls.arith import ExactReal
+
+    if not bits:
+        return value
+    if isinstance(value, ExactReal):
+        return value if value.value == 0 else value.ball() / _ln2() ** power
+    return value / _ln2() ** power
+
+
+# -- §1–3 ------------------------------------------------------------------------------------
+def _focal_loss(inputs, bits, computed):
+    from focalrd.numeric.balls.phi import focal_loss
+
+    return {"value": _in_unit(focal_loss(inputs["gamma"], inputs["p"]), bits)}
+
+
+def _tau(inputs, bits, computed):
+    from focalrd.numeric.balls.arith import ExactReal
+    from focalrd.numeric.balls.tau import tau
+    from focalrd.numeric.oneshot.floors import threshold_level
+
+    # τ is rational only at d = 0 (τ = 1) or, in bits, at τ = 2^-m; such a value may be a
+    # rounding tie (0.25 at one digit), which no ball could decide: it is exact instead
+    gamma, d = inputs["gamma"], inputs["distortion"]
+    if d == 0 or bits:
+        exact_tau = threshold_level(gamma, d, bits)[1]
+        if exact_tau is not None:
+            return {"value": ExactReal(exact_tau)}
+    return {"value": tau(gamma, d, bits)}
+
+
+def _c_gamma(inputs, bits, computed):
+    from focalrd.numeric.balls.c_gamma import c_gamma, gap_maximizer
+
+    gamma = inputs["gamma"]
+    if gamma == 0:
+        return {"value": c_gamma(gamma), "maximizer": None}
+    maximizer = gap_maximizer(gamma)
+    return {"value": _in_unit(c_gamma(gamma, maximizer), bits), "maximizer": maximizer}
+
+
+# -- §4–5 ------------------------------------------------------------------------------------
+def _enumerable(inputs) -> None:
+    """Refuse, before any work, an n-letter input past exact enumeration of its classes."""
+    from focalrd.numeric.blocks.classes import exact_feasible
+    from focalrd.numeric.blocks.grouping import group_source
+
+    grouped = group_source(tuple(inputs["source"]))
+    if grouped.groups > 1 and not exact_feasible(grouped, inputs["n"]):
+        raise NotEnclosed("past exact enumeration of the type classes the masses are summed "
+                          "in fixed point with a rigorous error bound, but not as balls")
+
+
+def _eps_star_precheck(inputs) -> None:
+    if inputs["weights"] is not None and inputs["n"] == 1:
+        raise NotEnclosed("the weighted eps-star's branch and bound prunes with float64 "
+                          "bounds; its bounds are not enclosed in balls")
+    if inputs["n"] > 1:
+        _enumerable(inputs)
+
+
+def _eps_star(inputs, bits, computed):
+    from focalrd.numeric.balls.oneshot import tilted_converse
+    from focalrd.numeric.balls.tau import log_inverse_tau
+
+    if inputs["n"] > 1:
+        return _eps_star_blocks(inputs, bits, computed)
+    result = dict(computed())
+    p, gamma, d = inputs["source"], inputs["gamma"], inputs["distortion"]
+    converse, beta = tilted_converse(p, gamma, _codewords_used(inputs, bits), d, bits)
+    result["converse"], result["converse_beta"] = converse, beta
+    if "log_inverse_tau" in result:
+        result["log_inverse_tau"] = log_inverse_tau(gamma, d, bits)
+    return result
+
+
+def _codewords_used(inputs, bits) -> int:
+    """M as the one-shot computation used it (the alphabet size past e^2300 codewords)."""
+    from focalrd.verify.quantities.oneshot import _codewords
+
+    return _codewords(inputs, bits)[0]
+
+
+def _eps_star_blocks(inputs, bits, computed):
+    from focalrd.numeric.balls.tau import log_inverse_tau
+
+    result = dict(computed())
+    if not isinstance(result["value"], Fraction):
+        raise NotEnclosed("past exact enumeration the uncovered mass is summed in fixed point "
+                          "with a rigorous error bound, not as a ball")
+    if "log_L" in result:
+        result["log_L"] = log_inverse_tau(inputs["gamma"], inputs["n"] * inputs["distortion"],
+                                          bits)
+    return _codebook_log(inputs, bits, result)
+
+
+def _codebook_log(inputs, bits, result):
+    """"log_codewords" = ln M for M = ⌊e^{nR}⌋ (⌊2^{nR}⌋) known only by its size.
+
+    ln M ∈ (x + ln(1 − e^(−x)), x] with x = nR (nR ln 2), and ln(1 − e^(−x)) ≥ −2e^(−x).
+    """
+    if "log_codewords" not in result:
+        return result
+    from focalrd.numeric.balls.arith import exact
+
+    x = exact(inputs["n"] * inputs["rate"]) * (_ln2() if bits else 1)
+    result["log_codewords"] = (x - 2 * (-x).exp()).union(x)
+    return result
+
+
+def _focal_entropy(inputs, bits, computed):
+    from focalrd.numeric.balls.arith import Undecided
+    from focalrd.numeric.balls.evaluation import decided
+    from focalrd.numeric.balls.focal_entropy import focal_entropy, kkt_residual
+
+    source, gamma, digits = inputs["source"], inputs["gamma"], inputs["_dps"]
+    solution = focal_entropy(source, gamma)
+
+    def printed(x) -> Fraction:
+        text = decided(x, digits)
+        if text is None:
+            raise Undecided("a minimiser entry's digits are not decided yet")
+        return Fraction(text)
+
+    shown = [printed(q) for q in solution.minimizer]
+    multiplier = printed(solution.multiplier)
+    # a single symbol (λ = 0): nothing to balance, printed "0" as the confirmed path does
+    residual = "0" if multiplier == 0 else _residual_text(
+        kkt_residual(source, gamma, shown, multiplier), digits)
+    return {"value": _in_unit(solution.value, bits), "minimizer": list(solution.minimizer),
+            "multiplier": solution.multiplier, "kkt_residual": residual}
+
+
+def _residual_text(residual, digits: int) -> str:
+    """The residual as the confirmed path prints it: 2 digits, or "<1e-(N+15)" below that."""
+    from focalrd.numeric.balls.arith import Undecided, ends
+    from focalrd.numeric.balls.digits import decided_text
+
+    floor = Fraction(1, 10 ** (digits + 15))
+    low, high = ends(residual)
+    if high < floor:
+        return f"<1e-{digits + 15}"
+    if low >= floor:
+        from focalrd.numeric.balls.digits import round_significant
+
+        rounded = round_significant(low, 2)
+        if decided_text(low, high, 2) is not None:
+            return _short_layout(*rounded)
+    raise Undecided("the KKT residual's two digits are not decided")
+
+
+def _short_layout(negative: bool, digits: str, exponent: int) -> str:
+    """mpmath's ``nstr(x, 2)`` layout (the confirmed path's): fixed for −5 < e < 2, trailing
+    zeros stripped (0.2, 2.0, 8.2e-31)."""
+    sign = "-" if negative else ""
+    if -5 < exponent < len(digits):
+        text = ("0." + "0" * (-exponent - 1) + digits if exponent < 0
+                else digits[:exponent + 1] + "." + digits[exponent + 1:])
+        exponent_text = ""
+    else:
+        text = digits[0] + "." + digits[1:]
+        exponent_text = f"e+{exponent}" if exponent > 0 else f"e{exponent}"
+    text = text.rstrip("0")
+    return sign + (text + "0" if text.endswith(".") else text) + exponent_text
+
+
+_AVG_REASON = ("the partition search ranks cells in float64 before the exact re-evaluation, "
+               "so its value and bounds are not enclosed in balls")
+
+
+# -- §6 ----------------------------------------------------------------------------------------
+def _d_star(inputs, bits, computed):
+    from focalrd.numeric.balls.arith import exact
+    from focalrd.numeric.balls.phi import focal_loss
+    from focalrd.numeric.blocks.excess import distortion_limit
+    from focalrd.verify.quantities import _blocks_eval as blocks
+
+    blocks._unweighted(inputs)
+    m = blocks._codebook(inputs, bits)
+    limit = distortion_limit(inputs["source"], inputs["gamma"], inputs["n"], m, inputs["eps"])
+    if limit.K is None or limit.L is None:
+        raise NotEnclosed("K* is known only by its logarithm (summed in fixed point with a "
+                          "rigorous error bound, not as a ball)")
+    value = focal_loss(inputs["gamma"], Fraction(1, limit.L)) / inputs["n"]
+    out: dict[str, Any] = {"value": _in_unit(value, bits)}
+    for name, count in (("K", limit.K), ("L", limit.L)):
+        printable = blocks._printable(count)
+        out.update({name: str(printable)} if printable is not None
+                   else {f"log_{name}": exact(count).log()})
+    out.update(blocks._codewords_entry(inputs, m))
+    return _codebook_log(inputs, bits, out)
+
+
+def _dispersion(inputs, bits, computed):
+    from focalrd.numeric.balls.source import dispersion
+
+    return {"value": _in_unit(dispersion(inputs["source"]), bits, power=2)}
+
+
+def _normal_approx(inputs, bits, computed):
+    from focalrd.numeric.balls.arith import exact
+    from focalrd.numeric.balls.source import normal_approximation
+
+    rate = exact(inputs["rate"]) * (_ln2() if bits else 1)
+    value = normal_approximation(inputs["source"], inputs["n"], rate, inputs["eps"])
+    return {"value": _in_unit(value, bits)}
+
+
+#: quantity name -> its enclosure; a quantity missing here is confirmed, and says so.
+ENCLOSURES: dict[str, Enclosure] = {
+    "focal-loss": _focal_loss,
+    "tau": _tau,
+    "c-gamma": _c_gamma,
+    "eps-star": _eps_star,
+    "focal-entropy": _focal_entropy,
+    "d-star": _d_star,
+    "dispersion": _dispersion,
+    "normal-approx": _normal_approx,
+}
+
+#: Cheap tests run before an enclosure (before python-flint is even imported): an input
+#: they refuse is confirmed at once, without a wasted evaluation.
+PRECHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "eps-star": _eps_star_precheck,
+    "d-star": _enumerable,
+}
+
+#: Why the quantities without an enclosure have none (shown in "certification").
+NOT_ENCLOSED: dict[str, str] = {
+    "avg-d-star": _AVG_REASON,
+    "d-star-saddlepoint": "the saddlepoint solve and the Lugannani-Rice formula are not "
+                          "enclosed in balls",
+    "eps-star-saddlepoint": "the saddlepoint solve and the Lugannani-Rice formula are not "
+                            "enclosed in balls",
+    "h-gamma": "the global search over the simplex is a float64 multi-start refined by "
+               "Newton; for k <= 4 the Python API has a certified enclosure "
+               "(hgamma_max_enclosure)",
+}
+
+
+def enclosure_for(name: str) -> Enclosure | None:
+    """The enclosure of quantity ``name``, or None."""
+    return ENCLOSURES.get(name)
+
+
+def _unenclosed_field(result: Any, path: str = "") -> str | None:
+    """The first field of ``result`` holding a floating-point number, or None."""
+    if isinstance(result, mpmath.mpf | float | mpmath.mpc):
+        return path or "value"
+    if isinstance(result, dict):
+        for key, value in result.items():
+            found = _unenclosed_field(value, key if not path else f"{path}.{key}")
+            if found:
+                return found
+    if isinstance(result, list | tuple):
+        for value in result:
+            found = _unenclosed_field(value, path)
+            if found:
+                return found
+    return None
+
+
+def _enclosed(quantity, arguments: dict[str, Any], bits: bool, dps: int) -> dict[str, Any]:
+    precheck = PRECHECKS.get(quantity.name)
+    if precheck is not None:
+        precheck(arguments)
+    from focalrd.numeric.balls.evaluation import proven
+
+    enclose = ENCLOSURES[quantity.name]
+
+    def evaluate() -> dict[str, Any]:
+        result = enclose(arguments, bits, lambda: quantity.compute(arguments, bits))
+        missing = _unenclosed_field(result)
+        if missing:
+            raise NotEnclosed(f"{missing} has no ball enclosure")
+        return result
+
+    return proven(evaluate, dps)
+
+
+_FORCED_CONFIRMATION: list[bool] = []
+
+
+@contextmanager
+def confirmation_only() -> Iterator[None]:
+    """Within the block, ``focalrd eval`` confirms by two evaluations even with python-flint.
+
+    For checks of the command-line layer: a quantity's ``compute`` runs only on the
+    confirmed path, so such a check must look at both paths.
+    """
+    _FORCED_CONFIRMATION.append(True)
+    try:
+        yield
+    finally:
+        _FORCED_CONFIRMATION.pop()
+
+
+def certification_wanted() -> bool:
+    """Whether ball enclosures are available and not switched off (environment, or
+    :func:`confirmation_only`)."""
+    return (balls.available() and not _FORCED_CONFIRMATION
+            and os.environ.get(CONFIRM_ONLY_VARIABLE, "") in ("", "0"))
+
+
+def digits_of(quantity, arguments: dict[str, Any], bits: bool, dps: int
+              ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the printed results, the certification keys of the document).
+
+    The results map each key of the quantity's result to its printed form (strings
+    for numbers); the certification keys are ``"certified"``, ``"certification"``
+    (one line), ``"lower"``/``"upper"`` (the value's enclosure, or None) and, when
+    certified, ``"enclosures"`` ([lower, upper] of every other printed number).
+    """
+    reason = None
+    if not balls.available():
+        reason = "python-flint (the rigorous extra) is not installed"
+    elif not certification_wanted():
+        reason = (f"{CONFIRM_ONLY_VARIABLE} is set" if not _FORCED_CONFIRMATION
+                  else "confirmation asked for")
+    elif quantity.name not in ENCLOSURES:
+        reason = NOT_ENCLOSED.get(quantity.name, "this quantity has no ball enclosure")
+    if reason is None:
+        try:
+            numbers = _enclosed(quantity, arguments, bits, dps)
+        except NotEnclosed as error:
+            reason = str(error)
+        else:
+            return _proven_document(numbers)
+    results = reported(lambda: quantity.compute(arguments, bits), dps)
+    return results, {"certified": False, "certification": f"{CONFIRMED} ({reason})",
+                     "lower": None, "upper": None}
+
+
+def _proven_document(numbers: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    from focalrd.numeric.balls.evaluation import ProvenNumber
+
+    def text(value):
+        if isinstance(value, ProvenNumber):
+            return value.text
+        if isinstance(value, list):
+            return [text(v) for v in value]
+        if isinstance(value, dict):
+            return {k: text(v) for k, v in value.items()}
+        return value
+
+    def enclosure(value):
+        if isinstance(value, ProvenNumber):
+            return [value.lower, value.upper]
+        if isinstance(value, list):
+            inner = [enclosure(v) for v in value]
+            return inner if any(v is not None for v in inner) else None
+        if isinstance(value, dict):
+            inner = {k: enclosure(v) for k, v in value.items()}
+            inner = {k: v for k, v in inner.items() if v is not None}
+            return inner or None
+        return None
+
+    value = numbers.get("value")
+    results = {key: text(v) for key, v in numbers.items()}
+    others = {key: enclosure(v) for key, v in numbers.items() if key != "value"}
+    certification = {
+        "certified": True,
+        "certification": PROVEN,
+        "lower": value.lower if isinstance(value, ProvenNumber) else None,
+        "upper": value.upper if isinstance(value, ProvenNumber) else None,
+        "enclosures": {k: v for k, v in others.items() if v is not None},
+    }
+    return results, certification
