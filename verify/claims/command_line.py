@@ -152,6 +152,7 @@ def _bits_paths(run: _Runner) -> None:
     # values in bits: nats / ln 2
     for argv in (("focal-loss", "--gamma", "2", "--p", "1/3"),
                  ("c-gamma", "--gamma", "5/2"),
+                 ("focal-entropy", "--source", "0.5,0.3,0.2", "--gamma", "2"),
                  ("avg-d-star", "--source", "0.4,0.3,0.2,0.1", "--codewords", "2",
                   "--gamma", "1/2")):   # a positive converse (at gamma = 2 it is 0)
         run.bits_match(argv[0], run.eval(*argv, "--bits"), run.eval(*argv),
@@ -277,11 +278,20 @@ def _weights_paths(run: _Runner) -> None:
 @check("eval.bits-and-weights", level="exhaustive")
 def command_line_units_and_weights(ctx: CheckContext) -> Evidence:
     """``focalrd eval`` in-process: --bits on every path and --weights with n > 1."""
+    from contextlib import nullcontext
+
+    from focalrd.verify.quantities._proven import certification_wanted, confirmation_only
+
     mp.dps = max(ctx.dps, 20)
     run = _Runner()
+    # With python-flint, `eval` prints the proven path, whose enclosures call a quantity's
+    # compute() only as a fallback: the confirmed path is a separate code path, so both run.
+    paths = [confirmation_only] + ([nullcontext] if certification_wanted() else [])
     try:
-        _bits_paths(run)
-        _weights_paths(run)
+        for path in paths:
+            with path():
+                _bits_paths(run)
+                _weights_paths(run)
         _saddlepoint_bits(run)
     except _Refuted as refuted:
         return Evidence.exhaustive("focalrd eval against nats, independent values and R_X",
@@ -293,12 +303,14 @@ def command_line_units_and_weights(ctx: CheckContext) -> Evidence:
     return Evidence.exhaustive(
         f"{run.compared} comparisons of `focalrd eval` output ({DIGITS} digits, run in-process "
         "from its own parser): --bits x ln 2 (x ln^2 2 for the dispersion) equals the nats "
-        "output within the rounding of both for focal-loss, c-gamma, avg-d-star (one shot and "
-        "--n 2, 3 with --rate in bits against --codewords 2^(nR)), d-star --n 40 --rate 1/4 "
-        "(K*, L* equal), dispersion and d-star-saddlepoint; normal-approx --bits, tau, one-shot "
+        "output within the rounding of both for focal-loss, c-gamma, focal-entropy, avg-d-star "
+        "(one shot and --n 2, 3 with --rate in bits against --codewords 2^(nR)), "
+        "d-star --n 40 --rate 1/4 (K*, L* equal), dispersion and d-star-saddlepoint; "
+        "normal-approx --bits, tau, one-shot "
         "and n-letter eps-star with --distortion and --rate in bits against independent values "
         "(D bits = D ln 2 nats, M = floor(2^(nR)), L = floor(1/tau(nD ln 2)), exact top "
         "masses; gamma = 0 with 1/tau = 2^(nD) exactly); avg-d-star --n 2, 3 --weights Q "
         "against the unweighted library on R_X = PQ/sum PQ; eps-star --n 2 refuses a "
-        "non-uniform weighting and equals the unweighted value for a uniform one", True,
-        run.compared)
+        "non-uniform weighting and equals the unweighted value for a uniform one; "
+        f"{' and '.join(('confirmed', 'proven')[:len(paths)])} path"
+        f"{'s' if len(paths) > 1 else ''} of `eval`", True, run.compared)

@@ -127,12 +127,15 @@ BUGS: tuple[PlantedBug, ...] = (
          f"{N}.entropies.hgamma:hgamma_max_search", ("summary.hgamma-max",),
          _search_maximizer_unrefined),
     _bug("eval-focal-loss-bits-unconverted", "cli", "`eval focal-loss --bits` prints the value "
-         "in nats", f"{Q}.core:QUANTITIES", ("phi.reduces-to-log",),
+         "in nats", f"{Q}.core:QUANTITIES",
+         ("phi.reduces-to-log", "eval.bits-and-weights"),
          quantity_compute("focal-loss", _focal_loss_bits_unconverted)),
     _bug("eval-tau-bits-divided", "cli", "`eval tau --bits` reads d bits as d/ln 2 nats "
-         "(nats_to_bits for bits_to_nats)", f"{Q}.core:QUANTITIES", ("tau.inverse",),
+         "(nats_to_bits for bits_to_nats)", f"{Q}.core:QUANTITIES",
+         ("tau.inverse", "eval.bits-and-weights"),
          quantity_compute("tau", _tau_bits_divided)),
     _bug("eval-c-gamma-bits-times-ln2", "cli", "`eval c-gamma --bits` prints c_γ·ln 2 "
-         "(bits_to_nats for nats_to_bits)", f"{Q}.core:QUANTITIES", ("c-gamma.values",),
+         "(bits_to_nats for nats_to_bits)", f"{Q}.core:QUANTITIES",
+         ("c-gamma.values", "eval.bits-and-weights"),
          quantity_compute("c-gamma", _c_gamma_bits_times_ln2)),
 )

@@ -267,9 +267,11 @@ BUGS: tuple[PlantedBug, ...] = (
          "a |phi_gamma'(1)| = 0 for gamma > 0)", f"{N}.oneshot.focal_entropy:_grouped",
          ("focal-entropy.unique",), _one_entry_multiplier),
     _bug("eval-focal-entropy-bits-unconverted", "cli", "`eval focal-entropy --bits` prints "
-         "F_gamma in nats", f"{Q}.oneshot:QUANTITIES", ("focal-entropy.unique",),
+         "F_gamma in nats", f"{Q}.oneshot:QUANTITIES",
+         ("focal-entropy.unique", "eval.bits-and-weights"),
          quantity_compute("focal-entropy", _focal_entropy_bits_unconverted)),
     _bug("eval-avg-d-star-bounds-in-nats", "cli", "`eval avg-d-star --bits` prints the converse "
-         "and achievability in nats", f"{Q}.oneshot:QUANTITIES", ("avg.exact",),
+         "and achievability in nats", f"{Q}.oneshot:QUANTITIES",
+         ("avg.exact", "eval.bits-and-weights"),
          quantity_compute("avg-d-star", _avg_bounds_in_nats)),
 )
