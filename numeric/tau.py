@@ -169,5 +169,17 @@ def tau(gamma: Real, d: Real) -> mpmath.mpf:
     """
     gamma, d = _check(gamma, d)
     with mp.workprec(mp.prec + 10):
-        value = mp.exp(-log_inverse_tau(gamma, d))
+        # τ = e^(−t) to p bits needs t to p bits *after the point*: p + log2(t) bits of t
+        # (t ≈ d for large d, so without them τ_γ(10^100) had no correct digit).
+        with mp.workprec(mp.prec + _integer_bits(gamma, d)):
+            t = log_inverse_tau(gamma, d)
+        value = mp.exp(mp.fneg(t, exact=True))  # −t exactly: a rounded −t would lose it all
     return +value
+
+
+def _integer_bits(gamma: Real, d: Real) -> int:
+    """An upper bound of log2(t) + 2 for t = ln(1/τ_γ(d)) (0 when t < 1), from a
+    24-bit evaluation of t."""
+    with mp.workprec(24):
+        rough = log_inverse_tau(gamma, d)
+    return max(0, int(mp.mag(rough)) + 2) if rough > 1 else 0

@@ -14,6 +14,9 @@ from focalrd.numeric.errors import InvalidInputError
 def _nonempty(out_dir: Path | str, parameter: str) -> Path:
     if not str(out_dir).strip():
         raise InvalidInputError(parameter, "a directory path (not empty)", str(out_dir))
+    if "\x00" in str(out_dir):  # os.stat would raise ValueError: an internal error (exit 4)
+        raise InvalidInputError(parameter, "a directory path without a NUL character",
+                                str(out_dir).replace("\x00", "\\0"))
     return Path(out_dir)
 
 

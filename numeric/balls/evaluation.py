@@ -143,11 +143,10 @@ def _ball_number(ball: arb, dps: int) -> ProvenNumber:
 
 
 def _huge(ball: arb) -> bool:
-    """Whether an end of ``ball`` has a binary exponent too large to expand as a Fraction."""
-    if ball.is_zero():
-        return False
-    _, exponent = ball.mid().man_exp()
-    return abs(int(exponent)) > _HUGE_EXPONENT
+    """Whether an end of ``ball`` has a binary exponent too large to expand as a Fraction
+    (the midpoint's, or the radius's: a ball [0 ± 2^(−10^40)] has ends of that size too)."""
+    return any(not part.is_zero() and abs(int(part.man_exp()[1])) > _HUGE_EXPONENT
+               for part in (ball.mid(), ball.rad()))
 
 
 def _huge_rounding(end: arb, dps: int, direction: int) -> tuple[bool, str, int] | None:

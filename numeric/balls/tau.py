@@ -123,6 +123,16 @@ def tau(gamma: Fraction, d: Fraction, in_bits: bool = False) -> arb:
     ...     print(tau(Fraction(0), Fraction(1)).str(15, radius=False))   # e^(−1)
     0.367879441171442
     """
+    bits = current_bits()
     t = log_inverse_tau(gamma, d, in_bits)
-    with working_bits(current_bits() + 10):
+    extra = 0
+    if t > 2:
+        # e^(−t) to p bits needs t to p bits after the point, i.e. p + log2(t) bits of t
+        # (t ≈ d for large d), and Arb's exp the same bits to reduce t modulo ln 2: with
+        # the working precision alone the ball of τ_γ(10^20) contained 0.
+        size = t.upper().ceil().unique_fmpz()
+        extra = int(size).bit_length() + 2 if size is not None else bits
+        with working_bits(bits + extra):
+            t = log_inverse_tau(gamma, d, in_bits)
+    with working_bits(bits + extra + 10):
         return (-t).exp()

@@ -49,6 +49,10 @@ __all__ = [
 _MAX_INTERVAL_BITS = 1 << 22
 #: Largest exponent n·R (in nats) for which ⌊e^{nR}⌋ is computed in full.
 MAX_RATE_EXPONENT = Fraction(10**6)
+#: τ = 2^−m is looked for as an exact value only for m up to this: beyond it no written
+#: level can give it with γ > 0 (the level would need m·γ binary digits, over 4300 decimal
+#: ones), and at γ = 0 (τ = 2^−d) no rounding tie is possible (5^m has over 5001 digits).
+_MAX_EXACT_TAU_BITS = 20000
 
 
 def _sign_by_intervals(evaluate, start_bits: int) -> int:
@@ -190,9 +194,12 @@ def threshold_level(
     """
     if level == 0:
         return mp.one, Fraction(1)
-    with mp.workprec(mp.prec + 20):
-        size = tau(gamma, level * mp.ln2 if bits else level)
-    if bits:
+    # the level in nats rounded to the bits after the point that τ = e^(−t) needs
+    with mp.workprec(mp.prec + 20 + max(0, int(mp.mag(to_mpf(level))))):
+        nats = level * mp.ln2 if bits else level
+        with mp.workprec(mp.prec + 20):
+            size = tau(gamma, nats)
+    if bits and size > mp.ldexp(1, -_MAX_EXACT_TAU_BITS):
         k = int(mp.nint(1 / size))
         if k >= 1 and compare_level(gamma, k, level, bits) == 0:
             return to_mpf(Fraction(1, k)), Fraction(1, k)

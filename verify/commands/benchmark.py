@@ -62,9 +62,9 @@ def _run(args: argparse.Namespace) -> int:
     )
 
     dps = check_dps(args.dps)
-    budget = exact_number(args.budget, "--budget")
-    if budget < 0:
-        raise InvalidInputError("--budget", "a number of seconds >= 0", args.budget)
+    budget = exact_number(args.budget, "budget")
+    if not 0 <= budget <= 10**9:  # float(budget) of 1e400 was an OverflowError (exit 4)
+        raise InvalidInputError("budget", "a number of seconds from 0 to 1e9", args.budget)
     out = prepare_output_directory(args.out)  # before the work, not after it
 
     def progress(text: str) -> None:
