@@ -161,7 +161,8 @@ def many_least_count(grouped: GroupedSource, n: int, eps: Fraction):
     depth = wp + PRUNE_GUARD + max(0, bits - wp - 104)  # the prefixes the pass visits
     hi_f, lo_f = _mass_bracket(engine, eps, _float_cut(eps))
     width = max(hi_f - lo_f, 1e-6)
-    for _ in range(12):
+    decide_tries = 0
+    for _ in range(18):
         with mp.workprec(bits + 3 * n.bit_length() + 64):
             scan, hi, lo = _scan(engine, mp.mpf(hi_f), mp.mpf(lo_f), bits, depth)
             one = 1 << bits
@@ -201,16 +202,45 @@ def many_least_count(grouped: GroupedSource, n: int, eps: Fraction):
                 bits, depth = bits + 64, depth + 64
                 continue
             if total < mp.ldexp(1, wp + 24):
-                # small enough for ⌈K*/M⌉ to need the exact integer: list the classes above
-                # the crossing one, unless there are too many (then ln K* is still exact to
-                # the working precision, and L* is decided from it where that is possible)
+                # small enough for the ceiling in K* = N(above G) + ⌈r/p_G⌉ to matter at the
+                # working precision (and for ⌈K*/M⌉ to need the exact integer): list the
+                # classes above the crossing one, or, when there are too many, decide both
+                # integers from the rigorous bounds at a precision where they err by < 1/4
                 try:
                     k = _small_least_count(engine, group, eps)
                 except _TooManyClasses:
-                    return Count(None, mp.log(total))
+                    k = _decided_count(n_hi, count_slack, before_size=sum(
+                        engine.size(c) for c in before), remainder=remainder,
+                        remainder_slack=slack - count_slack)
+                    if k is None:
+                        if decide_tries >= 6:
+                            raise PrecisionError("K* = N + ⌈r/p⌉ lies too close to an integer "
+                                                 "step to be decided") from None
+                        decide_tries += 1
+                        bits, depth = bits + 64, depth + 64
+                        continue
                 return Count(k, _log_int(k))
             return Count(None, mp.log(total))
     raise PrecisionError("could not bracket the crossing type class")
+
+
+def _decided_count(n_hi, count_slack, before_size: int, remainder, remainder_slack
+                   ) -> int | None:
+    """K* = N(ℓ > hi) + N(band classes before G) + ⌈r/p_G⌉ from rigorous enclosures.
+
+    N(ℓ > hi) is an integer known to within ``count_slack`` and ⌈r/p_G⌉ the ceiling of
+    a number known to within ``remainder_slack``; None when either is not decided.
+    """
+    quarter = mp.mpf(1) / 4
+    if count_slack >= quarter or remainder_slack >= quarter:
+        return None
+    above = int(mp.nint(n_hi))
+    if abs(n_hi - above) + count_slack >= mp.mpf(1) / 2:
+        return None
+    low = int(mp.ceil(remainder - remainder_slack))
+    if low != int(mp.ceil(remainder + remainder_slack)):
+        return None
+    return above + before_size + max(low, 0)
 
 
 #: Most classes listed by the exact small-K* path.
