@@ -218,3 +218,34 @@ def test_a_sample_in_real_subprocesses(argv, option, tmp_path):
     problem = _problem(result.returncode, result.stdout, result.stderr, option)
     assert problem is None, problem
     assert not (tmp_path / "out").exists()
+
+
+#: Paths no file system accepts: a component longer than NAME_MAX (255 bytes on Linux) and a
+#: NUL character (os.stat raises ValueError before the kernel sees it).
+UNUSABLE_PATHS = ("a" * 300, "a" * 300 + "/sub", "with\x00nul")
+
+
+@pytest.mark.parametrize("argv", [
+    ["verify", "--quick", "--only", "phi.convex", "--out", "{path}"],
+    ["verify", "--quick", "--only", "phi.convex", "--claims", "{path}.py"],
+    ["curves", "--out", "{path}"],
+    ["benchmark", "--out", "{path}"],
+    ["selftest", "--only", "phi-*", "--out", "{path}"],
+    ["sweep", "{path}.toml"],
+], ids=lambda argv: " ".join(a for a in argv if a != "{path}"))
+def test_unusable_paths_are_one_line_and_exit_2(argv, run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    option = next((a for a in argv if a in ("--out", "--claims")), "SPEC")
+    for path in UNUSABLE_PATHS:
+        status, stdout, stderr = run_cli([a.replace("{path}", path) for a in argv])
+        problem = _problem(status, stdout, stderr, option)
+        assert problem is None, (path[:20], problem)
+    assert list(tmp_path.iterdir()) == [], "a refused command left something behind"
+
+
+@pytest.mark.parametrize("budget", ["1e400", "1e10", "60x", "-1", "nan"])
+def test_benchmark_budget_out_of_range_is_refused_before_any_work(budget, run_cli, tmp_path):
+    out = tmp_path / "bench"
+    status, stdout, stderr = run_cli(["benchmark", "--budget", budget, "--out", str(out)])
+    assert _problem(status, stdout, stderr, "--budget") is None, stderr
+    assert not out.exists()

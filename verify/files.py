@@ -29,6 +29,14 @@ def check_output_directory(out_dir: Path | str, parameter: str = "out") -> Path:
     directory behind.  ``parameter`` names the option in the error.
     """
     path = _nonempty(out_dir, parameter)
+    try:
+        return _checked_output_directory(path, out_dir, parameter)
+    except OSError as error:  # a component too long (ENAMETOOLONG), a loop of links, ...
+        raise InvalidInputError(parameter, f"a writable directory ({error.strerror})",
+                                str(out_dir)) from None
+
+
+def _checked_output_directory(path: Path, out_dir: Path | str, parameter: str) -> Path:
     probe = path
     while not probe.exists():
         if probe.is_symlink():  # a dangling link

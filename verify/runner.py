@@ -132,8 +132,13 @@ def load_user_module(spec: str) -> ModuleType:
     """
     accepted = "an importable module name or the path of a .py file"
     if _looks_like_path(spec):
-        path = Path(spec).expanduser().resolve()
-        if not path.is_file() or path.suffix != ".py":
+        try:
+            path = Path(spec).expanduser().resolve()
+            found = path.is_file()
+        except (OSError, ValueError) as error:  # a name too long, a NUL character, ...
+            reason = getattr(error, "strerror", None) or "not a usable path"
+            raise InvalidInputError("claims", f"{accepted} ({reason})", spec) from None
+        if not found or path.suffix != ".py":
             raise InvalidInputError("claims", f"{accepted} (no such .py file)", spec)
         digest = hashlib.sha256(str(path).encode()).hexdigest()[:10]
         name = f"focalrd_user_claims_{_identifier(path.stem)}_{digest}"

@@ -288,6 +288,9 @@ def parse_spec(data: Mapping[str, Any], name: str) -> SweepSpec:
 
 def load_spec(path: str) -> SweepSpec:
     """Read and validate a SPEC file (TOML)."""
+    if "\x00" in path:  # open() would raise ValueError: an internal error (exit 4)
+        raise SpecError(f"cannot read SPEC {path.replace(chr(0), chr(92) + '0')}: a path "
+                        "without a NUL character is expected")
     try:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
