@@ -1,0 +1,43 @@
+"""Planted bugs from the survivors of the mutation run (issue 22, ``reports/mutation.md``).
+
+Each is the surviving cosmic-ray mutant itself, planted as a one-line edit of the real
+source (:func:`focalrd.verify.planted.blocks_edges._edit`), and refuted by a check of
+:mod:`focalrd.verify.claims.mutation_kills` or an older one (the claims listed):
+
+* ``numeric/oneshot/excess.py:134`` ``if v > 0`` → ``if not v > 0``: the tilted converse
+  sees only the zero masses, so it is 0 with β = None on every source;
+* ``numeric/oneshot/packing.py:137`` ``range(width - 1, 0, -1)`` → ``range(width - 2, ...)``:
+  first fit's max-tree leaves its last internal node at −1, so the last two bins of the
+  tree are never offered (M = 2: nothing packed; the achievability is 1);
+* ``numeric/precision.py:114, 116``: an exact rational prints as ``0`` when positive, or
+  an integer through floating point (``7.0000``) and any other rational as its numerator.
+"""
+
+from __future__ import annotations
+
+from focalrd.verify.planted.blocks_edges import _edit
+from focalrd.verify.selftest_catalogue import PlantedBug, _bug
+
+N = "focalrd.numeric"
+
+BUGS: tuple[PlantedBug, ...] = (
+    _bug("mutation-tilted-converse-zero-masses", "one-shot", "tilted converse built from the "
+         "symbols with P(x) = 0 only (`if not v > 0`, a surviving mutant): 0 everywhere",
+         f"{N}.oneshot.excess:tilted_converse", ("excess.tilted-bounds",),
+         _edit("        if v > 0:", "        if not v > 0:")),
+    _bug("mutation-first-fit-tree-last-node", "one-shot", "first fit's max-tree built from "
+         "node width - 2 down (a surviving mutant): the last internal node stays -1 and its "
+         "two bins are never used (weighted achievability too large)",
+         f"{N}.oneshot.packing:first_fit", ("excess.weighted",),
+         _edit("range(width - 1, 0, -1)", "range(width - 2, 0, -1)")),
+    _bug("mutation-significant-positive-zero", "precision", "significant(Fraction) tests x > 0 "
+         "for x == 0 (a surviving mutant): every positive exact result prints as 0",
+         f"{N}.precision:significant", ("eval.bits-and-weights",),
+         _edit('if x == 0:\n            return "0"\n        if x.denominator',
+               'if x > 0:\n            return "0"\n        if x.denominator')),
+    _bug("mutation-significant-integer-test-flipped", "precision", "significant(Fraction) with "
+         "denominator != 1 for == 1 (a surviving mutant): integers print through floating "
+         "point, other rationals as their numerator",
+         f"{N}.precision:significant", ("eval.bits-and-weights",),
+         _edit("if x.denominator == 1:", "if x.denominator != 1:")),
+)
