@@ -340,3 +340,25 @@ def test_a_negative_seed_is_accepted_by_the_simulation_check():
     record = document["claims"][0]
     assert record["status"] == "verified", record
     assert all(0 <= run_["seed"] for run_ in record["evidence"][0]["runs"])
+
+
+def test_a_false_claim_is_met_only_when_its_declared_checks_refute_it():
+    # a bug that breaks a supporting check of a claim expected to fail must not hide
+    # behind the expected refutation (issue 22: mutants in verify's own structure checks)
+    from focalrd.verify.registry import Claim
+    from focalrd.verify.runner import claim_record
+
+    def entry(name, passed):
+        return {"check": f"focalrd.verify.claims.demo.{name}", "passed": passed}
+
+    claim = Claim("demo.false", "a false statement", "", "derived here", "fails",
+                  refuted_by=("counterexample",))
+    expected = claim_record(claim, [entry("identity", True), entry("counterexample", False)], 0)
+    assert expected["status"] == "refuted" and expected["met"]
+    broken = claim_record(claim, [entry("identity", False), entry("counterexample", False)], 0)
+    assert broken["status"] == "refuted" and not broken["met"]
+    assert "identity" in broken["met_reason"]
+    undecided = claim_record(claim, [entry("identity", None), entry("counterexample", False)], 0)
+    assert not undecided["met"]
+    lost = claim_record(claim, [entry("identity", True), entry("counterexample", True)], 0)
+    assert lost["status"] == "verified" and not lost["met"]

@@ -316,6 +316,10 @@ class Claim:
     checks: list[Check] = field(default_factory=list)
     section: str = ""
     notes: str = ""
+    #: For a claim expected to fail: the names of the checks that must refute it.  The
+    #: claim then meets its expectation only when exactly these refute it and every other
+    #: check passes, so a bug that breaks a supporting check of a false claim is seen.
+    refuted_by: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         return (f"Claim({self.id!r}, expected={self.expected!r}, "
@@ -349,8 +353,16 @@ def registered_claims() -> dict[str, Claim]:
 
 
 def define(claim_id: str, *, statement: str, latex: str = "", provenance: str = "derived here",
-           expected: str = "holds", section: str = "", notes: str = "") -> Claim:
-    """Define a claim without a check yet (checks are added with :func:`check`)."""
+           expected: str = "holds", section: str = "", notes: str = "",
+           refuted_by: tuple[str, ...] = ()) -> Claim:
+    """Define a claim without a check yet (checks are added with :func:`check`).
+
+    ``refuted_by`` (only with ``expected="fails"``) names the checks (function names)
+    that must refute the claim; the others must pass for the expectation to be met.
+    """
+    if refuted_by and expected != "fails":
+        raise ClaimRegistryError("refuted_by", 'check names only for expected="fails"',
+                                 refuted_by)
     if provenance not in PROVENANCES:
         raise ClaimRegistryError("provenance", f"one of {', '.join(PROVENANCES)}", provenance)
     if expected not in EXPECTATIONS:
@@ -359,7 +371,7 @@ def define(claim_id: str, *, statement: str, latex: str = "", provenance: str = 
         raise ClaimRegistryError("claim id", "an id not registered already", claim_id)
     # No latex= means a statement in words: it is shown as text, never typeset as maths.
     _REGISTRY[claim_id] = Claim(claim_id, statement, latex, provenance, expected,
-                                [], section, notes)
+                                [], section, notes, tuple(refuted_by))
     return _REGISTRY[claim_id]
 
 

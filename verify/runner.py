@@ -357,6 +357,8 @@ def claim_record(claim: Claim, evidence: list[dict[str, Any]], seconds: float,
             for entry in evidence if entry.get("passed") is not True)
     refuting = [e.get("counterexample") for e in evidence if e.get("passed") is False]
     met, met_reason = _expectation(claim.expected, status)
+    if met and status == "refuted" and claim.refuted_by:
+        met, met_reason = _refuted_as_expected(claim.refuted_by, evidence)
     return {
         "id": claim.id,
         "section": claim.section,
@@ -390,6 +392,23 @@ def _expectation(expected: str, status: str) -> tuple[bool, str]:
     if status == "refuted":
         return True, "expected to fail, and refuted (the suite working)"
     return False, f"expected to fail, but {status}"
+
+
+def _refuted_as_expected(refuted_by: tuple[str, ...], evidence: list[dict[str, Any]]
+                         ) -> tuple[bool, str]:
+    """A false claim meets its expectation when exactly its declared checks refute it and
+    every other check passes (a broken supporting check is a finding too)."""
+    def name(entry: dict[str, Any]) -> str:
+        return str(entry.get("check", "?")).rsplit(".", 1)[-1]
+
+    refuting = sorted(name(e) for e in evidence if e.get("passed") is False)
+    undecided = sorted(name(e) for e in evidence if e.get("passed") is None)
+    if refuting != sorted(refuted_by) or undecided:
+        return False, (f"expected to fail by {', '.join(sorted(refuted_by))} with every other "
+                       f"check passing, but refuted by {', '.join(refuting) or 'none'}"
+                       + (f" and undecided: {', '.join(undecided)}" if undecided else ""))
+    return True, (f"expected to fail, and refuted by exactly {', '.join(refuting)} "
+                  "(the other checks passing)")
 
 
 # -- interrupts and parallel workers -------------------------------------------------------

@@ -190,15 +190,23 @@ def _sorted_groups(lat: Lattice, keys: list[tuple[int, int]]) -> list[list[tuple
     """Classes sorted by probability (largest first), equal probabilities merged exactly."""
     ell = {key: lat.ell(key) for key in keys}
     tolerance = mp.ldexp(1, -(mp.prec - 2 * lat.n.bit_length() - 16)) * (1 + lat.n)
-
-    def order(a: tuple[int, int], b: tuple[int, int]) -> int:
-        gap = ell[b] - ell[a]
-        if abs(gap) > tolerance:
-            return 1 if gap > 0 else -1
-        return -lat.compare(a, b)
+    # Sort by ℓ at the working precision (cheap comparisons), then re-order exactly each run
+    # of neighbours closer than the rounding tolerance: two classes whose ℓ differ by more
+    # than it are in the right order already, and exact ties can only sit inside a run.
+    shift = mp.prec + 8  # ℓ in fixed point: Python integers compare far faster than mpf
+    by_ell = sorted(keys, key=lambda key: -int(mp.ldexp(ell[key], shift)))
+    ordered: list[tuple[int, int]] = []
+    start = 0
+    for end in range(1, len(by_ell) + 1):
+        if end == len(by_ell) or ell[by_ell[end - 1]] - ell[by_ell[end]] > tolerance:
+            run = by_ell[start:end]
+            if len(run) > 1:
+                run.sort(key=cmp_to_key(lambda a, b: -lat.compare(a, b)))
+            ordered.extend(run)
+            start = end
 
     groups: list[list[tuple[int, int]]] = []
-    for key in sorted(keys, key=cmp_to_key(order)):
+    for key in ordered:
         if groups and lat.compare(groups[-1][0], key) == 0:
             groups[-1].append(key)
         else:
@@ -531,7 +539,7 @@ def excess_distortion_exact(source: Sequence[Fraction], gamma: Fraction, n: int,
 def _uncovered_mass(grouped: GroupedSource, n: int, s: Count) -> Fraction | mpmath.mpf:
     """1 − (mass of the S most likely sequences)."""
     support_log = n * mp.log(grouped.support)
-    if s.exact is None and s.log > support_log + 1:
+    if s.log > support_log + 1:  # ln S is accurate to far better than 1: S > |X|^n
         return Fraction(0)
     if grouped.groups == 1:
         total = grouped.support**n if n * math.log2(grouped.support) < 1 << 22 else None
@@ -558,7 +566,18 @@ def _count_bracket(lat: Lattice, log_s: float) -> tuple[float, float]:
     low, high = low - 1.0, high + 1.0
     margin = 8.0
     hi = bisect(lambda th: lat.float_log_count_above(th) <= log_s - margin, low, high, True)
-    lo = bisect(lambda th: lat.float_log_count_above(th) >= log_s + margin, low, high, False)
+    log_total = lat.n * math.log(lat.source.support)
+    if log_s + margin < log_total:
+        lo = bisect(lambda th: lat.float_log_count_above(th) >= log_s + margin, low, high,
+                    False)
+    else:
+        # S within a factor e^8 of every sequence: N(ℓ > lo) ≥ S·e^8 cannot hold, and the
+        # band would reach the bottom of the order (every class, most of them negligible).
+        # Place lo by the complement instead: N(ℓ ≤ lo) ≤ (|X|^n − S)·e^(−8).  The float
+        # estimates only place the bracket; the scans verify it and widen it if needed.
+        log_rest = log_total + math.log(-math.expm1(min(log_s - log_total, -1e-300)))
+        lo = bisect(lambda th: lat.float_log_count_at_most(th) <= log_rest - margin, low,
+                    high, False)
     return hi, lo
 
 
@@ -576,7 +595,7 @@ def _lattice_uncovered(lat: Lattice, s: Count) -> mpmath.mpf:
             n_hi = (mp.ldexp(counts.units, -bits) * mp.exp(counts.log_ref) if counts.units
                     else mp.zero)
             band_keys = _band_keys(lat, hi, lo)
-            sizes = {key: mp.exp(lat.log_size(key)) for key in band_keys}
+            sizes = _class_sizes(lat, band_keys)
             s_value = mp.exp(log_s)
             if n_hi >= s_value:
                 hi_f, width = hi_f + width, width * 2
@@ -604,6 +623,15 @@ def _lattice_uncovered(lat: Lattice, s: Count) -> mpmath.mpf:
                 continue
             return value
     raise PrecisionError("could not bracket the covering type class")  # pragma: no cover
+
+
+def _class_sizes(lat: Lattice, keys: list[tuple[int, int]]) -> dict[tuple[int, int], mpmath.mpf]:
+    """|T(key)| for each key at the working precision: from the exact integer while it has
+    at most ~16,000 bits (a few big-integer products, far cheaper than a log-gamma at this
+    precision, and correctly rounded), else from ln |T|."""
+    if lat.n * max(1, lat.source.support.bit_length()) <= 1 << 14:
+        return {key: mp.mpf(lat.class_size(key)) for key in keys}
+    return {key: mp.exp(lat.log_size(key)) for key in keys}
 
 
 def _band_keys(lat: Lattice, hi: mpmath.mpf, lo: mpmath.mpf) -> list[tuple[int, int]]:

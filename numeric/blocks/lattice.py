@@ -402,6 +402,22 @@ class Lattice:
         row = np.where(ratio < 0.5, geometric, row)
         return float(special.logsumexp(log_row + row))
 
+    def float_log_count_at_most(self, theta: float) -> float:
+        """ln N(ℓ ≤ θ) in float64 (rows whose binomial cdf underflows count as empty).
+
+        The complement of :meth:`float_log_count_above` without its cancellation: for a
+        count S close to the number of sequences the bracket is placed by this side.
+        """
+        u = np.arange(self.n + 1) if self.rowed else np.array([0])
+        a = self._float_first_above(u, theta)
+        m = self.n - u
+        mh, ml, mr = self.m_h, self.m_l, self.m_r
+        log_row = special.gammaln(self.n + 1) - special.gammaln(u + 1) - special.gammaln(m + 1)
+        log_row = log_row + u * math.log(mr) if self.rowed else np.zeros_like(a, dtype=float)
+        with np.errstate(divide="ignore"):
+            below = m * math.log(mh + ml) + _binom_logcdf(a - 1, m, mh / (mh + ml))
+        return float(special.logsumexp(log_row + below))
+
     # -- high-precision scans ----------------------------------------------------------
     def mass_scan(self, hi: mpmath.mpf, lo: mpmath.mpf, bits: int) -> MassScan:
         """Masses above ``hi``, of each class in (lo, hi], and at or below ``lo``.

@@ -160,6 +160,7 @@ define("eval.bits-and-weights",
 
 # §7 Claims reported by a public summary ------------------------------------------------
 define("summary.hgamma-monotone", section="7", provenance="summary", expected="fails",
+       refuted_by=("monotone_symbolic", "monotone_sampled"),
        statement="H_gamma(P) = log sum_x P(x)(1-P(x))^gamma is non-decreasing in gamma.",
        latex=r"\gamma\mapsto H_\gamma(P) = \log\sum_x P(x)(1-P(x))^\gamma "
              r"\text{ non-decreasing}",
@@ -168,6 +169,7 @@ define("summary.hgamma-monotone", section="7", provenance="summary", expected="f
              "P = (1/2, 1/2), where H_gamma = -gamma ln 2. It holds under the opposite sign "
              "convention, -log sum_x P(x)(1-P(x))^gamma, which is non-decreasing.")
 define("summary.hgamma-nonnegative", section="7", provenance="summary", expected="fails",
+       refuted_by=("nonnegative_symbolic", "nonnegative_sampled"),
        statement="H_gamma(P) = log sum_x P(x)(1-P(x))^gamma is non-negative.",
        latex=r"H_\gamma(P) \ge 0",
        notes="Fails: the sum is at most sum_x P(x) = 1, with equality only at gamma = 0, so "
@@ -194,7 +196,7 @@ define("summary.hgamma-max", section="7", provenance="summary", expected="holds"
 
 # §8 Focal entropy in the related literature --------------------------------------------
 define("focal-entropy.structure", section="8", provenance="related literature",
-       expected="fails",
+       expected="fails", refuted_by=("phrases", "extreme_imbalance"),
        statement="The focal-entropy minimiser exists, is unique, can differ markedly from P, "
                  "amplifies mid-range probabilities, suppresses the largest, and under extreme "
                  "imbalance further suppresses very small ones.",

@@ -10,7 +10,11 @@ source (:func:`focalrd.verify.planted.blocks_edges._edit`), and refuted by a che
   first fit's max-tree leaves its last internal node at −1, so the last two bins of the
   tree are never offered (M = 2: nothing packed; the achievability is 1);
 * ``numeric/precision.py:114, 116``: an exact rational prints as ``0`` when positive, or
-  an integer through floating point (``7.0000``) and any other rational as its numerator.
+  an integer through floating point (``7.0000``) and any other rational as its numerator;
+* ``numeric/entropies/structure.py:236`` ``mid = (lo + hi) / 2`` → ``(lo + hi) // 2``: the
+  independent bisection solver of the focal-entropy minimiser no longer converges; it broke
+  a supporting check of a claim that is expected to fail, which the claim's expected
+  refutation hid until a false claim had to be refuted by exactly its declared checks.
 """
 
 from __future__ import annotations
@@ -40,4 +44,10 @@ BUGS: tuple[PlantedBug, ...] = (
          "point, other rationals as their numerator",
          f"{N}.precision:significant", ("eval.bits-and-weights",),
          _edit("if x.denominator == 1:", "if x.denominator != 1:")),
+    _bug("mutation-structure-bisection-floor", "focal entropy", "the independent bisection "
+         "solver of q* halves with floor division (a surviving mutant): the existence and "
+         "uniqueness check of the (false) structure claim fails beside its refuting checks",
+         f"{N}.entropies.structure:minimizer_by_bisection", ("focal-entropy.structure",),
+         _edit("            for _ in range(mp.prec + 20):\n                mid = (lo + hi) / 2",
+               "            for _ in range(mp.prec + 20):\n                mid = (lo + hi) // 2")),
 )
