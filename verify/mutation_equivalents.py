@@ -11,4 +11,34 @@ else must be killed by a check instead.
 from __future__ import annotations
 
 #: {module, operator, original, mutated, reason}; module is relative to numeric/.
-EQUIVALENT: tuple[dict[str, str], ...] = ()
+EQUIVALENT: tuple[dict[str, str], ...] = (
+    {"module": "blocks/excess.py", "operator": "NumberReplacer",
+     "original": "tolerance = mp.ldexp(1, -(mp.prec - 2 * lat.n.bit_length() - 16)) * (1 + lat.n)",
+     "mutated": "tolerance = mp.ldexp(1, -(mp.prec - 2 * lat.n.bit_length() - 16)) * ( 2 + lat.n)",
+     "reason": "a larger rounding tolerance only sends more neighbouring type classes to the "
+               "exact comparison (Lattice.compare), which decides the same order: the sorted "
+               "classes, K* and every digit are unchanged (it costs time only)"},
+    {"module": "oneshot/packing.py", "operator": "ReplaceComparisonOperator_Lt_LtE",
+     "original": "return float(best[0] - whole) < extra if whole < best[0] else True",
+     "mutated": "return float(best[0] - whole) < extra if whole <= best[0] else True",
+     "reason": "the two differ only at whole == best[0], where the mutant returns "
+               "float(0) < extra and extra >= 1e-300 > 0: True, as the original does"},
+    {"module": "entropies/structure.py", "operator": "NumberReplacer",
+     "original": "for _ in range(mp.prec + 20):",
+     "mutated": "for _ in range(mp.prec + 21):",
+     "reason": "one more halving of a bisection bracket that is already narrower than the "
+               "working precision; minimizer_by_bisection is an independent cross-check "
+               "compared within a tolerance, never printed"},
+    {"module": "entropies/structure.py", "operator": "ReplaceBinaryOperator_Sub_BitXor",
+     "original": "grid += [mp.mpf(1) / 2 + mp.mpf(i) / (2 * (points - half) + 2)",
+     "mutated": "grid += [mp.mpf(1) / 2 + mp.mpf(i) / (2 * (points ^ half) + 2)",
+     "reason": "only thins the upper half of the sampled grid of psi_is_unimodal (it stops "
+               "near 0.79 instead of 1): psi_gamma is unimodal (the check's own identity), "
+               "its peak lies below 0.17 for every gamma of the check, so the verdict, the "
+               "sample count and the reported peaks are unchanged"},
+    {"module": "display.py", "operator": "NumberReplacer",
+     "original": "SHOWN_ITEMS = 4",
+     "mutated": "SHOWN_ITEMS = 5",
+     "reason": "the layout of a Python repr (how many list items precede the ellipsis); no "
+               "command prints through it and no number or digit changes"},
+)

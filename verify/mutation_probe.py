@@ -12,7 +12,7 @@ runs only the probes that execute its line (all of them for a line run at import
 
 Every quantity is probed with ``--json`` at the default 30 digits, on the inputs of
 its examples and on edge values (γ = 0, p = 1, M = 1, ε near 0 and 1, n = 1,
-equiprobable and tied sources, weights, ``--bits``).  The whole set costs about 30 CPU
+equiprobable and tied sources, weights, ``--bits``).  The whole set costs about 45 CPU
 seconds, most of it the saddlepoint approximations.
 """
 
@@ -55,6 +55,7 @@ PROBES: tuple[tuple[str, ...], ...] = tuple(tuple(line.split()) + ("--json",) fo
     "eval focal-entropy --source 0.25,0.25,0.25,0.25 --gamma 3",
     "eval focal-entropy --source 0.9,0.1 --gamma 0",
     "eval focal-entropy --source 0.97,0.01,0.01,0.01 --gamma 1/2 --bits",
+    "eval focal-entropy --source 0.12345678901234567891,0.3,0.57654321098765432109 --gamma 3",
     # one-shot average D*
     "eval avg-d-star --source 0.4,0.3,0.2,0.1 --codewords 2 --gamma 2",
     "eval avg-d-star --source 0.4,0.3,0.2,0.1 --codewords 1 --gamma 0",
@@ -74,6 +75,17 @@ PROBES: tuple[tuple[str, ...], ...] = tuple(tuple(line.split()) + ("--json",) fo
     "eval d-star --source 0.4,0.3,0.2,0.1 --n 30 --rate 0.6 --eps 0.2 --gamma 2",
     "eval d-star --source 0.6,0.4 --n 200 --rate 0.4 --eps 0.1 --gamma 0",
     "eval d-star --source 0.8,0.2 --n 150 --rate 0.2 --eps 0.25 --gamma 2 --bits",
+    # past exact enumeration: the lattice engine (binary, ternary rows, tails beyond the
+    # float range), the many-group engine (four values) and its sorted planes (six values)
+    "eval d-star --source 0.9,0.1 --n 20000 --rate 0.2 --eps 0.1 --gamma 2",
+    "eval d-star --source 0.9,0.1 --n 9000 --codewords 1 --eps 1e-400 --gamma 2",
+    "eval d-star --source 0.5,0.3,0.2 --n 1000 --rate 0.5 --eps 0.1 --gamma 2",
+    "eval d-star --source 0.4,0.3,0.2,0.1 --n 300 --rate 0.5 --eps 0.1 --gamma 2",
+    "eval d-star --source 6/21,5/21,4/21,3/21,2/21,1/21 --n 40 --rate 0.5 --eps 0.1 "
+    "--gamma 1/2",
+    "eval eps-star --source 0.9,0.1 --n 9000 --rate 0.2 --distortion 0.1 --gamma 2",
+    "eval eps-star --source 0.5,0.3,0.2 --n 600 --rate 0.5 --distortion 0.45 --gamma 2",
+    "eval eps-star --source 0.4,0.3,0.2,0.1 --n 200 --rate 0.5 --distortion 0.4 --gamma 2",
     # dispersion: binary, tied, uniform, bits
     "eval dispersion --source 0.9,0.1",
     "eval dispersion --source 0.5,0.25,0.25",

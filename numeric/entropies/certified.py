@@ -80,9 +80,8 @@ class _Bounds:
         self.I = arithmetic
         self.g = arithmetic.exact(gamma)
         self.gamma = gamma
-        # Peaks of f and valleys of f' as (exact) Fractions: 1/(γ+1), 2/(γ+1).
+        # The peak of f as an exact Fraction: 1/(γ+1).
         self.peak = 1 / (gamma + 1)
-        self.valley = 2 / (gamma + 1)
 
     def _interval(self, p):
         """An mpf point as an interval; an interval (from :func:`_clamp`) as it is."""
