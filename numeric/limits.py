@@ -55,6 +55,11 @@ def check_blocklength(source: Sequence[Fraction], n: int, parameter: str = "n") 
     return n
 
 
+#: The most worker processes ``verify --jobs`` and ``selftest --jobs`` start (each is a
+#: Python process of ~100 MB: more than this is a typo, not a machine).
+MAX_JOBS = 256
+
+
 def check_at_most(value: int, limit: int, parameter: str, what: str = "an integer") -> int:
     """Refuse ``value`` > ``limit`` with one line naming the parameter and the limit."""
     if value > limit:

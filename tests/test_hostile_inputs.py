@@ -9,10 +9,12 @@ in real subprocesses.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import io
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -67,6 +69,8 @@ CASES = [
     (["eval", "d-star"], {"--source": "0.9,0.1", "--n": "100", "--codewords": "5",
                           "--eps": "0.1", "--gamma": "2", "--dps": "10"}, {}),
     (["eval", "dispersion"], {"--source": "0.9,0.1", "--dps": "10"}, {}),
+    (["eval", "avg-d-star"], {"--source": "0.8,0.2", "--rate": "0.5", "--n": "4", "--gamma": "2",
+                              "--dps": "10"}, {}),
     (["eval", "normal-approx"], {"--source": "0.9,0.1", "--n": "100", "--rate": "0.2",
                                  "--eps": "0.1", "--dps": "10"}, {}),
     (["eval", "h-gamma"], {"--alphabet": "3", "--gamma": "2", "--dps": "10"}, {}),
@@ -75,10 +79,39 @@ CASES = [
     (["curves"], {"--n-max": "20"}, {}),
     (["simulate"], {"--source": "0.9,0.1", "--n": "10", "--codewords": "3", "--distortion": "0.2",
                     "--gamma": "2", "--trials": "10", "--seed": "1", "--confidence": "0.9"},
-     {"--n": ["1000001", "1e30"]}),
+     {"--n": ["1000001", "1e30"], "--seed": ["-1"]}),  # verify takes any integer seed
     (["simulate"], {"--source": "0.9,0.1", "--n": "10", "--rate": "0.15", "--distortion": "0.2",
                     "--gamma": "2", "--trials": "10"}, {}),
+    (["eval", "d-star-saddlepoint"], {"--source": "0.9,0.1", "--n": "300", "--rate": "0.2",
+                                      "--eps": "0.3", "--gamma": "1", "--dps": "10"}, HUGE_N),
+    (["eval", "d-star-saddlepoint"], {"--source": "0.9,0.1", "--n": "300", "--codewords": "9",
+                                      "--eps": "0.3", "--gamma": "1"}, {}),
+    (["eval", "eps-star-saddlepoint"], {"--source": "0.8,0.2", "--n": "500", "--rate": "0.3",
+                                        "--distortion": "0.4", "--gamma": "1/2", "--dps": "10"},
+     HUGE_N),
+    (["eval", "eps-star-saddlepoint"], {"--source": "0.8,0.2", "--n": "500", "--codewords": "9",
+                                        "--distortion": "0.4", "--gamma": "1/2"}, {}),
+    # commands whose valid run is real work: a bad value must be refused before any of it
+    (["verify", "--quick", "--only", "phi.reduces-to-log", "--out", "{out}"],
+     {"--dps": "10", "--seed": "1", "--jobs": "1"}, {"--dps": ["1", "4"]}),  # at least 5
+    (["selftest", "--only", "control-no-op", "--out", "{out}"], {"--jobs": "1"}, {}),
+    (["benchmark", "--suite", "speed", "--out", "{out}"], {"--dps": "10", "--budget": "1"}, {}),
+    (["sweep", "{spec}", "--out", "{out}"], {"--workers": "1"}, {}),
 ]
+
+#: Options of the parser that take a value but are not in the table of bad numbers, and
+#: where their hostile values are tested instead (the table is checked against argparse).
+NOT_IN_THE_TABLE = {
+    "--out": "paths: test_unusable_paths_are_one_line_and_exit_2",
+    "--claims": "a module or path: test_unusable_paths_are_one_line_and_exit_2, and "
+                "tests/test_runner_user_code.py",
+    "--only": "a glob pattern (every string is one); a pattern matching nothing: "
+              "tests/test_runner.py",
+    "--scheduler": "an address: tests/test_sweep.py (refusing and malformed addresses)",
+    "--export": "choices, refused by argparse itself",
+    "--suite": "choices, refused by argparse itself",
+    "--reference-values": "a path: tests/test_report_hostile.py",
+}
 
 #: Values outside each option's range (valid numbers, wrong here).
 OUT_OF_RANGE = {
@@ -95,14 +128,20 @@ OUT_OF_RANGE = {
     "--eps": ["0", "1", "-0.1", "1.5", "-0"],
     "--alphabet": ["1", "0", "65", "2.5", "-2", "1e9"],
     "--trials": ["0", "-1", "1e9", "1.5", "1000000000000"],
-    "--seed": ["-1", "1.5", "1/2"],
+    "--seed": ["1.5", "1/2"],
     "--confidence": ["0", "1", "1.5", "-0.5"],
     "--gammas": ["2,2", "-1,2", "1,", ",", "1,,2", "2,2,2", "0,0.0", "1/2,0.5",
                  ",".join(str(g) for g in range(30))],
     "--n-values": ["0", "10,", "1e30", "-10", "10,,20", "1.5", ",".join(["10"] * 2 + ["20"]
                                                                          * 200)],
     "--n-max": ["0", "1e30", "-1", "10.5"],
+    "--jobs": ["0", "-1", "1.5", "1e9", "100000", "99999999999999999999"],
+    "--workers": ["0", "-1", "1.5", "1e9", "100000"],
+    "--budget": ["-1", "1e10", "1e400"],
 }
+
+#: A valid sweep SPEC for the sweep case ({spec} in its argv).
+SWEEP_SPEC = 'quantity = "tau"\ngamma = "1"\ndistortion = "1"\n'
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +166,10 @@ def run_cli():
 
 def _argv(prefix: list[str], options: dict[str, str], option: str, value: str,
           out: str) -> list[str]:
-    argv = list(prefix)
+    spec = str(Path(out).parent / "spec.toml")
+    argv = [a.replace("{out}", out).replace("{spec}", spec) for a in prefix]
+    if "{spec}" in prefix:
+        Path(spec).write_text(SWEEP_SPEC, encoding="utf-8")
     for name, valid in options.items():
         argv += [name, value if name == option else valid]
     if prefix[0] == "curves":
@@ -172,6 +214,28 @@ def test_every_bad_value_is_one_line_and_exit_2(prefix, options, option, extra, 
     assert not (tmp_path / "out").exists(), "a refused command created its --out directory"
 
 
+def _parser_options(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()):
+    """(command words, option) for every option of the real parser that takes a value."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _parser_options(sub, (*prefix, name))
+        elif action.option_strings and action.nargs != 0 \
+                and not isinstance(action, argparse._HelpAction):
+            yield prefix, action.option_strings[-1]
+
+
+def test_every_option_of_the_parser_is_in_the_table_or_tested_elsewhere():
+    # generated from argparse: a new command or option cannot miss the hostile table
+    covered = {(tuple(w for w in prefix if not w.startswith("-") and "{" not in w
+                      and "." not in w and w not in ("control-no-op", "speed")), option)
+               for prefix, options, _ in CASES for option in options}
+    missing = [f"{' '.join(words)} {option}" for words, option in
+               _parser_options(cli.build_parser())
+               if (words, option) not in covered and option not in NOT_IN_THE_TABLE]
+    assert not missing, "options with no hostile values: " + ", ".join(missing)
+
+
 def test_the_table_has_at_least_100_kinds_of_bad_value():
     kinds = set(NOT_NUMBERS) | {v for values in OUT_OF_RANGE.values() for v in values}
     assert len(NOT_NUMBERS) >= 100 and len(kinds) >= 150
@@ -183,6 +247,8 @@ def test_the_valid_base_commands_are_accepted(run_cli, tmp_path):
     for prefix, options, _ in CASES:
         if prefix[:2] == ["eval", "h-gamma"]:
             continue  # a global search: seconds, and checked by its own tests
+        if prefix[0] in ("selftest", "benchmark", "sweep"):
+            continue  # minutes of real work; their valid runs are tests of their own
         status, stdout, stderr = run_cli(_argv(prefix, options, "", "", str(tmp_path / "ok")))
         assert status == 0, (prefix, stderr)
 

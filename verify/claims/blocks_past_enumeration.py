@@ -155,7 +155,8 @@ def excess_past_enumeration(ctx: CheckContext) -> Evidence:
         level = n * d
         from focalrd.verify.claims.blocks import _floor_inverse_tau
 
-        ell = _floor_inverse_tau(gamma, level)
+        with mp.workdps(max(ctx.dps, 30) + 20):  # an integer: not at verify --dps 5 digits
+            ell = _floor_inverse_tau(gamma, level)
         expected = ref.uncovered_mass_best_first(source, n, m * ell)
         got = excess_distortion_exact(source, gamma, n, m, d)
         allowed = mp.ldexp(ref.number(expected), 4 - mp.prec)

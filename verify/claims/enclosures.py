@@ -156,7 +156,10 @@ def _ball_context(ctx: CheckContext):
     from focalrd.numeric.balls.arith import working_bits
     from focalrd.numeric.balls.evaluation import starting_bits
 
-    return working_bits(starting_bits(ctx.dps) + _GUARD_BITS)
+    # one ball per point, not proven()'s rising precision: below 30 digits a point such as
+    # p = 1 - 10^-20 would leave the domain of ln (a ball of p reaching past 1), so the
+    # check never works at fewer bits than at the default 30 digits
+    return working_bits(starting_bits(max(ctx.dps, 30)) + _GUARD_BITS)
 
 
 # -- [tau.inverse] ------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from focalrd.numeric.exact import positive_integer
+from focalrd.numeric.limits import MAX_JOBS, check_at_most
 from focalrd.verify.commands import Command, print_outcome
 from focalrd.verify.files import prepare_output_directory
 
@@ -19,7 +20,8 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
                              "comma-separated, or repeat the option), e.g. 'phi-*,dstar-*'; "
                              "a partial run writes files only with an explicit --out")
     parser.add_argument("--jobs", default="1", metavar="J",
-                        help="test J bugs at a time, each in its own process (default 1)")
+                        help="test J bugs at a time, each in its own process (default 1, "
+                             "at most 256)")
     parser.add_argument("--out", default=None, metavar="DIR",
                         help=f"directory for selftest.json and selftest.md (default "
                              f"{DEFAULT_OUT}/ for a full run)")
@@ -44,7 +46,7 @@ def _run(args: argparse.Namespace) -> int:
         for bug in bugs:
             print(f"{bug.id:32} {bug.area:14} {bug.description}")
         return 0
-    jobs = positive_integer(args.jobs, "jobs")
+    jobs = check_at_most(positive_integer(args.jobs, "jobs"), MAX_JOBS, "jobs")
     out = args.out if args.out is not None else (None if patterns else DEFAULT_OUT)
     if out is not None:
         out = prepare_output_directory(out)  # before the work, not after it

@@ -11,7 +11,9 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from focalrd.numeric._lazy import lazy_module
+from focalrd.numeric.errors import InvalidInputError
 from focalrd.numeric.exact import positive_integer
+from focalrd.numeric.limits import MAX_JOBS, check_at_most
 from focalrd.numeric.precision import DEFAULT_DPS, MAX_DPS, check_dps
 from focalrd.verify.commands import Command, print_outcome
 from focalrd.verify.files import check_output_directory
@@ -36,8 +38,10 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also load user claims from a module (dotted import name or a .py "
                              "file); may be repeated")
     parser.add_argument("--dps", default=str(DEFAULT_DPS), metavar="N",
-                        help=f"working precision of the checks in decimal digits (1 to "
-                             f"{MAX_DPS}; default {DEFAULT_DPS})")
+                        help=f"working precision of the checks in decimal digits "
+                             f"({MIN_VERIFY_DPS} to {MAX_DPS}; default {DEFAULT_DPS}; the "
+                             "checks compare values to a few units of it, which below "
+                             f"{MIN_VERIFY_DPS} digits decides nothing)")
     parser.add_argument("--quick", action="store_true",
                         help="reduced effort (fewer samples, coarser grids); every check "
                              "still states what it did")
@@ -45,7 +49,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="seed of the sampled checks (an integer; default 0)")
     parser.add_argument("--jobs", default="1", metavar="J",
                         help="run the checks in J parallel worker processes, longest first "
-                             "(default 1; the results are those of one process)")
+                             "(default 1, at most 256; the results are those of one process)")
     parser.add_argument("--out", default="reports", metavar="DIR",
                         help="output directory for report.json and the rendered reports "
                              "(default reports/)")
@@ -54,10 +58,22 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
                              "else there)")
 
 
+
+#: The least --dps of verify: tolerances of a few units in the last place decide nothing
+#: at fewer digits (measured: at 3 digits two true claims miss their expectation).
+MIN_VERIFY_DPS = 5
+
+
+def _verify_dps(text: str) -> int:
+    dps = check_dps(text)
+    if dps < MIN_VERIFY_DPS:
+        raise InvalidInputError("dps", f"an integer from {MIN_VERIFY_DPS} to {MAX_DPS}", text)
+    return dps
+
 def settings_from_arguments(args: argparse.Namespace) -> runner.RunSettings:
-    return runner.RunSettings(dps=check_dps(args.dps), quick=bool(args.quick),
+    return runner.RunSettings(dps=_verify_dps(args.dps), quick=bool(args.quick),
                        seed=positive_integer(args.seed, "seed", minimum=None),
-                       jobs=positive_integer(args.jobs, "jobs"),
+                       jobs=check_at_most(positive_integer(args.jobs, "jobs"), MAX_JOBS, "jobs"),
                        only=runner.split_patterns(args.only), claims_modules=tuple(args.claims))
 
 
