@@ -232,25 +232,61 @@ _AVG_REASON = ("the partition search ranks cells in float64 before the exact re-
 
 # -- §6 ----------------------------------------------------------------------------------------
 def _d_star(inputs, bits, computed):
-    from focalrd.numeric.balls.arith import exact
-    from focalrd.numeric.balls.phi import focal_loss
-    from focalrd.numeric.blocks.excess import distortion_limit
+    """D* = φ_γ(1/L*)/n with K* and L* exact or as balls (past enumeration: issue 21)."""
+    from focalrd.numeric.balls import blocks as ball_blocks
+    from focalrd.numeric.blocks.classes import exact_feasible
+    from focalrd.numeric.blocks.count_parts import least_count_parts
+    from focalrd.numeric.blocks.grouping import group_source
     from focalrd.verify.quantities import _blocks_eval as blocks
 
     blocks._unweighted(inputs)
     m = blocks._codebook(inputs, bits)
-    limit = distortion_limit(inputs["source"], inputs["gamma"], inputs["n"], m, inputs["eps"])
-    if limit.K is None or limit.L is None:
-        raise NotEnclosed("K* is known only by its logarithm (summed in fixed point with a "
-                          "rigorous error bound, not as a ball)")
-    value = focal_loss(inputs["gamma"], Fraction(1, limit.L)) / inputs["n"]
-    out: dict[str, Any] = {"value": _in_unit(value, bits)}
-    for name, count in (("K", limit.K), ("L", limit.L)):
-        printable = blocks._printable(count)
-        out.update({name: str(printable)} if printable is not None
-                   else {f"log_{name}": exact(count).log()})
+    source, n = inputs["source"], inputs["n"]
+    grouped = group_source(tuple(source))
+    enumerated = grouped.groups == 1 or exact_feasible(grouped, n)
+    parts = least_count_parts(source, n, inputs["eps"])
+    k = parts if isinstance(parts, int) else ball_blocks.count_ball(parts)
+    log_m = ball_blocks.log_codebook(m.exact, _rate_exponent(inputs, bits))
+    ell, log_l = ball_blocks.list_size(k, m.exact, log_m)
+    out: dict[str, Any] = {"value": _in_unit(
+        ball_blocks.phi_of_inverse(inputs["gamma"], ell, log_l) / n, bits)}
+    out.update(_count_entry("K", k, enumerated))
+    out.update(_count_entry("L", ell if ell is not None else log_l,
+                            enumerated and isinstance(k, int) and m.exact is not None))
     out.update(blocks._codewords_entry(inputs, m))
     return _codebook_log(inputs, bits, out)
+
+
+def _rate_exponent(inputs, bits):
+    """x = nR (nR ln 2 with bits) for M = ⌊e^x⌋ given by a rate (None with --codewords)."""
+    from focalrd.numeric.balls.arith import exact
+
+    if inputs.get("rate") is None:
+        return None
+    return exact(inputs["n"] * inputs["rate"]) * (_ln2() if bits else 1)
+
+
+def _count_entry(name: str, count, enumerated: bool) -> dict[str, Any]:
+    """"K"/"L" exactly when the confirmed path prints it (enumerated, or below 2^64), else
+    "log_K"/"log_L" as a ball; a ball of the count itself must decide its integer."""
+    from focalrd.numeric.balls import blocks as ball_blocks
+    from focalrd.numeric.balls.arith import Undecided, exact
+    from focalrd.verify.quantities import _blocks_eval as blocks
+
+    limit = 1 << 64
+    if isinstance(count, int):
+        printable = blocks._printable(count) if enumerated or count < limit else None
+        return ({name: str(printable)} if printable is not None
+                else {f"log_{name}": exact(count).log()})
+    if name == "L":  # a ball of ln L* (L* >= 2^64)
+        return {"log_L": count}
+    if count > limit:
+        return {"log_K": count.log()}
+    if count < limit:
+        value = ball_blocks.decided_integer(count)
+        if value is not None:
+            return {name: str(value)}
+    raise Undecided("the ball of K* does not decide its integer")
 
 
 def _dispersion(inputs, bits, computed):
@@ -284,7 +320,6 @@ ENCLOSURES: dict[str, Enclosure] = {
 #: they refuse is confirmed at once, without a wasted evaluation.
 PRECHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "eps-star": _eps_star_precheck,
-    "d-star": _enumerable,
 }
 
 #: Why the quantities without an enclosure have none (shown in "certification").

@@ -1,0 +1,86 @@
+"""Balls for the n-letter excess-distortion limit past exact enumeration (issue 21).
+
+* :func:`count_ball` — K* from the rigorous ingredients of
+  :func:`focalrd.numeric.blocks.count_parts.least_count_parts`: the hull of
+  [C + N⁻ + ⌈r⁻/p_G⌉, C + N⁺ + ⌈r⁺/p_G⌉ + ⌊U⌋], with N(ℓ > hi) = (units ∓ error)·2^-bits·e^s
+  evaluated in Arb (s an exact binary number).
+* :func:`list_size` — L* = ⌈K*/M⌉: exact when K* and M are, or when the ball of K*/M
+  decides its ceiling; else ln L* ∈ [ln(K*/M), ln(K*/M) + log1p(M/K*)] (since
+  K*/M ≤ L* < K*/M + 1), and L* = 1 when K*/M ≤ 1.
+* :func:`phi_of_inverse` — φ_γ(1/L*) = (1 − e^(−ln L*))^γ ln L* from the ln L* ball.
+
+An integer that a ball must decide (a printed K* or L*) and does not raises
+:class:`~.arith.Undecided` (the caller moves to more precision).
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from focalrd.numeric.balls.arith import Undecided, arb, ends, exact, from_mpf
+from focalrd.numeric.balls.phi import focal_loss, power_of_complement
+from focalrd.numeric.blocks.count_parts import CountParts
+
+__all__ = ["count_ball", "decided_integer", "list_size", "log_codebook", "phi_of_inverse"]
+
+
+def count_ball(parts: CountParts) -> arb:
+    """A ball containing K* (see the module docstring)."""
+    low_r, high_r = parts.remainder_range()
+    scale = from_mpf(parts.log_scale).exp()
+    bits = parts.scaled_bits
+    n_low = arb((max(0, parts.scaled_units - parts.scaled_error), -bits)) * scale
+    n_high = arb((parts.scaled_units + parts.scaled_error, -bits)) * scale
+    low = exact(parts.exact + low_r) + n_low
+    high = exact(parts.exact + high_r) + n_high
+    return low.union(high)
+
+
+def decided_integer(ball: arb) -> int | None:
+    """The only integer in ``ball`` (known to contain one), or None when it holds two."""
+    low, high = ends(ball)
+    first, last = math.ceil(low), math.floor(high)
+    return first if first == last else None
+
+
+def log_codebook(m_exact: int | None, x: arb) -> arb:
+    """ln M: exact M, or M = ⌊e^x⌋ known by x = nR (nR ln 2): ln M ∈ [x − 2e^(−x), x]."""
+    if m_exact is not None:
+        return exact(m_exact).log()
+    return (x - 2 * (-x).exp()).union(x)
+
+
+#: L* (K*) at or above this is printed by its logarithm (the confirmed path's rule).
+_PRINTED_LIMIT = 1 << 64
+
+
+def list_size(k: int | arb, m_exact: int | None, log_m: arb) -> tuple[int | None, arb]:
+    """(L* when it is printed exactly, else None; a ball of ln L*)."""
+    if isinstance(k, int) and m_exact is not None:
+        value = -(-k // m_exact)
+        return value, exact(value).log()
+    log_k = exact(k).log() if isinstance(k, int) else k.log()
+    log_ratio = log_k - log_m
+    if log_ratio <= 0:
+        return 1, arb(0)
+    ratio = log_ratio.exp()
+    if ratio < _PRINTED_LIMIT - 1:
+        low, high = ends(ratio)
+        if low > 0 and math.ceil(low) == math.ceil(high):
+            value = max(1, math.ceil(low))
+            return value, exact(value).log()
+        raise Undecided("the ball of K*/M does not decide L* = ceil(K*/M)")
+    if ratio > _PRINTED_LIMIT:
+        return None, log_ratio.union(log_ratio + (-log_ratio).exp().log1p())
+    raise Undecided("the ball of K*/M does not decide whether L* is below 2^64")
+
+
+def phi_of_inverse(gamma: Fraction, ell: int | None, log_l: arb) -> arb:
+    """φ_γ(1/L*), from L* exactly or from the ball of ln L* (≥ 0)."""
+    if ell is not None:
+        return focal_loss(gamma, Fraction(1, ell))
+    t = log_l
+    if gamma == 0:
+        return t
+    return power_of_complement(gamma, (-t).exp()) * t
