@@ -41,6 +41,11 @@ PROVEN = [
     ["focal-entropy", "--source", "1,0", "--gamma", "3"],
     ["d-star", "--source", "0.9,0.1", "--n", "1000", "--rate", "0.2", "--eps", "0.1",
      "--gamma", "2"],
+    # past exact enumeration of the type classes (issue 21): the lattice, the many-group engine
+    ["d-star", "--source", "1/2,1/3,1/6", "--n", "520", "--codewords", "1000", "--eps", "1/10",
+     "--gamma", "1/2"],
+    ["d-star", "--source", "0.4,0.3,0.2,0.1", "--n", "120", "--rate", "1/2", "--eps", "0.1",
+     "--gamma", "2", "--bits"],
     ["dispersion", "--source", "0.5,0.25,0.125,0.125", "--bits"],
     ["normal-approx", "--source", "0.9,0.1", "--n", "1000", "--rate", "0.2", "--eps", "1e-80"],
     # exact values at a rounding tie (τ_0(2 bits) = 1/4 and q* = 1/4 at one digit): a ball

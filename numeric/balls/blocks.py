@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from focalrd.numeric.balls.arith import Undecided, arb, ends, exact, from_mpf
+from focalrd.numeric.balls.arith import Undecided, arb, current_bits, ends, exact, from_mpf
 from focalrd.numeric.balls.phi import focal_loss, power_of_complement
 from focalrd.numeric.blocks.count_parts import CountParts
 
@@ -51,12 +51,16 @@ def log_codebook(m_exact: int | None, x: arb) -> arb:
     return (x - 2 * (-x).exp()).union(x)
 
 
-#: L* (K*) at or above this is printed by its logarithm (the confirmed path's rule).
+#: Past exact enumeration L* (K*) at or above this is printed by its logarithm (the
+#: confirmed path's rule).
 _PRINTED_LIMIT = 1 << 64
 
 
 def list_size(k: int | arb, m_exact: int | None, log_m: arb) -> tuple[int | None, arb]:
-    """(L* when it is printed exactly, else None; a ball of ln L*)."""
+    """(L* when the balls decide it, else None; a ball of ln L*).
+
+    Undecided only when L* < 2^64 (the confirmed path prints such an L* in full).
+    """
     if isinstance(k, int) and m_exact is not None:
         value = -(-k // m_exact)
         return value, exact(value).log()
@@ -65,15 +69,14 @@ def list_size(k: int | arb, m_exact: int | None, log_m: arb) -> tuple[int | None
     if log_ratio <= 0:
         return 1, arb(0)
     ratio = log_ratio.exp()
-    if ratio < _PRINTED_LIMIT - 1:
+    if ratio < arb(2) ** (current_bits() + 16):  # ends small enough to expand exactly
         low, high = ends(ratio)
         if low > 0 and math.ceil(low) == math.ceil(high):
             value = max(1, math.ceil(low))
             return value, exact(value).log()
-        raise Undecided("the ball of K*/M does not decide L* = ceil(K*/M)")
     if ratio > _PRINTED_LIMIT:
         return None, log_ratio.union(log_ratio + (-log_ratio).exp().log1p())
-    raise Undecided("the ball of K*/M does not decide whether L* is below 2^64")
+    raise Undecided("the ball of K*/M does not decide L* = ceil(K*/M)")
 
 
 def phi_of_inverse(gamma: Fraction, ell: int | None, log_l: arb) -> arb:
