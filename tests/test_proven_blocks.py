@@ -140,3 +140,24 @@ def test_the_count_ball_contains_the_exact_k(case):
         ball = count_ball(parts)
         assert ball.contains(fmpz(_reference_k(source, n, eps)))
         assert ball.rad() < ball.mid() * mpmath.mpf(2) ** -100  # and it is narrow
+
+
+@needs_flint
+@pytest.mark.parametrize("bug_id", ["ball-blocks-count-midpoint", "ball-blocks-list-size-floor"])
+def test_each_planted_blocks_ball_bug_is_refuted_by_the_past_enumeration_check(bug_id):
+    """In process (``focalrd selftest --only 'ball-blocks-*'`` does it through verify --quick):
+    the check passes without the bug and fails with it."""
+    from focalrd.verify.claims import enclosures_blocks, load_all
+    from focalrd.verify.registry import CheckContext
+    from focalrd.verify.selftest_catalogue import find_bug, planted
+
+    load_all()
+    check = enclosures_blocks.dstar_enclosures_past_enumeration
+
+    def passed() -> bool:
+        return check(CheckContext(quick=True, claim_id="n.dstar-closed-form",
+                                  check=check.__name__)).passed
+
+    assert passed()
+    with planted(find_bug(bug_id)):
+        assert not passed()
