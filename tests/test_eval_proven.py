@@ -46,6 +46,10 @@ PROVEN = [
      "--gamma", "1/2"],
     ["d-star", "--source", "0.4,0.3,0.2,0.1", "--n", "120", "--rate", "1/2", "--eps", "0.1",
      "--gamma", "2", "--bits"],
+    ["eps-star", "--source", "0.99,0.01", "--n", "6000", "--codewords", "3", "--distortion",
+     "1/100", "--gamma", "2"],
+    ["eps-star", "--source", "0.4,0.3,0.2,0.1", "--n", "120", "--rate", "1/10", "--distortion",
+     "1/3", "--gamma", "1/2"],
     ["dispersion", "--source", "0.5,0.25,0.125,0.125", "--bits"],
     ["normal-approx", "--source", "0.9,0.1", "--n", "1000", "--rate", "0.2", "--eps", "1e-80"],
     # exact values at a rounding tie (τ_0(2 bits) = 1/4 and q* = 1/4 at one digit): a ball

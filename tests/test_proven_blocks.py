@@ -161,3 +161,48 @@ def test_each_planted_blocks_ball_bug_is_refuted_by_the_past_enumeration_check(b
     assert passed()
     with planted(find_bug(bug_id)):
         assert not passed()
+
+
+# -- eps-star past enumeration -------------------------------------------------------------
+def _eps_document(args: list[str], dps: int = 30) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "FOCALRD_CONFIRM_ONLY"}
+    done = subprocess.run([*CLI, "eval", "eps-star", *args, "--dps", str(dps), "--json"],
+                          capture_output=True, text=True, timeout=600, env=env)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+#: (source, n, M, shift): γ = 0, so L = ⌊e^{nD}⌋ (ref.floor_exp), with nD = ln K*(1/2) −
+#: shift rounded to 6 decimals: S = M·L lands near the median of the sorted sequences
+EPS_CASES = [
+    (TERNARY, 520, 1, 0),
+    (TERNARY, 520, 1000, 7),
+    (FOUR, 120, 1, 0),
+    (FIVE, 50, 3, 1),
+]
+
+
+@needs_flint
+@pytest.mark.parametrize("case", EPS_CASES, ids=lambda c: f"{c[0][:8]}-n{c[1]}-M{c[2]}")
+def test_eps_star_past_enumeration_is_proven_and_holds_the_exact_mass(case):
+    from focalrd.numeric.blocks.classes import exact_feasible
+    from focalrd.numeric.blocks.grouping import group_source
+
+    source, n, m, shift = case
+    assert not exact_feasible(group_source(_source(source)), n)
+    k = _reference_k(source, n, "1/2")
+    with mp.workdps(60):
+        level = F(int((mp.log(k) - shift) * 10**6), 10**6)
+    d = level / n
+    ell = ref.floor_exp(level)
+    expected = ref.uncovered_mass(_source(source), n, m * ell)
+    assert 0 < expected < 1
+    doc = _eps_document(["--source", source, "--n", str(n), "--codewords", str(m),
+                         "--distortion", f"{d.numerator}/{d.denominator}", "--gamma", "0"])
+    assert doc["certified"] is True, doc["certification"]
+    assert doc["L"] == str(ell)
+    assert F(doc["lower"]) <= expected <= F(doc["upper"])
+    with mp.workdps(60):
+        value = mp.mpf(expected.numerator) / expected.denominator
+        assert doc["value"] == mpmath.nstr(value, 30, min_fixed=-4, max_fixed=4) or \
+            abs(mp.mpf(doc["value"]) - value) <= mp.mpf(10) ** -29 * value

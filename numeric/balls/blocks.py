@@ -7,6 +7,9 @@
 * :func:`list_size` — L* = ⌈K*/M⌉: exact when K* and M are, or when the ball of K*/M
   decides its ceiling; else ln L* ∈ [ln(K*/M), ln(K*/M) + log1p(M/K*)] (since
   K*/M ≤ L* < K*/M + 1), and L* = 1 when K*/M ≤ 1.
+* :func:`uncovered_ball` — ε* = 1 − P(the S most likely sequences) from
+  :func:`~focalrd.numeric.blocks.count_parts.uncovered_parts` and a ball (or the exact
+  integer) S = M·L.
 * :func:`phi_of_inverse` — φ_γ(1/L*) = (1 − e^(−ln L*))^γ ln L* from the ln L* ball.
 
 An integer that a ball must decide (a printed K* or L*) and does not raises
@@ -20,18 +23,17 @@ from fractions import Fraction
 
 from focalrd.numeric.balls.arith import Undecided, arb, current_bits, ends, exact, from_mpf
 from focalrd.numeric.balls.phi import focal_loss, power_of_complement
-from focalrd.numeric.blocks.count_parts import CountParts
+from focalrd.numeric.blocks.count_parts import CountParts, UncoveredParts
 
-__all__ = ["count_ball", "decided_integer", "list_size", "log_codebook", "phi_of_inverse"]
+__all__ = ["count_ball", "decided_integer", "list_size", "log_codebook", "log_list_bound",
+           "phi_of_inverse", "uncovered_ball"]
 
 
 def count_ball(parts: CountParts) -> arb:
     """A ball containing K* (see the module docstring)."""
     low_r, high_r = parts.remainder_range()
-    scale = from_mpf(parts.log_scale).exp()
-    bits = parts.scaled_bits
-    n_low = arb((max(0, parts.scaled_units - parts.scaled_error), -bits)) * scale
-    n_high = arb((parts.scaled_units + parts.scaled_error, -bits)) * scale
+    n_low, n_high = _scaled_count(parts.scaled_units, parts.scaled_error, parts.scaled_bits,
+                                  parts.log_scale)
     low = exact(parts.exact + low_r) + n_low
     high = exact(parts.exact + high_r) + n_high
     return low.union(high)
@@ -87,3 +89,29 @@ def phi_of_inverse(gamma: Fraction, ell: int | None, log_l: arb) -> arb:
     if gamma == 0:
         return t
     return power_of_complement(gamma, (-t).exp()) * t
+
+
+def _scaled_count(units: int, error: int, bits: int, log_scale) -> tuple[arb, arb]:
+    scale = from_mpf(log_scale).exp()
+    return (arb((max(0, units - error), -bits)) * scale,
+            arb((units + error, -bits)) * scale)
+
+
+def log_list_bound(t: arb) -> arb:
+    """ln L for L = ⌊e^t⌋ known by t (t large): ln L ∈ [t + log1p(−e^(−t)), t]."""
+    return (t + (-(-t).exp()).log1p()).union(t)
+
+
+def uncovered_ball(parts: UncoveredParts, s: int | arb) -> arb:
+    """A ball containing 1 − P(the S most likely sequences) (see UncoveredParts)."""
+    n_low, n_high = _scaled_count(parts.scaled_units, parts.scaled_error, parts.scaled_bits,
+                                  parts.log_scale)
+    above_low = exact(parts.exact) + n_low
+    above_high = exact(parts.exact + math.floor(parts.unlisted)) + n_high
+    s_ball = exact(s) if isinstance(s, int) else s
+    x = (s_ball - above_high).union(s_ball - above_low)
+    if not (x >= 0 and x <= exact(parts.group_size)):
+        raise Undecided("the ball of S does not fall inside the covering type class")
+    tail = arb((max(0, parts.tail_units - parts.tail_error), -parts.bits)).union(
+        arb((parts.tail_units + parts.tail_error, -parts.bits)))
+    return tail + exact(parts.group_mass) - x * exact(parts.p)

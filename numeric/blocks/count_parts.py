@@ -223,3 +223,160 @@ def _many_parts(grouped, n: int, eps: Fraction) -> int | CountParts:
                               scan.count_error, bits, -hi, bracket[0], bracket[1], inverse_p,
                               unlisted)
     raise PrecisionError("could not bracket the crossing type class")
+
+
+# -- ε*: the uncovered mass 1 − P(the S most likely sequences) ------------------------------
+@dataclass(frozen=True)
+class UncoveredParts:
+    """1 − P(top S) = T + mass_G − x·p_G with x = S − N(above G) ∈ [0, |G|], where
+
+    * T ∈ (tail_units ∓ tail_error)·2^-bits is the mass of the classes after the
+      crossing class G (and of unlisted band classes: at most the scan error);
+    * N(above G) ∈ [C + N⁻, C + N⁺ + U] as in :class:`CountParts` (``scaled_*`` the
+      count scan, ``exact`` = C, ``unlisted`` = U);
+    * ``group_mass`` and ``group_size`` are the exact mass and size of the listed
+      classes of G (the unlisted ones of G's probability are in T's error), ``p`` the
+      exact probability of one of its sequences.
+    """
+
+    tail_units: int
+    tail_error: int
+    bits: int
+    group_mass: Fraction
+    group_size: int
+    p: Fraction
+    exact: int
+    scaled_units: int
+    scaled_error: int
+    scaled_bits: int
+    log_scale: mpmath.mpf
+    unlisted: Fraction
+
+
+def uncovered_parts(source, n: int, s) -> Fraction | UncoveredParts:
+    """1 − P(the S most likely sequences) past enumeration, as :class:`UncoveredParts`.
+
+    ``s`` is an :class:`~.excess.Count` (its mpf log places the bracket; the caller's
+    ball of S decides).  S beyond every sequence gives Fraction(0) only when exact.
+    """
+    from focalrd.numeric.blocks import excess
+
+    grouped = excess._grouped(source)
+    with mp.workprec(mp.prec + 30):
+        if 3 < grouped.groups <= 8:
+            return _many_uncovered_parts(grouped, n, s)
+        return _lattice_uncovered_parts(excess._lattice(grouped, n), s)
+
+
+def _lattice_uncovered_parts(lat, s) -> UncoveredParts:
+    from focalrd.numeric.blocks import excess
+
+    wp = mp.prec
+    log_s = s.log
+    hi_f, lo_f = excess._count_bracket(lat, float(log_s))
+    width = max(hi_f - lo_f, 1.0)
+    bits = wp + 64
+    total_weight = lat.source.denominator ** lat.n
+
+    def weight(key) -> int:
+        value = 1
+        for num, c in zip(lat.source.numerators, lat.counts(key), strict=True):
+            value *= num**c
+        return value
+
+    for _ in range(16):
+        with mp.workprec(bits + 3 * lat.n.bit_length() + 64):
+            hi, lo = excess._threshold(lat, hi_f, +1), excess._threshold(lat, lo_f, -1)
+            counts, hi = excess._scan_count(lat, hi, bits)
+            n_hi = (mp.ldexp(counts.units, -bits) * mp.exp(counts.log_ref) if counts.units
+                    else mp.zero)
+            band_keys = excess._band_keys(lat, hi, lo)
+            sizes = {key: lat.class_size(key) for key in band_keys}
+            s_value = mp.exp(log_s) if s.exact is None else mp.mpf(s.exact)
+            if n_hi >= s_value:
+                hi_f, width = hi_f + width, width * 2
+                continue
+            if n_hi + sum(sizes.values()) < s_value:
+                lo_f, width = lo_f - width, width * 2
+                continue
+            groups = excess._sorted_groups(lat, band_keys)
+            _checked_order(groups, lat.compare)
+            index, _ = excess._crossing(groups, lambda g, w=sizes: sum(w[key] for key in g),
+                                        n_hi, s_value)
+            group = groups[index]
+            mass_scan, hi_mass, lo_mass = excess._scan_mass(lat, hi, lo, bits)
+            if (hi_mass, lo_mass) != (hi, lo):  # pragma: no cover - placed by the count scan
+                raise PrecisionError("the mass scan moved the thresholds of the count scan")
+            after = {key for g in groups[index + 1:] for key in g}
+            tail = mass_scan.below + sum(u for key, u in mass_scan.band if key in after)
+            p_weight = weight(group[0])
+            group_size = sum(sizes[key] for key in group)
+            cum = n_hi + sum(sizes[key] for g in groups[:index] for key in g)
+            needed = _bits_needed(tail, mass_scan.error, bits, group_size - (s_value - cum),
+                                  Fraction(p_weight, total_weight), wp)
+            if needed:
+                bits = needed
+                continue
+            return UncoveredParts(
+                tail, 3 * mass_scan.error + 3, bits,
+                Fraction(group_size * p_weight, total_weight), group_size,
+                Fraction(p_weight, total_weight),
+                sum(sizes[key] for g in groups[:index] for key in g),
+                counts.units, counts.error, bits, +counts.log_ref, Fraction(0))
+    raise PrecisionError("could not bracket the covering type class")  # pragma: no cover
+
+
+def _many_uncovered_parts(grouped, n: int, s) -> UncoveredParts:
+    from focalrd.numeric.blocks import manygroups_limits as many
+
+    engine = many.many_groups(grouped, n)
+    wp = mp.prec
+    bits = many._bits_for(None) + 64
+    hi_f, lo_f = many._count_bracket(engine, float(s.log), many._float_cut(None) + 40.0)
+    width = max(hi_f - lo_f, 1e-6)
+    total_weight = engine.source.denominator ** n
+    for _ in range(12):
+        with mp.workprec(bits + 3 * n.bit_length() + 64):
+            s_value = mp.mpf(s.exact) if s.exact is not None else mp.exp(s.log)
+            scan, hi, lo = many._scan(engine, mp.mpf(hi_f), mp.mpf(lo_f), bits)
+            n_hi, slack = scan.count_above(hi)
+            groups = many._sorted_band(engine, scan)
+            _checked_order(groups, lambda a, b: engine.compare(a[0], b[0]))
+            sizes = [sum(engine.size(c) for c, _ in g) for g in groups]
+            if n_hi + slack >= s_value:
+                hi_f, width = hi_f + width, width * 4
+                continue
+            if n_hi + slack + sum(sizes) < s_value:
+                lo_f, width = lo_f - width, width * 4
+                continue
+            cum, index = n_hi, 0
+            for index, size in enumerate(sizes):  # noqa: B007 - the crossing index is kept
+                if cum + size >= s_value:
+                    break
+                cum += size
+            group = groups[index]
+            p_weight = engine.weight(group[0][0])
+            tail = scan.below + sum(u for g in groups[index + 1:] for _, u in g)
+            needed = _bits_needed(tail, scan.error, bits, sizes[index] - (s_value - cum),
+                                  Fraction(p_weight, total_weight), wp)
+            if needed:
+                bits = needed
+                continue
+            return UncoveredParts(
+                tail, 3 * scan.error + 3, bits,
+                Fraction(sizes[index] * p_weight, total_weight), sizes[index],
+                Fraction(p_weight, total_weight),
+                sum(sizes[:index]) + scan.exact_count, scan.count, scan.count_error, bits,
+                -hi, Fraction(scan.error, 1 << bits) * Fraction(total_weight, p_weight))
+    raise PrecisionError("could not bracket the covering type class")
+
+
+def _bits_needed(tail: int, error: int, bits: int, unused, p: Fraction, wp: int) -> int:
+    """More scan bits when the mass error is not below 2^-(wp+16) of the (rough) value, or 0."""
+    value = mp.ldexp(tail, -bits) + max(unused, 0) * mp.mpf(p.numerator) / p.denominator
+    if value > 0 and mp.ldexp(3 * error + 3, -bits) > mp.ldexp(value, -(wp + 16)):
+        needed = bits + 64 + max(0, -int(mp.mag(value)))
+        if needed > 40 * wp + 4000:
+            raise PrecisionError("could not enclose the uncovered mass")
+        return needed
+    return 0

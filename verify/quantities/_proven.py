@@ -117,8 +117,6 @@ def _eps_star_precheck(inputs) -> None:
     if inputs["weights"] is not None and inputs["n"] == 1:
         raise NotEnclosed("the weighted eps-star's branch and bound prunes with float64 "
                           "bounds; its bounds are not enclosed in balls")
-    if inputs["n"] > 1:
-        _enumerable(inputs)
 
 
 def _eps_star(inputs, bits, computed):
@@ -144,16 +142,52 @@ def _codewords_used(inputs, bits) -> int:
 
 
 def _eps_star_blocks(inputs, bits, computed):
+    """ε* for n > 1: exact by enumeration, else a ball (issue 21); ln L as a ball."""
+    from focalrd.numeric.balls import blocks as ball_blocks
     from focalrd.numeric.balls.tau import log_inverse_tau
 
     result = dict(computed())
-    if not isinstance(result["value"], Fraction):
-        raise NotEnclosed("past exact enumeration the uncovered mass is summed in fixed point "
-                          "with a rigorous error bound, not as a ball")
+    t = None
     if "log_L" in result:
-        result["log_L"] = log_inverse_tau(inputs["gamma"], inputs["n"] * inputs["distortion"],
-                                          bits)
+        t = log_inverse_tau(inputs["gamma"], inputs["n"] * inputs["distortion"], bits)
+        result["log_L"] = ball_blocks.log_list_bound(t)
+    if not isinstance(result["value"], Fraction):
+        result["value"] = _uncovered_ball(inputs, bits, t)
     return _codebook_log(inputs, bits, result)
+
+
+def _uncovered_ball(inputs, bits, t):
+    """1 − P(the M·L most likely sequences) past enumeration, as a ball."""
+    from fractions import Fraction as F
+
+    from focalrd.numeric.balls import blocks as ball_blocks
+    from focalrd.numeric.balls.arith import exact
+    from focalrd.numeric.blocks.count_parts import uncovered_parts
+    from focalrd.numeric.blocks.excess import Count, list_size
+    from focalrd.numeric.blocks.grouping import _log_int, group_source
+    from focalrd.verify.quantities import _blocks_eval as blocks
+
+    source, n, gamma = tuple(inputs["source"]), inputs["n"], inputs["gamma"]
+    m = blocks._codebook(inputs, bits)
+    with mpmath.mp.workprec(mpmath.mp.prec + 30):
+        ell = list_size(gamma, inputs["distortion"], n, bits)
+    if m.exact is not None and ell.exact is not None:
+        s: Any = m.exact * ell.exact
+        count = Count(s, _log_int(s))
+        log_s = exact(s).log()
+    else:
+        log_l = exact(ell.exact).log() if ell.exact is not None else \
+            ball_blocks.log_list_bound(t)
+        log_s = ball_blocks.log_codebook(m.exact, _rate_exponent(inputs, bits)) + log_l
+        s = log_s.exp()
+        count = Count(None, m.log + ell.log)
+    grouped = group_source(source)
+    log_all = n * exact(grouped.support).log()  # ln of the number of sequences
+    if log_s > log_all:
+        return F(0)
+    if grouped.groups == 1:
+        return -(log_s - log_all).expm1()
+    return ball_blocks.uncovered_ball(uncovered_parts(source, n, count), s)
 
 
 def _codebook_log(inputs, bits, result):
