@@ -97,3 +97,45 @@ def _count_ball_check(tally: _Comparisons, point, source, n: int, eps: Fraction,
         if isinstance(parts, int):  # the engines' exact small path: nothing to enclose
             return
         tally.ball("K*", point, count_ball(parts), (Fraction(k), Fraction(k)))
+
+
+#: (source, n, M, shift, gamma): nD = ln K*(1/2) − shift to 6 decimals, so that S = M·L lies
+#: near the median of the sorted sequences; γ = 0 gives L = ⌊e^{nD}⌋ exactly
+_EXCESS_CASES = [
+    (_SKEWED, 6000, 1, 0, Fraction(0)),
+    (_SKEWED, 6000, 3, 2, Fraction(0)),
+]
+_MORE_EXCESS_CASES = [
+    (_TERNARY, 800, 1000, 7, Fraction(0)),
+    (_FIVE, 80, 3, 1, Fraction(0)),
+]
+
+
+@check("n.excess-exact", level="reference")
+def eps_star_enclosures_past_enumeration(ctx: CheckContext) -> Evidence:
+    """The printed ε* past enumeration and its enclosure against the exact uncovered mass."""
+    tally = _Comparisons(ctx)
+    cases = _EXCESS_CASES if ctx.quick else _EXCESS_CASES + _MORE_EXCESS_CASES
+    for source, n, m, shift, gamma in cases:
+        if exact_feasible(group_source(source), n):
+            return Evidence.inconclusive("reference", "eps-star past enumeration",
+                                         f"n = {n} is no longer past exact enumeration")
+        k = reference.least_count_best_first(source, n, Fraction(1, 2))
+        with mp.workdps(40):
+            level = Fraction(int((mp.log(k) - shift) * 10**6), 10**6)
+        ell = reference.floor_exponential(level)
+        expected = reference.uncovered_mass_best_first(source, n, m * ell)
+        d = level / n
+        text = ",".join(str(v) for v in source)
+        point = {"source": text, "n": n, "M": m, "D": d, "gamma": gamma}
+        document = _document("eps-star", {"source": text, "n": str(n), "codewords": str(m),
+                                          "distortion": str(d), "gamma": str(gamma)}, ctx.dps)
+        tally.printed("eps-star", point, document, (expected, expected))
+        tally.count += 1
+        if document.get("L") != str(ell):
+            tally.failures.append({**{a: str(b) for a, b in point.items()},
+                                   "L": document.get("L"), "independent_L": str(ell)})
+    return tally.evidence("the printed eps* = 1 - P(the M L most likely sequences) past exact "
+                          "enumeration and its enclosure against the exact uncovered mass (a "
+                          "max-heap walk over the type classes, in rationals)",
+                          f"{len(cases)} (source, n, M, D) past enumeration, gamma = 0")

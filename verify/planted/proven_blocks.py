@@ -1,8 +1,9 @@
-"""Planted bugs in the ball assembly of ``eval d-star`` past exact enumeration (issue 21).
+"""Planted bugs in the ball assembly of ``eval d-star``/``eval eps-star`` past exact
+enumeration (issue 21).
 
-Each is refuted by :func:`focalrd.verify.claims.enclosures_blocks.
-dstar_enclosures_past_enumeration` (python-flint needed): the ball of K* against an
-exact count, and the printed L* against ⌈K*/M⌉.
+Each is refuted by the checks of :mod:`focalrd.verify.claims.enclosures_blocks`
+(python-flint needed): the ball of K* against an exact count, the printed L* against
+⌈K*/M⌉, the printed ε* and its enclosure against the exact uncovered mass.
 """
 
 from __future__ import annotations
@@ -39,4 +40,20 @@ BUGS = (
     _bug("ball-blocks-list-size-floor", "balls", "L* = floor(K*/M) instead of ceil(K*/M) on "
          "the proven path past exact enumeration", f"{B}:list_size",
          ("n.dstar-closed-form",), _list_size_floor),
+)
+
+
+def _uncovered_without_crossing_share(original, module):
+    """ε*'s ball forgets the unused part of the crossing class: the tail alone."""
+    def wrong(parts, s):
+        from focalrd.numeric.balls.arith import arb
+
+        return arb((parts.tail_units, -parts.bits))
+    return wrong
+
+
+BUGS += (
+    _bug("ball-blocks-uncovered-no-crossing-share", "balls", "the ball of eps* past exact "
+         "enumeration drops the unused share of the crossing type class",
+         f"{B}:uncovered_ball", ("n.excess-exact",), _uncovered_without_crossing_share),
 )
