@@ -36,8 +36,14 @@ from mpmath import mp
 
 from focalrd.numeric.blocks.classes import exact_feasible
 from focalrd.numeric.errors import PrecisionError
+from focalrd.numeric.precision import to_mpf
 
-__all__ = ["CountParts", "least_count_parts"]
+__all__ = ["CountParts", "UncoveredParts", "least_count_parts", "uncovered_parts"]
+
+#: Below this K* (about 2^64: the confirmed path prints it in full) the engines' exact
+#: small-K* path is tried first; above it, or when that path would list too many
+#: classes, the ball of K* decides.
+_SMALL = 1 << 66
 
 
 @dataclass(frozen=True)
@@ -152,11 +158,13 @@ def _lattice_parts(lat, eps: Fraction) -> int | CountParts:
             if hi_count != hi:  # pragma: no cover - both scans place hi at the same precision
                 raise PrecisionError("the count scan moved the threshold of the mass scan")
             inverse_p = Fraction(total_weight, p_weight)
-            if counts.units < (1 << 80) and sum(sizes[key] for key in before) < (1 << (wp + 24)):
-                estimate = (mp.ldexp(counts.units, -bits) * mp.exp(counts.log_ref)
-                            + sum(sizes[key] for key in before) + bracket[0] * inverse_p)
-                if estimate < mp.ldexp(1, wp + 24):
+            estimate = (mp.ldexp(counts.units, -bits) * mp.exp(counts.log_ref)
+                        + sum(sizes[key] for key in before) + to_mpf(bracket[0] * inverse_p))
+            if estimate < _SMALL:  # printed in full: exactly, when the classes above are few
+                try:
                     return excess._small_lattice_count(lat, group, eps).exact
+                except PrecisionError:
+                    pass  # the ball decides K* (or asks for more precision)
             return CountParts(sum(sizes[key] for key in before), counts.units, counts.error,
                               bits, +counts.log_ref, bracket[0], bracket[1], inverse_p,
                               Fraction(scan.error, 1 << bits) * inverse_p)
@@ -212,11 +220,11 @@ def _many_parts(grouped, n: int, eps: Fraction) -> int | CountParts:
             inverse_p = Fraction(total_weight, p_weight)
             unlisted = Fraction(scan.error, 1 << bits) * inverse_p
             n_hi, _ = scan.count_above(hi)
-            estimate = n_hi + sum(before_sizes) + bracket[0] * inverse_p
-            if estimate < mp.ldexp(1, wp + 24):
+            estimate = n_hi + sum(before_sizes) + to_mpf(bracket[0] * inverse_p)
+            if estimate < _SMALL:  # printed in full: exactly, when the classes above are few
                 try:
                     return many._small_least_count(engine, group, eps)
-                except many._TooManyClasses:
+                except (many._TooManyClasses, PrecisionError):
                     pass  # the ball decides K* (or asks for more precision)
             # N(ℓ > hi) = exact_count + count·2^-bits·e^{−hi}, within count_error units
             return CountParts(sum(before_sizes) + scan.exact_count, scan.count,
@@ -228,7 +236,7 @@ def _many_parts(grouped, n: int, eps: Fraction) -> int | CountParts:
 # -- ε*: the uncovered mass 1 − P(the S most likely sequences) ------------------------------
 @dataclass(frozen=True)
 class UncoveredParts:
-    """1 − P(top S) = T + mass_G − x·p_G with x = S − N(above G) ∈ [0, |G|], where
+    """1 − P(top S) = T + mass_G − x·p_G with x = S − N(above G) ∈ [0, size(G)], where
 
     * T ∈ (tail_units ∓ tail_error)·2^-bits is the mass of the classes after the
       crossing class G (and of unlisted band classes: at most the scan error);
