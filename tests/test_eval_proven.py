@@ -50,6 +50,9 @@ PROVEN = [
      "1/100", "--gamma", "2"],
     ["eps-star", "--source", "0.4,0.3,0.2,0.1", "--n", "120", "--rate", "1/10", "--distortion",
      "1/3", "--gamma", "1/2"],
+    # S = M·L known by its logarithm only (ln(1/τ) > 5000, M = ⌊e^1000⌋ from the rate)
+    ["eps-star", "--source", "0.9,0.1", "--n", "20000", "--rate", "1/20", "--distortion",
+     "0.27", "--gamma", "2"],
     ["dispersion", "--source", "0.5,0.25,0.125,0.125", "--bits"],
     ["normal-approx", "--source", "0.9,0.1", "--n", "1000", "--rate", "0.2", "--eps", "1e-80"],
     # exact values at a rounding tie (τ_0(2 bits) = 1/4 and q* = 1/4 at one digit): a ball

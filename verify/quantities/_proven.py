@@ -142,15 +142,14 @@ def _codewords_used(inputs, bits) -> int:
 
 
 def _eps_star_blocks(inputs, bits, computed):
-    """ε* for n > 1: exact by enumeration, else a ball (issue 21); ln L as a ball."""
-    from focalrd.numeric.balls import blocks as ball_blocks
+    """ε* for n > 1: exact by enumeration, else a ball (issue 21); ln(1/τ) as a ball."""
     from focalrd.numeric.balls.tau import log_inverse_tau
 
     result = dict(computed())
     t = None
     if "log_L" in result:
         t = log_inverse_tau(inputs["gamma"], inputs["n"] * inputs["distortion"], bits)
-        result["log_L"] = ball_blocks.log_list_bound(t)
+        result["log_L"] = t  # "log_L" is ln(1/τ(nD)) (README), within e^-5000 of ln L
     if not isinstance(result["value"], Fraction):
         result["value"] = _uncovered_ball(inputs, bits, t)
     return _codebook_log(inputs, bits, result)
@@ -161,7 +160,7 @@ def _uncovered_ball(inputs, bits, t):
     from fractions import Fraction as F
 
     from focalrd.numeric.balls import blocks as ball_blocks
-    from focalrd.numeric.balls.arith import exact
+    from focalrd.numeric.balls.arith import Undecided, exact
     from focalrd.numeric.blocks.count_parts import uncovered_parts
     from focalrd.numeric.blocks.excess import Count, list_size
     from focalrd.numeric.blocks.grouping import _log_int, group_source
@@ -176,6 +175,10 @@ def _uncovered_ball(inputs, bits, t):
         count = Count(s, _log_int(s))
         log_s = exact(s).log()
     else:
+        if ell.exact is None and t is None:
+            from focalrd.numeric.balls.tau import log_inverse_tau
+
+            t = log_inverse_tau(gamma, n * inputs["distortion"], bits)
         log_l = exact(ell.exact).log() if ell.exact is not None else \
             ball_blocks.log_list_bound(t)
         log_s = ball_blocks.log_codebook(m.exact, _rate_exponent(inputs, bits)) + log_l
@@ -185,7 +188,9 @@ def _uncovered_ball(inputs, bits, t):
     log_all = n * exact(grouped.support).log()  # ln of the number of sequences
     if log_s > log_all:
         return F(0)
-    if grouped.groups == 1:
+    if grouped.groups == 1:  # all k^n sequences equally likely: 1 − S/k^n for S < k^n
+        if not log_s < log_all:
+            raise Undecided("the ball of S does not decide whether S covers every sequence")
         return -(log_s - log_all).expm1()
     return ball_blocks.uncovered_ball(uncovered_parts(source, n, count), s)
 
