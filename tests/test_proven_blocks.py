@@ -143,24 +143,29 @@ def test_the_count_ball_contains_the_exact_k(case):
 
 
 @needs_flint
-@pytest.mark.parametrize("bug_id", ["ball-blocks-count-midpoint", "ball-blocks-list-size-floor"])
-def test_each_planted_blocks_ball_bug_is_refuted_by_the_past_enumeration_check(bug_id):
+@pytest.mark.parametrize("bug_id, check_name, claim_id", [
+    ("ball-blocks-count-midpoint", "dstar_enclosures_past_enumeration", "n.dstar-closed-form"),
+    ("ball-blocks-list-size-floor", "dstar_enclosures_past_enumeration", "n.dstar-closed-form"),
+    ("ball-blocks-uncovered-no-crossing-share", "eps_star_enclosures_past_enumeration",
+     "n.excess-exact"),
+])
+def test_each_planted_blocks_ball_bug_is_refuted_by_the_past_enumeration_check(
+        bug_id, check_name, claim_id):
     """In process (``focalrd selftest --only 'ball-blocks-*'`` does it through verify --quick):
-    the check passes without the bug and fails with it."""
+    the check passes without the bug and fails (passed is False, not an error) with it."""
     from focalrd.verify.claims import enclosures_blocks, load_all
     from focalrd.verify.registry import CheckContext
     from focalrd.verify.selftest_catalogue import find_bug, planted
 
     load_all()
-    check = enclosures_blocks.dstar_enclosures_past_enumeration
+    check = getattr(enclosures_blocks, check_name)
 
     def passed() -> bool:
-        return check(CheckContext(quick=True, claim_id="n.dstar-closed-form",
-                                  check=check.__name__)).passed
+        return check(CheckContext(quick=True, claim_id=claim_id, check=check.__name__)).passed
 
-    assert passed()
+    assert passed() is True
     with planted(find_bug(bug_id)):
-        assert not passed()
+        assert passed() is False
 
 
 # -- eps-star past enumeration -------------------------------------------------------------

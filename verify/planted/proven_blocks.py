@@ -48,7 +48,7 @@ def _uncovered_without_crossing_share(original, module):
     def wrong(parts, s):
         from focalrd.numeric.balls.arith import arb
 
-        return arb((parts.tail_units, -parts.bits))
+        return arb((parts.tail, -parts.bits))
     return wrong
 
 
