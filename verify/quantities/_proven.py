@@ -102,17 +102,6 @@ def _c_gamma(inputs, bits, computed):
 
 
 # -- §4–5 ------------------------------------------------------------------------------------
-def _enumerable(inputs) -> None:
-    """Refuse, before any work, an n-letter input past exact enumeration of its classes."""
-    from focalrd.numeric.blocks.classes import exact_feasible
-    from focalrd.numeric.blocks.grouping import group_source
-
-    grouped = group_source(tuple(inputs["source"]))
-    if grouped.groups > 1 and not exact_feasible(grouped, inputs["n"]):
-        raise NotEnclosed("past exact enumeration of the type classes the masses are summed "
-                          "in fixed point with a rigorous error bound, but not as balls")
-
-
 def _eps_star_precheck(inputs) -> None:
     if inputs["weights"] is not None and inputs["n"] == 1:
         raise NotEnclosed("the weighted eps-star's branch and bound prunes with float64 "
