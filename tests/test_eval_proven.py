@@ -53,6 +53,9 @@ PROVEN = [
     # n = 10^6: class sizes of a million digits, taken by the balls from their compositions
     ["d-star", "--source", "0.9,0.1", "--n", "1000000", "--rate", "0.2", "--eps", "0.1",
      "--gamma", "2"],
+    # ε* ~ 6e-3687: the scans need some 12 000 bits (no cap on the lattice's, as its own)
+    ["eps-star", "--source", "0.99,0.01", "--n", "19762", "--distortion", "1/2", "--gamma",
+     "0", "--codewords", "1000"],
     # S = M·L known by its logarithm only (ln(1/τ) > 5000, M = ⌊e^1000⌋ from the rate)
     ["eps-star", "--source", "0.9,0.1", "--n", "20000", "--rate", "1/20", "--distortion",
      "0.27", "--gamma", "2"],

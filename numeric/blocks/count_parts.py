@@ -338,7 +338,8 @@ def _many_uncovered_parts(grouped, n: int, s) -> UncoveredParts:
             weight = engine.weight(group[0][0])
             tail = scan.below + sum(u for g in groups[index + 1:] for _, u in g)
             needed = _bits_needed(tail, scan.error, bits, sizes[index] - (s_value - cum),
-                                  to_mpf(Fraction(weight, engine.source.denominator ** n)), wp)
+                                  to_mpf(Fraction(weight, engine.source.denominator ** n)), wp,
+                                  cap=40 * wp + 4000)
             if needed:
                 bits = needed
                 continue
@@ -350,12 +351,17 @@ def _many_uncovered_parts(grouped, n: int, s) -> UncoveredParts:
     raise PrecisionError("could not bracket the covering type class")
 
 
-def _bits_needed(tail: int, error: int, bits: int, unused, p, wp: int) -> int:
-    """More scan bits when the mass error is not below 2^-(wp+16) of the (rough) value, or 0."""
+def _bits_needed(tail: int, error: int, bits: int, unused, p, wp: int,
+                 cap: int | None = None) -> int:
+    """More scan bits when the mass error is not below 2^-(wp+16) of the (rough) value, or 0.
+
+    As the engines' own loops: the lattice scans any number of bits (an ε* of 10^-3700
+    needs some 12 000), the many-group pass at most ``cap``.
+    """
     value = mp.ldexp(tail, -bits) + max(unused, 0) * p
     if value > 0 and mp.ldexp(3 * error + 3, -bits) > mp.ldexp(value, -(wp + 16)):
         needed = bits + 64 + max(0, -int(mp.mag(value)))
-        if needed > 40 * wp + 4000:
+        if cap is not None and needed > cap:
             raise PrecisionError("could not enclose the uncovered mass")
         return needed
     return 0
