@@ -102,23 +102,10 @@ def _c_gamma(inputs, bits, computed):
 
 
 # -- §4–5 ------------------------------------------------------------------------------------
-def _enumerable(inputs) -> None:
-    """Refuse, before any work, an n-letter input past exact enumeration of its classes."""
-    from focalrd.numeric.blocks.classes import exact_feasible
-    from focalrd.numeric.blocks.grouping import group_source
-
-    grouped = group_source(tuple(inputs["source"]))
-    if grouped.groups > 1 and not exact_feasible(grouped, inputs["n"]):
-        raise NotEnclosed("past exact enumeration of the type classes the masses are summed "
-                          "in fixed point with a rigorous error bound, but not as balls")
-
-
 def _eps_star_precheck(inputs) -> None:
     if inputs["weights"] is not None and inputs["n"] == 1:
         raise NotEnclosed("the weighted eps-star's branch and bound prunes with float64 "
                           "bounds; its bounds are not enclosed in balls")
-    if inputs["n"] > 1:
-        _enumerable(inputs)
 
 
 def _eps_star(inputs, bits, computed):
@@ -144,16 +131,57 @@ def _codewords_used(inputs, bits) -> int:
 
 
 def _eps_star_blocks(inputs, bits, computed):
+    """ε* for n > 1: exact by enumeration, else a ball (issue 21); ln(1/τ) as a ball."""
     from focalrd.numeric.balls.tau import log_inverse_tau
 
     result = dict(computed())
-    if not isinstance(result["value"], Fraction):
-        raise NotEnclosed("past exact enumeration the uncovered mass is summed in fixed point "
-                          "with a rigorous error bound, not as a ball")
+    t = None
     if "log_L" in result:
-        result["log_L"] = log_inverse_tau(inputs["gamma"], inputs["n"] * inputs["distortion"],
-                                          bits)
+        t = log_inverse_tau(inputs["gamma"], inputs["n"] * inputs["distortion"], bits)
+        result["log_L"] = t  # "log_L" is ln(1/τ(nD)) (README), within e^-5000 of ln L
+    if not isinstance(result["value"], Fraction):
+        result["value"] = _uncovered_ball(inputs, bits, t)
     return _codebook_log(inputs, bits, result)
+
+
+def _uncovered_ball(inputs, bits, t):
+    """1 − P(the M·L most likely sequences) past enumeration, as a ball."""
+    from fractions import Fraction as F
+
+    from focalrd.numeric.balls import blocks as ball_blocks
+    from focalrd.numeric.balls.arith import Undecided, exact
+    from focalrd.numeric.blocks.count_parts import uncovered_parts
+    from focalrd.numeric.blocks.excess import Count, list_size
+    from focalrd.numeric.blocks.grouping import _log_int, group_source
+    from focalrd.verify.quantities import _blocks_eval as blocks
+
+    source, n, gamma = tuple(inputs["source"]), inputs["n"], inputs["gamma"]
+    m = blocks._codebook(inputs, bits)
+    with mpmath.mp.workprec(mpmath.mp.prec + 30):
+        ell = list_size(gamma, inputs["distortion"], n, bits)
+    if m.exact is not None and ell.exact is not None:
+        s: Any = m.exact * ell.exact
+        count = Count(s, _log_int(s))
+        log_s = exact(s).log()
+    else:
+        if ell.exact is None and t is None:
+            from focalrd.numeric.balls.tau import log_inverse_tau
+
+            t = log_inverse_tau(gamma, n * inputs["distortion"], bits)
+        log_l = exact(ell.exact).log() if ell.exact is not None else \
+            ball_blocks.log_list_bound(t)
+        log_s = ball_blocks.log_codebook(m.exact, _rate_exponent(inputs, bits)) + log_l
+        s = log_s.exp()
+        count = Count(None, m.log + ell.log)
+    grouped = group_source(source)
+    log_all = n * exact(grouped.support).log()  # ln of the number of sequences
+    if log_s > log_all:
+        return F(0)
+    if grouped.groups == 1:  # all k^n sequences equally likely: 1 − S/k^n for S < k^n
+        if not log_s < log_all:
+            raise Undecided("the ball of S does not decide whether S covers every sequence")
+        return -(log_s - log_all).expm1()
+    return ball_blocks.uncovered_ball(uncovered_parts(source, n, count), s)
 
 
 def _codebook_log(inputs, bits, result):
@@ -232,25 +260,61 @@ _AVG_REASON = ("the partition search ranks cells in float64 before the exact re-
 
 # -- §6 ----------------------------------------------------------------------------------------
 def _d_star(inputs, bits, computed):
-    from focalrd.numeric.balls.arith import exact
-    from focalrd.numeric.balls.phi import focal_loss
-    from focalrd.numeric.blocks.excess import distortion_limit
+    """D* = φ_γ(1/L*)/n with K* and L* exact or as balls (past enumeration: issue 21)."""
+    from focalrd.numeric.balls import blocks as ball_blocks
+    from focalrd.numeric.blocks.classes import exact_feasible
+    from focalrd.numeric.blocks.count_parts import least_count_parts
+    from focalrd.numeric.blocks.grouping import group_source
     from focalrd.verify.quantities import _blocks_eval as blocks
 
     blocks._unweighted(inputs)
     m = blocks._codebook(inputs, bits)
-    limit = distortion_limit(inputs["source"], inputs["gamma"], inputs["n"], m, inputs["eps"])
-    if limit.K is None or limit.L is None:
-        raise NotEnclosed("K* is known only by its logarithm (summed in fixed point with a "
-                          "rigorous error bound, not as a ball)")
-    value = focal_loss(inputs["gamma"], Fraction(1, limit.L)) / inputs["n"]
-    out: dict[str, Any] = {"value": _in_unit(value, bits)}
-    for name, count in (("K", limit.K), ("L", limit.L)):
-        printable = blocks._printable(count)
-        out.update({name: str(printable)} if printable is not None
-                   else {f"log_{name}": exact(count).log()})
+    source, n = inputs["source"], inputs["n"]
+    grouped = group_source(tuple(source))
+    enumerated = grouped.groups == 1 or exact_feasible(grouped, n)
+    parts = least_count_parts(source, n, inputs["eps"])
+    k = parts if isinstance(parts, int) else ball_blocks.count_ball(parts)
+    log_m = ball_blocks.log_codebook(m.exact, _rate_exponent(inputs, bits))
+    ell, log_l = ball_blocks.list_size(k, m.exact, log_m)
+    out: dict[str, Any] = {"value": _in_unit(
+        ball_blocks.phi_of_inverse(inputs["gamma"], ell, log_l) / n, bits)}
+    out.update(_count_entry("K", k, enumerated))
+    out.update(_count_entry("L", ell if ell is not None else log_l,
+                            enumerated and isinstance(k, int) and m.exact is not None))
     out.update(blocks._codewords_entry(inputs, m))
     return _codebook_log(inputs, bits, out)
+
+
+def _rate_exponent(inputs, bits):
+    """x = nR (nR ln 2 with bits) for M = ⌊e^x⌋ given by a rate (None with --codewords)."""
+    from focalrd.numeric.balls.arith import exact
+
+    if inputs.get("rate") is None:
+        return None
+    return exact(inputs["n"] * inputs["rate"]) * (_ln2() if bits else 1)
+
+
+def _count_entry(name: str, count, enumerated: bool) -> dict[str, Any]:
+    """"K"/"L" exactly when the confirmed path prints it (enumerated, or below 2^64), else
+    "log_K"/"log_L" as a ball; a ball of the count itself must decide its integer."""
+    from focalrd.numeric.balls import blocks as ball_blocks
+    from focalrd.numeric.balls.arith import Undecided, exact
+    from focalrd.verify.quantities import _blocks_eval as blocks
+
+    limit = 1 << 64
+    if isinstance(count, int):
+        printable = blocks._printable(count) if enumerated or count < limit else None
+        return ({name: str(printable)} if printable is not None
+                else {f"log_{name}": exact(count).log()})
+    if name == "L":  # a ball of ln L* (L* >= 2^64)
+        return {"log_L": count}
+    if count > limit:
+        return {"log_K": count.log()}
+    if count < limit:
+        value = ball_blocks.decided_integer(count)
+        if value is not None:
+            return {name: str(value)}
+    raise Undecided("the ball of K* does not decide its integer")
 
 
 def _dispersion(inputs, bits, computed):
@@ -284,7 +348,6 @@ ENCLOSURES: dict[str, Enclosure] = {
 #: they refuse is confirmed at once, without a wasted evaluation.
 PRECHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "eps-star": _eps_star_precheck,
-    "d-star": _enumerable,
 }
 
 #: Why the quantities without an enclosure have none (shown in "certification").
