@@ -255,14 +255,9 @@ def _solve_increasing(f, target, low, high, iterations: int = 200):
     return (low + high) / 2
 
 
-def saddlepoint_least_count(source: Sequence[Fraction], n: int, eps: Fraction) -> mpmath.mpf:
-    """ln K*, approximately (see the module docstring).
-
-    >>> mp.dps = 15
-    >>> from fractions import Fraction as F
-    >>> print(mp.nstr(saddlepoint_least_count((F(9, 10), F(1, 10)), 1000, F(1, 10)), 6))
-    347.346
-    """
+def eps_threshold(source: Sequence[Fraction], n: int, eps: Fraction
+                  ) -> tuple[_Tails, mpmath.mpf]:
+    """(the tails, the threshold t with P[S ≥ t] = ε by the tail formula), at mp.prec."""
     grouped = _check(source, n)
     tails = _Tails(grouped, n)
     eps_mp = mp.mpf(eps.numerator) / eps.denominator
@@ -272,6 +267,32 @@ def saddlepoint_least_count(source: Sequence[Fraction], n: int, eps: Fraction) -
     span = hi_t - lo_t
     t = _solve_increasing(lambda x: -tails.upper(x), -eps_mp, lo_t + span * mp.mpf(10) ** -12,
                           hi_t - span * mp.mpf(10) ** -12)
+    return tails, t
+
+
+def count_threshold(tails: _Tails, log_covered: mpmath.mpf) -> mpmath.mpf:
+    """The threshold t with ln N{S ≤ t} = ``log_covered`` by the tail formula, at mp.prec."""
+    n = tails.n
+    low_i, high_i = tails.c.info_range()
+    lo_t, hi_t = n * low_i, n * high_i
+    span = hi_t - lo_t
+    # the count below t increases with t; solve ln N{S ≤ t} = ln S_cover
+    mean_u = tails.c.kappa(mp.one)[1] * n
+    return _solve_increasing(tails.lower_count_log, log_covered,
+                             lo_t + span * mp.mpf(10) ** -12, min(hi_t, mean_u))
+
+
+def saddlepoint_least_count(source: Sequence[Fraction], n: int, eps: Fraction) -> mpmath.mpf:
+    """ln K*, approximately (see the module docstring).
+
+    >>> mp.dps = 15
+    >>> from fractions import Fraction as F
+    >>> print(mp.nstr(saddlepoint_least_count((F(9, 10), F(1, 10)), 1000, F(1, 10)), 6))
+    347.346
+    """
+    tails, t = eps_threshold(source, n, eps)
+    eps_mp = mp.mpf(eps.numerator) / eps.denominator
+    lo_t = n * tails.c.info_range()[0]
     if tails.h is None:
         return tails.lower_count_log(t)
     # lattice: the crossing level t_j is where P[S ≥ t_j] > ε ≥ P[S ≥ t_j + h]
@@ -304,15 +325,10 @@ def saddlepoint_excess(source: Sequence[Fraction], n: int, log_covered: mpmath.m
     """ε* ≈ P[S > t] where N{S ≤ t} = S_cover sequences (given by ln S_cover)."""
     grouped = _check(source, n)
     tails = _Tails(grouped, n)
-    low_i, high_i = tails.c.info_range()
-    lo_t, hi_t = n * low_i, n * high_i
+    lo_t = n * tails.c.info_range()[0]
     if log_covered >= n * tails.log_k:
         return mp.zero
-    span = hi_t - lo_t
-    # the count below t increases with t; solve ln N{S ≤ t} = ln S_cover
-    mean_u = tails.c.kappa(mp.one)[1] * n
-    t = _solve_increasing(tails.lower_count_log, log_covered,
-                          lo_t + span * mp.mpf(10) ** -12, min(hi_t, mean_u))
+    t = count_threshold(tails, log_covered)
     if tails.h is None:
         return tails.upper(t)
     # lattice: fill whole levels, then part of the crossing level
