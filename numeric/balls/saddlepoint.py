@@ -51,6 +51,9 @@ __all__ = [
 
 #: Guard bits of the ball evaluation over the caller's working precision.
 _GUARD = 16
+#: Precision of the float searches that only supply starting points (refined by Newton).
+_START_BITS = 53
+_NEWTON_STEPS = 40
 
 
 class Singular(Exception):
@@ -98,13 +101,23 @@ class SaddleBalls:
         return Moments(top + total.log(), mean, var)
 
     def saddle(self, t: arb) -> arb:
-        """ŝ with κ'(ŝ) = t/n for every t in the ball (interval Newton; κ'' > 0)."""
-        with mp.workprec(current_bits()):
-            approximation = self.tails.saddle(_mpf(t))
+        """ŝ with κ'(ŝ) = t/n for every t in the ball (interval Newton; κ'' > 0).
+
+        The approximation to start from: the float search at 53 bits, then Newton's
+        method on the midpoints at the working precision (quadratic: a few steps)."""
+        with mp.workprec(_START_BITS):
+            s = from_mpf(self.tails.saddle(_mpf(t)))
+        target = t.mid() / self.n
+        tolerance = arb(2) ** (8 - current_bits())
+        for _ in range(_NEWTON_STEPS):
+            m = self.moments(s)
+            step = ((m.mean - target) / m.var).mid()
+            s = (s - step).mid()
+            if abs(step) < tolerance * (abs(s) + 1):
+                break
         target = t / self.n
         return interval_newton_root(lambda s: self.moments(s).mean - target,
-                                    lambda s: self.moments(s).var,
-                                    from_mpf(approximation), positive=False)
+                                    lambda s: self.moments(s).var, s, positive=False)
 
     # -- the tail formula -----------------------------------------------------------
     def _away_from_mean(self, s: arb) -> None:
@@ -156,8 +169,9 @@ class SaddleBalls:
     def bracket(self, equation: Callable[[arb], arb], approximation: mpmath.mpf,
                 increasing: bool) -> arb:
         """A ball containing a root of the monotone ``equation`` near the float root:
-        a sign change at t̂ ± δ, decided by balls (δ grows on an undecided sign)."""
-        centre = from_mpf(approximation)
+        the root refined by the secant method on midpoints, then a sign change at
+        t̂ ± δ decided by balls (δ grows on an undecided sign)."""
+        centre = _secant(lambda x: equation(x).mid(), from_mpf(approximation))
         scale = abs(centre) + 1
         direction = 1 if increasing else -1
         for shift in (16, 64, current_bits() // 3):
@@ -173,6 +187,22 @@ class SaddleBalls:
                 raise Singular("the threshold equation has no root where the float search "
                                "ended (its root is outside the searched range)")
         raise Undecided("no certified sign change of the threshold equation")
+
+
+def _secant(f: Callable[[arb], arb], x0: arb) -> arb:
+    """A root of f near x0 at the working precision (secant steps on exact points)."""
+    scale = abs(x0) + 1
+    tolerance = (scale * arb(2) ** (8 - current_bits())).mid()
+    x1 = (x0 + scale * arb(2) ** -30).mid()
+    f0, f1 = f(x0), f(x1)
+    for _ in range(_NEWTON_STEPS):
+        if f1 == f0:
+            break
+        x2 = (x1 - f1 * (x1 - x0) / (f1 - f0)).mid()
+        x0, f0, x1, f1 = x1, f1, x2, f(x2)
+        if abs(x1 - x0) < tolerance:
+            break
+    return x1
 
 
 def _mpf(x: arb) -> mpmath.mpf:
@@ -192,14 +222,14 @@ def least_count_log(source, n: int, eps: Fraction) -> arb:
 
     bits = current_bits()
     with working_bits(bits + _GUARD):
-        with mp.workprec(bits + _GUARD):
+        with mp.workprec(_START_BITS):
             tails, t_hat = eps_threshold(source, n, eps)
         balls = SaddleBalls(tails)
         e = exact(eps)
         if balls.h is None:
             t = balls.bracket(lambda x: balls.upper(x) - e, t_hat, increasing=False)
             return balls.lower_count_log(t)
-        with mp.workprec(bits + _GUARD):
+        with mp.workprec(_START_BITS):
             j = int(mp.floor((t_hat - n * tails.offset) / tails.h
                              + mp.ldexp(1, -(mp.prec // 2))))
         # the code's walk to the crossing level: P[S ≥ t_j] > ε ≥ P[S ≥ t_j + h]
@@ -247,7 +277,7 @@ def excess(source, n: int, log_covered: arb, covered: int | None = None) -> arb 
                 return Fraction(0)
         elif not _less(log_covered, n * exact(grouped.support).log(), "ln(ML) - n ln k"):
             return Fraction(0)
-        with mp.workprec(bits + _GUARD):
+        with mp.workprec(_START_BITS):
             tails = _Tails(grouped, n)
             t_hat = count_threshold(tails, _mpf(log_covered))
         balls = SaddleBalls(tails)
@@ -255,7 +285,7 @@ def excess(source, n: int, log_covered: arb, covered: int | None = None) -> arb 
             t = balls.bracket(lambda x: balls.lower_count_log(x) - log_covered, t_hat,
                               increasing=True)
             return balls.upper(t)
-        with mp.workprec(bits + _GUARD):
+        with mp.workprec(_START_BITS):
             j = int(mp.ceil((t_hat - n * tails.offset) / tails.h
                             - mp.ldexp(1, -(mp.prec // 2))))
         # the code's walk down: whole levels while N{S ≤ t_j − h} ≥ M·L

@@ -424,3 +424,53 @@ def dstar_enclosures(ctx: CheckContext) -> Evidence:
     return tally.evidence("printed D* = phi_gamma(1/L*)/n and its exact K*, L* against the "
                           "independent exact sort of the type classes",
                           f"{len(cases)} sources x 2 (n, M, eps, gamma)")
+
+
+# -- [n.saddlepoint] --------------------------------------------------------------------
+#: (quantity, source, n, the eps or distortion option, lattice span h or None, a start for t)
+_SADDLE_CASES = (
+    ("d-star-saddlepoint", (Fraction(1, 3), Fraction(2, 3)), 100, ("eps", Fraction(1, 10)),
+     True, 65),
+    ("eps-star-saddlepoint", (Fraction(2, 5), Fraction(3, 10), Fraction(1, 5), Fraction(1, 10)),
+     100, ("distortion", Fraction(1, 20)), False, 100),
+)
+
+
+def _saddle_reference(quantity: str, source, n: int, option, lattice: bool, start: int):
+    """The approximation's own value (not D* or ε*), from :mod:`._independent`."""
+    h = mp.log(2) if lattice else None
+    m = reference.floor_exponential(Fraction(n, 2))   # rate 1/2
+    if quantity == "d-star-saddlepoint":
+        log_l = reference.saddlepoint_log_k(source, n, option[1], h, mp.mpf(start)) - mp.log(m)
+        ell = int(mp.ceil(mp.exp(log_l)))
+        return reference.phi(2, Fraction(1, ell)) / n
+    ell = int(mp.floor(1 / reference.tau(2, n * option[1])))
+    return reference.saddlepoint_excess(source, n, m * ell, h, mp.mpf(start))
+
+
+@check("n.saddlepoint", level="reference")
+def saddlepoint_formula_enclosures(ctx: CheckContext) -> Evidence:
+    """The printed saddlepoint approximation (proven: the formula's digits) and its ball
+    against the formula recomputed from its definition (findroot, Lugannani-Rice)."""
+    tally = _Comparisons(ctx)
+    for quantity, source, n, option, lattice, start in _SADDLE_CASES:
+        text = ",".join(str(v) for v in source)
+        point = {"quantity": quantity, "source": text, "n": n, option[0]: option[1]}
+        ref = tally.reference(lambda q=quantity, s=source, n=n, o=option, la=lattice,
+                              st=start: _saddle_reference(q, s, n, o, la, st))
+        if tally.proven and quantity == "eps-star-saddlepoint":
+            from focalrd.numeric.balls.saddlepoint import excess
+
+            with _ball_context(ctx):
+                m = reference.floor_exponential(Fraction(n, 2))
+                ell = int(mp.floor(1 / reference.tau(2, n * option[1])))
+                from focalrd.numeric.balls.arith import exact
+
+                tally.ball(quantity, point, excess(source, n, exact(m * ell).log(), m * ell),
+                           ref)
+        document = _document(quantity, {"source": text, "n": str(n), "rate": "1/2",
+                                        option[0]: str(option[1]), "gamma": "2"}, ctx.dps)
+        tally.printed(quantity, point, document, ref)
+    return tally.evidence("printed digits, enclosures and balls of the saddlepoint "
+                          "approximation (the formula's value) against the formula "
+                          "recomputed independently", "one lattice D*, one non-lattice eps*")
