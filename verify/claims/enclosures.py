@@ -459,15 +459,20 @@ def saddlepoint_formula_enclosures(ctx: CheckContext) -> Evidence:
         ref = tally.reference(lambda q=quantity, s=source, n=n, o=option, la=lattice,
                               st=start: _saddle_reference(q, s, n, o, la, st))
         if tally.proven and quantity == "eps-star-saddlepoint":
-            from focalrd.numeric.balls.saddlepoint import excess
+            from focalrd.numeric.balls.arith import exact
+            from focalrd.numeric.balls.saddlepoint import Singular, excess
 
+            m = reference.floor_exponential(Fraction(n, 2))
+            ell = int(mp.floor(1 / reference.tau(2, n * option[1])))
             with _ball_context(ctx):
-                m = reference.floor_exponential(Fraction(n, 2))
-                ell = int(mp.floor(1 / reference.tau(2, n * option[1])))
-                from focalrd.numeric.balls.arith import exact
-
-                tally.ball(quantity, point, excess(source, n, exact(m * ell).log(), m * ell),
-                           ref)
+                try:
+                    ball = excess(source, n, exact(m * ell).log(), m * ell)
+                except Singular as error:  # these cases are far from the mean: never singular
+                    tally.count += 1
+                    tally.failures.append({**{k: str(v) for k, v in point.items()},
+                                           "why": f"no ball: {error}"})
+                else:
+                    tally.ball(quantity, point, ball, ref)
         document = _document(quantity, {"source": text, "n": str(n), "rate": "1/2",
                                         option[0]: str(option[1]), "gamma": "2"}, ctx.dps)
         tally.printed(quantity, point, document, ref)
