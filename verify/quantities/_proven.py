@@ -333,6 +333,52 @@ def _eps_star_saddlepoint(inputs, bits, computed):
     return {"value": value, "log_L": log_l, **_saddle_labels(inputs, log_m)}
 
 
+# -- §7–8 h_γ(k) -------------------------------------------------------------------------------
+def _h_gamma_precheck(inputs) -> None:
+    from focalrd.numeric.entropies.certified import MAX_CERTIFIED_ALPHABET
+
+    if inputs["alphabet"] > MAX_CERTIFIED_ALPHABET:
+        raise NotEnclosed(f"for k > {MAX_CERTIFIED_ALPHABET} the global search over the "
+                          "simplex is a float64 multi-start refined by Newton; the branch and "
+                          f"bound that isolates the maximiser covers k <= "
+                          f"{MAX_CERTIFIED_ALPHABET} only")
+
+
+def _h_gamma(inputs, bits, computed):
+    """The maximum isolated by branch and bound, unique by strict concavity there, and the
+    two-level critical point inside it (:mod:`focalrd.numeric.balls.hgamma`).  The formula's
+    d is k − 1 (its d < k − 1 points have a zero entry, outside the isolating boxes, so
+    they are strictly worse), and the global search's point is checked to lie in the
+    isolating boxes, whose one critical point is the maximiser it refines towards."""
+    from focalrd.numeric.balls.hgamma import NotIsolated, hgamma_maximum, in_hull
+    from focalrd.numeric.entropies.hgamma import hgamma_max_search
+
+    k, gamma = inputs["alphabet"], inputs["gamma"]
+    if gamma == 0:
+        zero = Fraction(0)
+        return {"value": zero, "maximizer": None, "formula_value": zero, "search_value": zero,
+                "formula_d": None, "search_maximizer": None}
+    try:
+        found = hgamma_maximum(k, gamma)
+    except NotIsolated as error:
+        raise NotEnclosed(str(error)) from None
+    with mpmath.mp.workdps(20):
+        search = hgamma_max_search(k, gamma)
+    if search.maximizer is None or not in_hull([_fraction(x) for x in search.maximizer],
+                                               found.hull):
+        raise NotEnclosed("the global search's maximiser is not in the isolating boxes")
+    value = _in_unit(found.value, bits)
+    return {"value": value, "maximizer": list(found.maximizer), "formula_value": value,
+            "search_value": value, "formula_d": found.d,
+            "search_maximizer": list(found.maximizer)}
+
+
+def _fraction(x) -> Fraction:
+    sign, man, exp, _ = mpmath.mpf(x)._mpf_
+    value = Fraction(int(man)) * Fraction(2) ** int(exp)
+    return -value if sign else value
+
+
 #: quantity name -> its enclosure; a quantity missing here is confirmed, and says so.
 ENCLOSURES: dict[str, Enclosure] = {
     "focal-loss": _focal_loss,
@@ -345,6 +391,7 @@ ENCLOSURES: dict[str, Enclosure] = {
     "normal-approx": _normal_approx,
     "d-star-saddlepoint": _d_star_saddlepoint,
     "eps-star-saddlepoint": _eps_star_saddlepoint,
+    "h-gamma": _h_gamma,
 }
 
 _SADDLE_PROVEN = ("; the digits proven are those of the saddlepoint APPROXIMATION's formula "
@@ -362,14 +409,12 @@ PROVEN_NOTES: dict[str, str] = {
 PRECHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "eps-star": _eps_star_precheck,
     "d-star": _enumerable,
+    "h-gamma": _h_gamma_precheck,
 }
 
 #: Why the quantities without an enclosure have none (shown in "certification").
 NOT_ENCLOSED: dict[str, str] = {
     "avg-d-star": _AVG_REASON,
-    "h-gamma": "the global search over the simplex is a float64 multi-start refined by "
-               "Newton; for k <= 4 the Python API has a certified enclosure "
-               "(hgamma_max_enclosure)",
 }
 
 
