@@ -526,7 +526,7 @@ def _sp_cumulants(source: Sequence[Fraction], s) -> tuple[mpmath.mpf, mpmath.mpf
 def _sp_saddle(source: Sequence[Fraction], n: int, t) -> mpmath.mpf:
     """ŝ with κ'(ŝ) = t/n, by findroot from a bisection start (κ' increases)."""
     low, high = mp.mpf(-60), mp.mpf(60)
-    for _ in range(60):
+    for _ in range(24):
         mid = (low + high) / 2
         low, high = (mid, high) if _sp_cumulants(source, mid)[1] < t / n else (low, mid)
     return mp.findroot(lambda s: _sp_cumulants(source, s)[1] - t / n, (low + high) / 2)
@@ -599,3 +599,24 @@ def saddlepoint_excess(source: Sequence[Fraction], n: int, covered: int, h=None,
     before = mp.exp(saddlepoint_count_log(source, n, least + (j - 1) * h, h)) if j else 0
     t_j = least + j * h
     return max(mp.zero, saddlepoint_upper(source, n, t_j, h) - (covered - before) * mp.exp(-t_j))
+
+
+# -- h_γ(k) by the summary's two-level formula (issue 21) ------------------------------------
+def two_level_maximum(k: int, gamma) -> tuple[mpmath.mpf, list[mpmath.mpf]]:
+    """(ln max_q g(q), the sorted maximiser) for g(q) = (1 − q)q^γ + q(1 − q/d)^γ, d = k − 1:
+    S_γ of (1 − q, q/d, …, q/d); the grid's best q refined by findroot on g'(q) = 0."""
+    g = number(gamma)
+    d = k - 1
+
+    def s(q):
+        return (1 - q) * q**g + q * (1 - q / d) ** g
+
+    def slope(q):
+        return mp.diff(s, q)
+
+    grid = [mp.mpf(i) / 400 for i in range(1, 400)]
+    q0 = max(grid, key=s)
+    q = mp.mpf(d) / (d + 1) if abs(q0 - mp.mpf(d) / (d + 1)) < mp.mpf(1) / 100 else \
+        mp.findroot(slope, q0)
+    point = sorted([1 - q] + [q / d] * d, reverse=True)
+    return mp.log(s(q)), point

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
+from functools import cache
 from typing import Any
 
 import mpmath
@@ -458,24 +459,38 @@ def saddlepoint_formula_enclosures(ctx: CheckContext) -> Evidence:
         point = {"quantity": quantity, "source": text, "n": n, option[0]: option[1]}
         ref = tally.reference(lambda q=quantity, s=source, n=n, o=option, la=lattice,
                               st=start: _saddle_reference(q, s, n, o, la, st))
-        if tally.proven and quantity == "eps-star-saddlepoint":
-            from focalrd.numeric.balls.arith import exact
-            from focalrd.numeric.balls.saddlepoint import Singular, excess
-
-            m = reference.floor_exponential(Fraction(n, 2))
-            ell = int(mp.floor(1 / reference.tau(2, n * option[1])))
-            with _ball_context(ctx):
-                try:
-                    ball = excess(source, n, exact(m * ell).log(), m * ell)
-                except Singular as error:  # these cases are far from the mean: never singular
-                    tally.count += 1
-                    tally.failures.append({**{k: str(v) for k, v in point.items()},
-                                           "why": f"no ball: {error}"})
-                else:
-                    tally.ball(quantity, point, ball, ref)
         document = _document(quantity, {"source": text, "n": str(n), "rate": "1/2",
                                         option[0]: str(option[1]), "gamma": "2"}, ctx.dps)
         tally.printed(quantity, point, document, ref)
     return tally.evidence("printed digits, enclosures and balls of the saddlepoint "
                           "approximation (the formula's value) against the formula "
                           "recomputed independently", "one lattice D*, one non-lattice eps*")
+
+
+# -- [summary.hgamma-max] ---------------------------------------------------------------
+@cache
+def _two_level(k: int, gamma: Fraction, bits: int):
+    """The independent two-level maximum, once per (k, gamma, precision)."""
+    return reference.two_level_maximum(k, gamma)
+
+
+@check("summary.hgamma-max", level="reference")
+def hgamma_enclosures(ctx: CheckContext) -> Evidence:
+    """The printed h_gamma(k) and its maximiser (proven for k <= 4) against the two-level
+    formula recomputed independently (findroot on g')."""
+    tally = _Comparisons(ctx)
+    for k, gamma in ((4, Fraction(10)),):
+        point = {"k": k, "gamma": gamma}
+        document = _document("h-gamma", {"alphabet": str(k), "gamma": str(gamma)}, ctx.dps)
+        ref = tally.reference(lambda k=k, g=gamma: _two_level(k, g, mp.prec)[0])
+        tally.printed("h-gamma", point, document, ref)
+        enclosures = document.get("enclosures", {})
+        for i in range(k):
+            ref_p = tally.reference(lambda k=k, g=gamma, i=i: _two_level(k, g, mp.prec)[1][i])
+            pair = enclosures.get("maximizer", [None] * k)[i]
+            tally.printed("h-gamma maximizer", {**point, "entry": i},
+                          {**document, "value": document["maximizer"][i]}, ref_p,
+                          pair=pair)
+    return tally.evidence("printed h_gamma(k), its maximiser and their enclosures against "
+                          "the two-level formula recomputed independently",
+                          "k = 4, gamma = 10 (a skewed maximiser)")
