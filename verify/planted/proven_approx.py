@@ -1,9 +1,10 @@
-"""Planted bugs in the balls of the saddlepoint APPROXIMATION's formula (issue 21),
-:mod:`focalrd.numeric.balls.saddlepoint`.
+"""Planted bugs in the enclosures added by issue 21: the balls of the saddlepoint
+APPROXIMATION's formula (:mod:`focalrd.numeric.balls.saddlepoint`) and of h_γ(k)
+(:mod:`focalrd.numeric.balls.hgamma`).
 
-Each is refuted by ``[n.saddlepoint]``'s check in :mod:`focalrd.verify.claims.enclosures`
-(python-flint needed), which compares the printed approximation, its enclosure and its
-ball with the formula recomputed from its definition.
+Each is refuted by a check of :mod:`focalrd.verify.claims.enclosures` (python-flint
+needed) — ``[n.saddlepoint]``'s or ``[summary.hgamma-max]``'s — which compares the
+printed numbers and their enclosures with values recomputed independently.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from focalrd.verify.selftest_catalogue import PlantedBug, _bug
 
 B = "focalrd.numeric.balls.saddlepoint"
+H = "focalrd.numeric.balls.hgamma"
 
 
 def _lattice_correction_dropped(original, module):
@@ -38,6 +40,12 @@ def _count_untilted(original, module):
     return wrong
 
 
+def _hull_always_contains(original, module):
+    """The containment test of the isolating boxes always answers yes (so the uniform P is
+    taken as the maximiser whatever the boxes say)."""
+    return lambda point, hull: True
+
+
 BUGS: tuple[PlantedBug, ...] = (
     _bug("ball-saddle-lattice-correction-dropped", "balls", "the saddlepoint balls' "
          "Lugannani-Rice tails ignore the lattice (continuous u on a lattice source)",
@@ -45,4 +53,7 @@ BUGS: tuple[PlantedBug, ...] = (
     _bug("ball-saddle-count-untilted", "balls", "the saddlepoint balls' count of sequences "
          "takes its tail at s instead of s - 1 (the uniform measure's saddlepoint)",
          f"{B}:SaddleBalls.lower_count_log", ("n.saddlepoint",), _count_untilted),
+    _bug("ball-hgamma-hull-always-contains", "balls", "h_gamma's isolating boxes are taken "
+         "to contain every point (the uniform P taken as the maximiser)", f"{H}:in_hull",
+         ("summary.hgamma-max",), _hull_always_contains),
 )
