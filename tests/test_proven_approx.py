@@ -260,3 +260,21 @@ def test_at_the_removable_singularity_eval_confirms_and_says_why(monkeypatch):
     doc = _document("d-star-saddlepoint", _d_options(D_CASES[0]))
     assert doc["certified"] is False and "at the mean" in doc["certification"]
     assert doc["value"].startswith("0.15241326913")
+
+
+@pytest.mark.slow
+def test_confirmed_path_has_every_digit_at_80_too():
+    """Non-lattice threshold at 80 digits: the float bisection once stopped after 200 halvings,
+    so both precisions of the confirmed path printed the same wrong last digits (…20450813
+    for …20451113); the balls caught it."""
+    from focalrd.verify.quantities._proven import confirmation_only
+
+    case = E_CASES[1]
+    with mp.workdps(100):
+        covered = floor_exp(case[1] * case[2]) * list_size(2, case[1] * case[3])
+        reference = excess_reference(case[0], case[1], covered, None, case[5])
+        printed = mpmath.nstr(reference, 80, strip_zeros=False)
+    assert _document("eps-star-saddlepoint", _e_options(case), 80)["value"] == printed
+    with confirmation_only():
+        doc = _document("eps-star-saddlepoint", _e_options(case), 80)
+    assert doc["certified"] is False and doc["value"] == printed

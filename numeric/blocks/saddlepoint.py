@@ -242,8 +242,14 @@ class _Tails:
         return self.n * self.offset + j * self.h
 
 
-def _solve_increasing(f, target, low, high, iterations: int = 200):
-    """x in [low, high] with f(x) = target, f increasing (bisection)."""
+def _solve_increasing(f, target, low, high, iterations: int | None = None):
+    """x in [low, high] with f(x) = target, f increasing (bisection).
+
+    By default as many halvings as the working precision needs (a fixed 200 once left
+    every digit past about the 60th wrong at high precision, identically at both of the
+    confirmed path's precisions, so they agreed on wrong digits)."""
+    if iterations is None:
+        iterations = mp.prec + 2 * max(int(mp.log(abs(high - low) + 1, 2)), 0) + 20
     for _ in range(iterations):
         mid = (low + high) / 2
         if f(mid) < target:
