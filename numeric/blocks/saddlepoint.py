@@ -40,6 +40,8 @@ from mpmath import mp
 from focalrd.numeric.blocks.grouping import GroupedSource, group_source
 from focalrd.numeric.errors import InvalidInputError
 
+#: Precision of a threshold that only locates a lattice level.
+_COARSE_BITS = 64
 #: Largest alphabet and blocklength accepted.
 MAX_SYMBOLS = 256
 MAX_BLOCKLENGTH = 10**6
@@ -296,7 +298,14 @@ def saddlepoint_least_count(source: Sequence[Fraction], n: int, eps: Fraction) -
     >>> print(mp.nstr(saddlepoint_least_count((F(9, 10), F(1, 10)), 1000, F(1, 10)), 6))
     347.346
     """
-    tails, t = eps_threshold(source, n, eps)
+    tails = _Tails(_check(source, n), n)
+    if tails.h is None:
+        tails, t = eps_threshold(source, n, eps)
+    else:
+        # on a lattice t only locates the crossing level, which the walk below settles at
+        # the working precision: a coarse t is enough (and the solve is the costly part)
+        with mp.workprec(_COARSE_BITS):
+            t = eps_threshold(source, n, eps)[1]
     eps_mp = mp.mpf(eps.numerator) / eps.denominator
     lo_t = n * tails.c.info_range()[0]
     if tails.h is None:
@@ -334,7 +343,11 @@ def saddlepoint_excess(source: Sequence[Fraction], n: int, log_covered: mpmath.m
     lo_t = n * tails.c.info_range()[0]
     if log_covered >= n * tails.log_k:
         return mp.zero
-    t = count_threshold(tails, log_covered)
+    if tails.h is None:
+        t = count_threshold(tails, log_covered)
+    else:  # a coarse t locates the level; the walk below settles it at full precision
+        with mp.workprec(_COARSE_BITS):
+            t = count_threshold(_Tails(grouped, n), log_covered)
     if tails.h is None:
         return tails.upper(t)
     # lattice: fill whole levels, then part of the crossing level
