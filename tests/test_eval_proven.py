@@ -220,7 +220,8 @@ def test_numbers_of_checks_and_claims():
 BALL_BUGS = ["ball-newton-radius-dropped", "ball-lower-end-rounded-up",
              "ball-newton-centre-only", "ball-power-radius-dropped", "ball-digits-from-lower-end",
              "ball-nearest-truncates", "ball-focal-entropy-radius-dropped", "ball-kkt-one-end",
-             "ball-printed-kkt-residual-zero"]
+             "ball-printed-kkt-residual-zero", "ball-saddle-lattice-correction-dropped",
+             "ball-saddle-count-untilted", "ball-hgamma-hull-always-contains"]
 
 
 @needs_flint
