@@ -66,6 +66,13 @@ PROVEN = [
     ["tau", "--gamma", "0", "--distortion", "2", "--bits", "--dps", "1"],
     ["focal-entropy", "--source", "1/4,1/4,1/4,1/4", "--gamma", "2", "--dps", "1"],
     ["focal-entropy", "--source", "0.2,0.3,0.5", "--gamma", "2", "--dps", "3"],
+    # issue 21: the saddlepoint approximation's formula, and h_gamma for k <= 4
+    ["d-star-saddlepoint", "--gamma", "2", "--n", "100", "--rate", "0.5", "--eps", "0.1",
+     "--source", "1/3,2/3"],
+    ["eps-star-saddlepoint", "--gamma", "2", "--n", "100", "--rate", "0.5", "--distortion",
+     "0.05", "--source", "0.4,0.3,0.2,0.1"],
+    ["h-gamma", "--alphabet", "3", "--gamma", "2"],
+    ["h-gamma", "--alphabet", "4", "--gamma", "10", "--bits"],
 ]
 CERTIFICATION_KEYS = {"certified", "certification", "lower", "upper", "enclosures"}
 
@@ -142,7 +149,7 @@ def test_without_an_enclosure_the_document_says_confirmed_and_why():
                         (["eps-star", "--source", "0.5,0.3,0.2", "--weights", "0.2,0.3,0.5",
                           "--codewords", "1", "--distortion", "1/2", "--gamma", "2"],
                          "float64"),
-                        (["h-gamma", "--alphabet", "3", "--gamma", "2"], "global search")):
+                        (["h-gamma", "--alphabet", "5", "--gamma", "2"], "k > 4")):
         doc = document(args)
         assert doc["certified"] is False and doc["lower"] is None
         assert doc["certification"].startswith("confirmed") and words in doc["certification"]
@@ -229,7 +236,8 @@ def test_numbers_of_checks_and_claims():
 BALL_BUGS = ["ball-newton-radius-dropped", "ball-lower-end-rounded-up",
              "ball-newton-centre-only", "ball-power-radius-dropped", "ball-digits-from-lower-end",
              "ball-nearest-truncates", "ball-focal-entropy-radius-dropped", "ball-kkt-one-end",
-             "ball-printed-kkt-residual-zero"]
+             "ball-printed-kkt-residual-zero", "ball-saddle-lattice-correction-dropped",
+             "ball-saddle-count-untilted", "ball-hgamma-hull-always-contains"]
 
 
 @needs_flint

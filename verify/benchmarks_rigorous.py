@@ -47,6 +47,14 @@ EVAL_CASES: list[tuple[str, list[str]]] = [
     ("dispersion", ["dispersion", "--source", "0.5,0.25,0.125,0.125"]),
     ("normal-approx", ["normal-approx", "--source", "0.9,0.1", "--n", "1000", "--rate", "0.2",
                        "--eps", "0.1"]),
+    # issue 21: the saddlepoint approximation's formula (lattice sources: the non-lattice
+    # confirmed path bisects its threshold at full precision, minutes at 1000 digits) and h_γ
+    ("d-star-saddlepoint", ["d-star-saddlepoint", "--gamma", "2", "--n", "100", "--rate", "0.5",
+                            "--eps", "0.1", "--source", "1/3,2/3"]),
+    ("eps-star-saddlepoint", ["eps-star-saddlepoint", "--gamma", "2", "--n", "100", "--rate",
+                              "0.5", "--distortion", "0.05", "--source", "1/3,2/3"]),
+    ("h-gamma (k = 3, uniform)", ["h-gamma", "--alphabet", "3", "--gamma", "2"]),
+    ("h-gamma (k = 4, skewed)", ["h-gamma", "--alphabet", "4", "--gamma", "10"]),
 ]
 DIGITS = (30, 1000)
 #: At most this ratio of CPU seconds, proven over confirmed.

@@ -14,6 +14,10 @@ as in :mod:`focalrd.numeric`:
 * :mod:`.focal_entropy` — F_γ, its minimiser and multiplier, enclosed a posteriori
   from the KKT conditions;
 * :mod:`.oneshot` — the tilted-information converse;
+* :mod:`.saddlepoint` — the saddlepoint APPROXIMATION's own value (its saddlepoint,
+  thresholds and Lugannani–Rice tails), not D* or ε* themselves;
+* :mod:`.hgamma` — h_γ(k) and its maximiser for k ≤ 4 (isolated by branch and bound,
+  unique by strict concavity, enclosed by interval Newton);
 * :mod:`.digits` — which decimal digits a ball proves (and its ends, rounded outward).
 
 Precision is set in one place, :func:`.arith.working_bits`; inputs are exact

@@ -40,6 +40,8 @@ from mpmath import mp
 from focalrd.numeric.blocks.grouping import GroupedSource, group_source
 from focalrd.numeric.errors import InvalidInputError
 
+#: Precision of a threshold that only locates a lattice level.
+_COARSE_BITS = 64
 #: Largest alphabet and blocklength accepted.
 MAX_SYMBOLS = 256
 MAX_BLOCKLENGTH = 10**6
@@ -242,8 +244,14 @@ class _Tails:
         return self.n * self.offset + j * self.h
 
 
-def _solve_increasing(f, target, low, high, iterations: int = 200):
-    """x in [low, high] with f(x) = target, f increasing (bisection)."""
+def _solve_increasing(f, target, low, high, iterations: int | None = None):
+    """x in [low, high] with f(x) = target, f increasing (bisection).
+
+    By default as many halvings as the working precision needs (a fixed 200 once left
+    every digit past about the 60th wrong at high precision, identically at both of the
+    confirmed path's precisions, so they agreed on wrong digits)."""
+    if iterations is None:
+        iterations = mp.prec + 2 * max(int(mp.log(abs(high - low) + 1, 2)), 0) + 20
     for _ in range(iterations):
         mid = (low + high) / 2
         if f(mid) < target:
@@ -255,14 +263,9 @@ def _solve_increasing(f, target, low, high, iterations: int = 200):
     return (low + high) / 2
 
 
-def saddlepoint_least_count(source: Sequence[Fraction], n: int, eps: Fraction) -> mpmath.mpf:
-    """ln K*, approximately (see the module docstring).
-
-    >>> mp.dps = 15
-    >>> from fractions import Fraction as F
-    >>> print(mp.nstr(saddlepoint_least_count((F(9, 10), F(1, 10)), 1000, F(1, 10)), 6))
-    347.346
-    """
+def eps_threshold(source: Sequence[Fraction], n: int, eps: Fraction
+                  ) -> tuple[_Tails, mpmath.mpf]:
+    """(the tails, the threshold t with P[S ≥ t] = ε by the tail formula), at mp.prec."""
     grouped = _check(source, n)
     tails = _Tails(grouped, n)
     eps_mp = mp.mpf(eps.numerator) / eps.denominator
@@ -272,6 +275,39 @@ def saddlepoint_least_count(source: Sequence[Fraction], n: int, eps: Fraction) -
     span = hi_t - lo_t
     t = _solve_increasing(lambda x: -tails.upper(x), -eps_mp, lo_t + span * mp.mpf(10) ** -12,
                           hi_t - span * mp.mpf(10) ** -12)
+    return tails, t
+
+
+def count_threshold(tails: _Tails, log_covered: mpmath.mpf) -> mpmath.mpf:
+    """The threshold t with ln N{S ≤ t} = ``log_covered`` by the tail formula, at mp.prec."""
+    n = tails.n
+    low_i, high_i = tails.c.info_range()
+    lo_t, hi_t = n * low_i, n * high_i
+    span = hi_t - lo_t
+    # the count below t increases with t; solve ln N{S ≤ t} = ln S_cover
+    mean_u = tails.c.kappa(mp.one)[1] * n
+    return _solve_increasing(tails.lower_count_log, log_covered,
+                             lo_t + span * mp.mpf(10) ** -12, min(hi_t, mean_u))
+
+
+def saddlepoint_least_count(source: Sequence[Fraction], n: int, eps: Fraction) -> mpmath.mpf:
+    """ln K*, approximately (see the module docstring).
+
+    >>> mp.dps = 15
+    >>> from fractions import Fraction as F
+    >>> print(mp.nstr(saddlepoint_least_count((F(9, 10), F(1, 10)), 1000, F(1, 10)), 6))
+    347.346
+    """
+    tails = _Tails(_check(source, n), n)
+    if tails.h is None:
+        tails, t = eps_threshold(source, n, eps)
+    else:
+        # on a lattice t only locates the crossing level, which the walk below settles at
+        # the working precision: a coarse t is enough (and the solve is the costly part)
+        with mp.workprec(_COARSE_BITS):
+            t = eps_threshold(source, n, eps)[1]
+    eps_mp = mp.mpf(eps.numerator) / eps.denominator
+    lo_t = n * tails.c.info_range()[0]
     if tails.h is None:
         return tails.lower_count_log(t)
     # lattice: the crossing level t_j is where P[S ≥ t_j] > ε ≥ P[S ≥ t_j + h]
@@ -304,15 +340,14 @@ def saddlepoint_excess(source: Sequence[Fraction], n: int, log_covered: mpmath.m
     """ε* ≈ P[S > t] where N{S ≤ t} = S_cover sequences (given by ln S_cover)."""
     grouped = _check(source, n)
     tails = _Tails(grouped, n)
-    low_i, high_i = tails.c.info_range()
-    lo_t, hi_t = n * low_i, n * high_i
+    lo_t = n * tails.c.info_range()[0]
     if log_covered >= n * tails.log_k:
         return mp.zero
-    span = hi_t - lo_t
-    # the count below t increases with t; solve ln N{S ≤ t} = ln S_cover
-    mean_u = tails.c.kappa(mp.one)[1] * n
-    t = _solve_increasing(tails.lower_count_log, log_covered,
-                          lo_t + span * mp.mpf(10) ** -12, min(hi_t, mean_u))
+    if tails.h is None:
+        t = count_threshold(tails, log_covered)
+    else:  # a coarse t locates the level; the walk below settles it at full precision
+        with mp.workprec(_COARSE_BITS):
+            t = count_threshold(_Tails(grouped, n), log_covered)
     if tails.h is None:
         return tails.upper(t)
     # lattice: fill whole levels, then part of the crossing level

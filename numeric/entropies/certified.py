@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -71,6 +71,10 @@ class Enclosure(ShortDisplay):
     boxes: int
     complete: bool
     best_point: tuple[mpmath.mpf, ...]
+    #: the boxes (lo, hi) over p_1..p_{k−1} not discarded when the search stopped (each
+    #: with an upper bound ≥ ``lower``): every sorted maximiser lies in one of them
+    remaining: tuple[tuple[tuple[mpmath.mpf, ...], tuple[mpmath.mpf, ...]], ...] = field(
+        default=(), repr=False, compare=False)
 
 
 class _Bounds:
@@ -233,15 +237,35 @@ class _Search:
 
 
 
+def _split(search: _Search, lo: list[mpmath.mpf], hi: list[mpmath.mpf]) -> list[tuple]:
+    """The two halves of a box along its widest side, each as (upper bound, lo, hi,
+    S at its centre or None, the centre); halves without a sorted feasible point dropped."""
+    axis = max(range(len(lo)), key=lambda i: hi[i] - lo[i])
+    mid = (lo[axis] + hi[axis]) / 2
+    out = []
+    for a, c in ((lo[axis], mid), (mid, hi[axis])):
+        new_lo, new_hi = list(lo), list(hi)
+        new_lo[axis], new_hi[axis] = a, c
+        upper = search.upper(new_lo, new_hi)
+        if upper is None:
+            continue
+        centre = [(x + y) / 2 for x, y in zip(new_lo, new_hi, strict=True)]
+        out.append((upper, new_lo, new_hi, search.s_lower(centre), tuple(centre)))
+    return out
+
+
 def hgamma_max_enclosure(k: int, gamma: Fraction | int | str, rel_tol: float = 1e-12,
                          max_boxes: int = 20_000,
                          candidates: Sequence[Sequence[mpmath.mpf]] = (),
-                         arithmetic: Intervals | None = None) -> Enclosure:
+                         arithmetic: Intervals | None = None,
+                         isolate: float | None = None) -> Enclosure:
     """Rigorous bounds lower ≤ max_P S_γ(P) ≤ upper for 2 ≤ k ≤ 4 and γ > 0.
 
     ``candidates`` (full distributions, e.g. the result of a search) only
     tighten the lower bound; the enclosure is valid whatever they are.
     ``arithmetic`` defaults to Arb balls when python-flint is installed, else mpmath iv.
+    With ``isolate`` the boxes that may hold a maximiser are split further until each is
+    at most that wide (``Enclosure.remaining``: they isolate the maximisers).
 
     >>> e = hgamma_max_enclosure(2, 1)         # max is 1/2, at the uniform P
     >>> float(e.lower) <= 0.5 <= float(e.upper)
@@ -256,12 +280,12 @@ def hgamma_max_enclosure(k: int, gamma: Fraction | int | str, rel_tol: float = 1
     dps = max(mp.dps, 20) + 5
     chosen = arithmetic if arithmetic is not None else preferred()
     with chosen.precision(dps):
-        return _branch_and_bound(k, gamma, rel_tol, max_boxes, candidates, chosen)
+        return _branch_and_bound(k, gamma, rel_tol, max_boxes, candidates, chosen, isolate)
 
 
 def _branch_and_bound(k: int, gamma: Fraction, rel_tol: float, max_boxes: int,
                       candidates: Sequence[Sequence[mpmath.mpf]],
-                      arithmetic: Intervals) -> Enclosure:
+                      arithmetic: Intervals, isolate: float | None = None) -> Enclosure:
     n = k - 1
     search = _Search(k, gamma, arithmetic)
     best, best_point = mp.mpf(-1), (mp.one,) * 0
@@ -282,20 +306,33 @@ def _branch_and_bound(k: int, gamma: Fraction, rel_tol: float, max_boxes: int,
             break
         heapq.heappop(heap)
         splits += 1
-        axis = max(range(n), key=lambda i: hi[i] - lo[i])
-        mid = (lo[axis] + hi[axis]) / 2
-        for a, c in ((lo[axis], mid), (mid, hi[axis])):
-            new_lo, new_hi = list(lo), list(hi)
-            new_lo[axis], new_hi[axis] = a, c
-            upper = search.upper(new_lo, new_hi)
-            if upper is None or upper < best:
+        for child in _split(search, lo, hi):
+            if child[0] < best:
                 continue
-            centre = [(x + y) / 2 for x, y in zip(new_lo, new_hi, strict=True)]
-            value = search.s_lower(centre)
-            if value is not None and value > best:
-                best, best_point = value, tuple(centre)
+            if child[3] is not None and child[3] > best:
+                best, best_point = child[3], child[4]
             counter += 1
-            heapq.heappush(heap, (-upper, counter, new_lo, new_hi))
+            heapq.heappush(heap, (-child[0], counter, child[1], child[2]))
+    if isolate is not None:
+        # split every box that may hold a maximiser until it is at most ``isolate`` wide
+        pending, heap = heap, []
+        while pending:
+            neg_upper, count, lo, hi = pending.pop()
+            if -neg_upper < best:
+                continue
+            if max(c - a for a, c in zip(lo, hi, strict=True)) <= isolate or \
+                    splits >= max_boxes:
+                heap.append((neg_upper, count, lo, hi))
+                continue
+            splits += 1
+            for child in _split(search, lo, hi):
+                if child[0] < best:
+                    continue
+                if child[3] is not None and child[3] > best:
+                    best, best_point = child[3], child[4]
+                counter += 1
+                pending.append((-child[0], counter, child[1], child[2]))
+        heapq.heapify(heap)
     upper = -heap[0][0] if heap else best
     upper = max(upper, best)
     point = tuple(best_point) + (1 - mp.fsum(best_point),)
@@ -303,4 +340,6 @@ def _branch_and_bound(k: int, gamma: Fraction, rel_tol: float, max_boxes: int,
     log_lower = I.lower(I.log(I.point(best)))
     log_upper = I.upper(I.log(I.point(upper)))
     complete = upper - best <= rel_tol * abs(best)
-    return Enclosure(best, upper, log_lower, log_upper, splits, complete, point)
+    remaining = tuple((tuple(lo), tuple(hi)) for neg_upper, _, lo, hi in heap
+                      if -neg_upper >= best)
+    return Enclosure(best, upper, log_lower, log_upper, splits, complete, point, remaining)

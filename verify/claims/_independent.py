@@ -511,3 +511,112 @@ def inverse_q_tails(eps: Fraction) -> mpmath.mpf:
             hi *= 2
         root = mp.findroot(equation, (mp.zero, hi), solver="anderson")
     return +root
+
+
+# -- the saddlepoint APPROXIMATION's formula (issue 21), from its definition -----------------
+def _sp_cumulants(source: Sequence[Fraction], s) -> tuple[mpmath.mpf, mpmath.mpf, mpmath.mpf]:
+    """κ(s) = ln Σ_x P(x)^(1−s), κ'(s), κ''(s) (the tilted mean and variance of ln 1/P)."""
+    terms = [(number(p) ** (1 - s), -mp.log(number(p))) for p in source if p > 0]
+    total = mp.fsum(w for w, _ in terms)
+    mean = mp.fsum(w * i for w, i in terms) / total
+    var = mp.fsum(w * (i - mean) ** 2 for w, i in terms) / total
+    return mp.log(total), mean, var
+
+
+def _sp_saddle(source: Sequence[Fraction], n: int, t) -> mpmath.mpf:
+    """ŝ with κ'(ŝ) = t/n, by findroot from a bisection start (κ' increases)."""
+    low, high = mp.mpf(-60), mp.mpf(60)
+    for _ in range(24):
+        mid = (low + high) / 2
+        low, high = (mid, high) if _sp_cumulants(source, mid)[1] < t / n else (low, mid)
+    return mp.findroot(lambda s: _sp_cumulants(source, s)[1] - t / n, (low + high) / 2)
+
+
+def _sp_tail(s, t, k_value, k2, h, upper: bool) -> mpmath.mpf:
+    """Lugannani–Rice (Daniels' lattice u when h is a span): P[S ≥ t] or P[S ≤ t]."""
+    w = mp.sign(s) * mp.sqrt(2 * (s * t - k_value))
+    if h is None:
+        u = s * mp.sqrt(k2)
+    else:
+        u = (1 - mp.exp(-s * h) if upper else mp.exp(s * h) - 1) * mp.sqrt(k2) / h
+    density = mp.exp(-w * w / 2) / mp.sqrt(2 * mp.pi)
+    if upper:
+        return mp.erfc(w / mp.sqrt(2)) / 2 + density * (1 / u - 1 / w)
+    return mp.erfc(-w / mp.sqrt(2)) / 2 + density * (1 / w - 1 / u)
+
+
+def saddlepoint_upper(source: Sequence[Fraction], n: int, t, h=None) -> mpmath.mpf:
+    """P[ı(X^n) ≥ t] by the saddlepoint formula."""
+    s = _sp_saddle(source, n, t)
+    kappa, _, var = _sp_cumulants(source, s)
+    return _sp_tail(s, t, n * kappa, n * var, h, upper=True)
+
+
+def saddlepoint_count_log(source: Sequence[Fraction], n: int, t, h=None) -> mpmath.mpf:
+    """ln N{ı(x^n) ≤ t} = n ln k + ln P_U[S ≤ t] by the saddlepoint formula (U uniform)."""
+    k = sum(1 for p in source if p > 0)
+    s = _sp_saddle(source, n, t)
+    kappa, _, var = _sp_cumulants(source, s)
+    return n * mp.log(k) + mp.log(_sp_tail(s - 1, t, n * (kappa - mp.log(k)), n * var, h,
+                                           upper=False))
+
+
+def saddlepoint_log_k(source: Sequence[Fraction], n: int, eps: Fraction, h=None,
+                      start=None) -> mpmath.mpf:
+    """The approximation's ln K*: the threshold t with P[S ≥ t] = ε (findroot from
+    ``start``); on a lattice of span h the crossing level t_j (P[S ≥ t_j] > ε ≥
+    P[S ≥ t_j + h]) and ln(N{S ≤ t_j − h} + (P[S ≥ t_j] − ε)e^(t_j))."""
+    least = -n * mp.log(number(max(source)))
+    t = mp.findroot(lambda x: saddlepoint_upper(source, n, x, h) - number(eps), start)
+    if h is None:
+        return saddlepoint_count_log(source, n, t)
+    j = int(mp.floor((t - least) / h))
+    while saddlepoint_upper(source, n, least + (j + 1) * h, h) > number(eps):
+        j += 1
+    while saddlepoint_upper(source, n, least + j * h, h) <= number(eps):
+        j -= 1
+    t_j = least + j * h
+    partial = (saddlepoint_upper(source, n, t_j, h) - number(eps)) * mp.exp(t_j)
+    below = mp.exp(saddlepoint_count_log(source, n, t_j - h, h)) if j >= 1 else 0
+    return mp.log(below + partial)
+
+
+def saddlepoint_excess(source: Sequence[Fraction], n: int, covered: int, h=None,
+                       start=None) -> mpmath.mpf:
+    """The approximation's ε*: P[S > t] with N{S ≤ t} = ``covered`` (= M·L); on a
+    lattice, the levels below t_j whole and the rest of t_j's mass taken."""
+    k = sum(1 for p in source if p > 0)
+    if covered >= k**n:
+        return mp.zero
+    least = -n * mp.log(number(max(source)))
+    log_covered = mp.log(covered)
+    t = mp.findroot(lambda x: saddlepoint_count_log(source, n, x, h) - log_covered, start)
+    if h is None:
+        return saddlepoint_upper(source, n, t)
+    j = int(mp.ceil((t - least) / h))
+    while j >= 1 and saddlepoint_count_log(source, n, least + (j - 1) * h, h) >= log_covered:
+        j -= 1
+    before = mp.exp(saddlepoint_count_log(source, n, least + (j - 1) * h, h)) if j else 0
+    t_j = least + j * h
+    return max(mp.zero, saddlepoint_upper(source, n, t_j, h) - (covered - before) * mp.exp(-t_j))
+
+
+# -- h_γ(k) by the summary's two-level formula (issue 21) ------------------------------------
+def two_level_maximum(k: int, gamma) -> tuple[mpmath.mpf, list[mpmath.mpf]]:
+    """(ln max_q g(q), the sorted maximiser) for g(q) = (1 − q)q^γ + q(1 − q/d)^γ, d = k − 1:
+    S_γ of (1 − q, q/d, …, q/d); the grid's best q refined by findroot on g'(q) = 0."""
+    g = number(gamma)
+    d = k - 1
+
+    def s(q):
+        return (1 - q) * q**g + q * (1 - q / d) ** g
+
+    def slope(q):
+        return mp.diff(s, q)
+
+    grid = [mp.mpf(i) / 400 for i in range(1, 400)]
+    q0 = max(grid, key=s)
+    q = mp.mpf(d) / (d + 1) if abs(q0 - mp.mpf(d) / (d + 1)) < mp.mpf(1) / 100 else \
+        mp.findroot(slope, q0)
+    point = sorted([1 - q] + [q / d] * d, reverse=True)
+    return mp.log(s(q)), point

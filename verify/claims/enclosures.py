@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
+from functools import cache
 from typing import Any
 
 import mpmath
@@ -427,3 +428,72 @@ def dstar_enclosures(ctx: CheckContext) -> Evidence:
     return tally.evidence("printed D* = phi_gamma(1/L*)/n and its exact K*, L* against the "
                           "independent exact sort of the type classes",
                           f"{len(cases)} sources x 2 (n, M, eps, gamma)")
+
+
+# -- [n.saddlepoint] --------------------------------------------------------------------
+#: (quantity, source, n, the eps or distortion option, lattice span h or None, a start for t)
+_SADDLE_CASES = (
+    ("d-star-saddlepoint", (Fraction(1, 3), Fraction(2, 3)), 100, ("eps", Fraction(1, 10)),
+     True, 65),
+    ("eps-star-saddlepoint", (Fraction(2, 5), Fraction(3, 10), Fraction(1, 5), Fraction(1, 10)),
+     100, ("distortion", Fraction(1, 20)), False, 100),
+)
+
+
+def _saddle_reference(quantity: str, source, n: int, option, lattice: bool, start: int):
+    """The approximation's own value (not D* or ε*), from :mod:`._independent`."""
+    h = mp.log(2) if lattice else None
+    m = reference.floor_exponential(Fraction(n, 2))   # rate 1/2
+    if quantity == "d-star-saddlepoint":
+        log_l = reference.saddlepoint_log_k(source, n, option[1], h, mp.mpf(start)) - mp.log(m)
+        ell = int(mp.ceil(mp.exp(log_l)))
+        return reference.phi(2, Fraction(1, ell)) / n
+    ell = int(mp.floor(1 / reference.tau(2, n * option[1])))
+    return reference.saddlepoint_excess(source, n, m * ell, h, mp.mpf(start))
+
+
+@check("n.saddlepoint", level="reference")
+def saddlepoint_formula_enclosures(ctx: CheckContext) -> Evidence:
+    """The printed saddlepoint approximation (proven: the formula's digits) and its ball
+    against the formula recomputed from its definition (findroot, Lugannani-Rice)."""
+    tally = _Comparisons(ctx)
+    for quantity, source, n, option, lattice, start in _SADDLE_CASES:
+        text = ",".join(str(v) for v in source)
+        point = {"quantity": quantity, "source": text, "n": n, option[0]: option[1]}
+        ref = tally.reference(lambda q=quantity, s=source, n=n, o=option, la=lattice,
+                              st=start: _saddle_reference(q, s, n, o, la, st))
+        document = _document(quantity, {"source": text, "n": str(n), "rate": "1/2",
+                                        option[0]: str(option[1]), "gamma": "2"}, ctx.dps)
+        tally.printed(quantity, point, document, ref)
+    return tally.evidence("printed digits, enclosures and balls of the saddlepoint "
+                          "approximation (the formula's value) against the formula "
+                          "recomputed independently", "one lattice D*, one non-lattice eps*")
+
+
+# -- [summary.hgamma-max] ---------------------------------------------------------------
+@cache
+def _two_level(k: int, gamma: Fraction, bits: int):
+    """The independent two-level maximum, once per (k, gamma, precision)."""
+    return reference.two_level_maximum(k, gamma)
+
+
+@check("summary.hgamma-max", level="reference")
+def hgamma_enclosures(ctx: CheckContext) -> Evidence:
+    """The printed h_gamma(k) and its maximiser (proven for k <= 4) against the two-level
+    formula recomputed independently (findroot on g')."""
+    tally = _Comparisons(ctx)
+    for k, gamma in ((4, Fraction(10)),):
+        point = {"k": k, "gamma": gamma}
+        document = _document("h-gamma", {"alphabet": str(k), "gamma": str(gamma)}, ctx.dps)
+        ref = tally.reference(lambda k=k, g=gamma: _two_level(k, g, mp.prec)[0])
+        tally.printed("h-gamma", point, document, ref)
+        enclosures = document.get("enclosures", {})
+        for i in range(k):
+            ref_p = tally.reference(lambda k=k, g=gamma, i=i: _two_level(k, g, mp.prec)[1][i])
+            pair = enclosures.get("maximizer", [None] * k)[i]
+            tally.printed("h-gamma maximizer", {**point, "entry": i},
+                          {**document, "value": document["maximizer"][i]}, ref_p,
+                          pair=pair)
+    return tally.evidence("printed h_gamma(k), its maximiser and their enclosures against "
+                          "the two-level formula recomputed independently",
+                          "k = 4, gamma = 10 (a skewed maximiser)")

@@ -100,7 +100,10 @@ def _run(args: argparse.Namespace) -> int:
         if key not in ("quantity", "value", "dps", "unit", "inputs", *_CERTIFICATION_KEYS):
             print(f"  {key} = {_plain(value)}")
     if document["certified"]:
-        print(f"  ({document['dps']} significant digits, each proven by a ball enclosure)")
+        of_what = (" of the approximation's formula, not of the exact quantity"
+                   if document.get("approximation") is True else "")
+        print(f"  ({document['dps']} significant digits, each proven by a ball enclosure"
+              f"{of_what})")
     else:
         why = document["certification"].partition("(")[2].rstrip(")")
         print(f"  ({document['dps']} significant digits, each confirmed at higher precision; "

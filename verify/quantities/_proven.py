@@ -332,6 +332,117 @@ def _normal_approx(inputs, bits, computed):
     return {"value": _in_unit(value, bits)}
 
 
+# -- §6 saddlepoint APPROXIMATIONS: the formula's digits, not D* or ε* ---------------------
+def _saddle_codebook(inputs, bits):
+    """(ln M as a ball, M or None): M = ⌊e^{nR}⌋ exact while it fits, else known by its size."""
+    from focalrd.numeric.balls.arith import exact
+    from focalrd.numeric.blocks.grouping import codebook_size
+
+    m = codebook_size(inputs["n"], inputs.get("codewords"), inputs.get("rate"), bits)
+    if m.exact is not None:
+        return exact(m.exact).log(), m.exact
+    x = exact(inputs["n"] * inputs["rate"]) * (_ln2() if bits else 1)
+    return (x - 2 * (-x).exp()).union(x), None
+
+
+def _saddle_labels(inputs, log_m) -> dict[str, Any]:
+    from focalrd.verify.quantities.saddlepoint import NOTE, _method
+
+    out: dict[str, Any] = {"approximation": True, "method": _method(inputs["source"]),
+                           "note": NOTE}
+    if inputs.get("codewords") is None:
+        out["log_codewords"] = log_m
+    return out
+
+
+@contextmanager
+def _formula_singular() -> Iterator[None]:
+    from focalrd.numeric.balls.saddlepoint import Singular
+
+    try:
+        yield
+    except Singular as error:
+        raise NotEnclosed(str(error)) from None
+
+
+def _d_star_saddlepoint(inputs, bits, computed):
+    from focalrd.numeric.balls.saddlepoint import distortion
+
+    log_m, _ = _saddle_codebook(inputs, bits)
+    with _formula_singular():
+        value, log_k = distortion(inputs["source"], inputs["gamma"], inputs["n"], log_m,
+                                  inputs["eps"])
+    if not isinstance(value, Fraction):
+        value = _in_unit(value, bits)
+    return {"value": value, "log_K": log_k, **_saddle_labels(inputs, log_m)}
+
+
+def _eps_star_saddlepoint(inputs, bits, computed):
+    from focalrd.numeric.balls.arith import exact
+    from focalrd.numeric.balls.saddlepoint import excess
+    from focalrd.numeric.balls.tau import log_inverse_tau
+    from focalrd.numeric.blocks.excess import list_size
+
+    n = inputs["n"]
+    log_m, m = _saddle_codebook(inputs, bits)
+    ell = list_size(inputs["gamma"], inputs["distortion"], n, bits)
+    if ell.exact is not None:
+        log_l = exact(ell.exact).log()
+    else:  # L = ⌊e^t⌋ with t = ln(1/τ) > 5000: ln L ∈ [t − 2e^(−t), t]
+        t = log_inverse_tau(inputs["gamma"], n * inputs["distortion"], bits)
+        log_l = (t - 2 * (-t).exp()).union(t)
+    covered = m * ell.exact if m is not None and ell.exact is not None else None
+    with _formula_singular():
+        value = excess(inputs["source"], n, log_m + log_l, covered)
+    return {"value": value, "log_L": log_l, **_saddle_labels(inputs, log_m)}
+
+
+# -- §7–8 h_γ(k) -------------------------------------------------------------------------------
+def _h_gamma_precheck(inputs) -> None:
+    from focalrd.numeric.entropies.certified import MAX_CERTIFIED_ALPHABET
+
+    if inputs["alphabet"] > MAX_CERTIFIED_ALPHABET:
+        raise NotEnclosed(f"for k > {MAX_CERTIFIED_ALPHABET} the global search over the "
+                          "simplex is a float64 multi-start refined by Newton; the branch and "
+                          f"bound that isolates the maximiser covers k <= "
+                          f"{MAX_CERTIFIED_ALPHABET} only")
+
+
+def _h_gamma(inputs, bits, computed):
+    """The maximum isolated by branch and bound, unique by strict concavity there, and the
+    two-level critical point inside it (:mod:`focalrd.numeric.balls.hgamma`).  The formula's
+    d is k − 1 (its d < k − 1 points have a zero entry, outside the isolating boxes, so
+    they are strictly worse), and the global search's point is checked to lie in the
+    isolating boxes, whose one critical point is the maximiser it refines towards."""
+    from focalrd.numeric.balls.hgamma import NotIsolated, hgamma_maximum, in_hull
+    from focalrd.numeric.entropies.hgamma import hgamma_max_search
+
+    k, gamma = inputs["alphabet"], inputs["gamma"]
+    if gamma == 0:
+        zero = Fraction(0)
+        return {"value": zero, "maximizer": None, "formula_value": zero, "search_value": zero,
+                "formula_d": None, "search_maximizer": None}
+    try:
+        found = hgamma_maximum(k, gamma)
+    except NotIsolated as error:
+        raise NotEnclosed(str(error)) from None
+    with mpmath.mp.workdps(20):
+        search = hgamma_max_search(k, gamma)
+    if search.maximizer is None or not in_hull([_fraction(x) for x in search.maximizer],
+                                               found.hull):
+        raise NotEnclosed("the global search's maximiser is not in the isolating boxes")
+    value = _in_unit(found.value, bits)
+    return {"value": value, "maximizer": list(found.maximizer), "formula_value": value,
+            "search_value": value, "formula_d": found.d,
+            "search_maximizer": list(found.maximizer)}
+
+
+def _fraction(x) -> Fraction:
+    sign, man, exp, _ = mpmath.mpf(x)._mpf_
+    value = Fraction(int(man)) * Fraction(2) ** int(exp)
+    return -value if sign else value
+
+
 #: quantity name -> its enclosure; a quantity missing here is confirmed, and says so.
 ENCLOSURES: dict[str, Enclosure] = {
     "focal-loss": _focal_loss,
@@ -342,24 +453,31 @@ ENCLOSURES: dict[str, Enclosure] = {
     "d-star": _d_star,
     "dispersion": _dispersion,
     "normal-approx": _normal_approx,
+    "d-star-saddlepoint": _d_star_saddlepoint,
+    "eps-star-saddlepoint": _eps_star_saddlepoint,
+    "h-gamma": _h_gamma,
+}
+
+_SADDLE_PROVEN = ("; the digits proven are those of the saddlepoint APPROXIMATION's formula "
+                  "(saddlepoint, thresholds and Lugannani-Rice tails enclosed), not digits of "
+                  "{}")
+
+#: What "proven" means for a quantity whose value is an approximation (added to the line).
+PROVEN_NOTES: dict[str, str] = {
+    "d-star-saddlepoint": _SADDLE_PROVEN.format("D*"),
+    "eps-star-saddlepoint": _SADDLE_PROVEN.format("eps*"),
 }
 
 #: Cheap tests run before an enclosure (before python-flint is even imported): an input
 #: they refuse is confirmed at once, without a wasted evaluation.
 PRECHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "eps-star": _eps_star_precheck,
+    "h-gamma": _h_gamma_precheck,
 }
 
 #: Why the quantities without an enclosure have none (shown in "certification").
 NOT_ENCLOSED: dict[str, str] = {
     "avg-d-star": _AVG_REASON,
-    "d-star-saddlepoint": "the saddlepoint solve and the Lugannani-Rice formula are not "
-                          "enclosed in balls",
-    "eps-star-saddlepoint": "the saddlepoint solve and the Lugannani-Rice formula are not "
-                            "enclosed in balls",
-    "h-gamma": "the global search over the simplex is a float64 multi-start refined by "
-               "Newton; for k <= 4 the Python API has a certified enclosure "
-               "(hgamma_max_enclosure)",
 }
 
 
@@ -450,13 +568,14 @@ def digits_of(quantity, arguments: dict[str, Any], bits: bool, dps: int
         except NotEnclosed as error:
             reason = str(error)
         else:
-            return _proven_document(numbers)
+            return _proven_document(numbers, PROVEN_NOTES.get(quantity.name, ""))
     results = reported(lambda: quantity.compute(arguments, bits), dps)
     return results, {"certified": False, "certification": f"{CONFIRMED} ({reason})",
                      "lower": None, "upper": None}
 
 
-def _proven_document(numbers: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def _proven_document(numbers: dict[str, Any], note: str = ""
+                     ) -> tuple[dict[str, Any], dict[str, Any]]:
     from focalrd.numeric.balls.evaluation import ProvenNumber
 
     def text(value):
@@ -485,7 +604,7 @@ def _proven_document(numbers: dict[str, Any]) -> tuple[dict[str, Any], dict[str,
     others = {key: enclosure(v) for key, v in numbers.items() if key != "value"}
     certification = {
         "certified": True,
-        "certification": PROVEN,
+        "certification": PROVEN + note,
         "lower": value.lower if isinstance(value, ProvenNumber) else None,
         "upper": value.upper if isinstance(value, ProvenNumber) else None,
         "enclosures": {k: v for k, v in others.items() if v is not None},

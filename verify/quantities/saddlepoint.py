@@ -4,7 +4,8 @@
 ``--method`` option of ``d-star``) so that an approximation can never be mistaken
 for the exact value in a script or a report.  Every output carries
 ``"approximation": true`` and an ``"method"`` line naming the formula; the digits
-printed are the formula's digits (confirmed at two precisions), not digits of D*.
+printed are the formula's digits (proven by balls with python-flint, see
+:mod:`focalrd.numeric.balls.saddlepoint`, else confirmed at two precisions), not digits of D*.
 """
 
 from __future__ import annotations
