@@ -257,6 +257,31 @@ def test_every_link_between_pages_of_the_site_resolves(site) -> None:
 
 
 @pytest.mark.slow
+def test_every_relative_href_and_src_of_the_site_is_a_file(site) -> None:
+    """Pages, stylesheets, scripts and images: every relative reference resolves."""
+    checked = 0
+    for page in site.rglob("*.html"):
+        text = page.read_text("utf-8")
+        for target in re.findall(r'(?:href|src)="([^"#?]+)(?:[#?][^"]*)?"', text):
+            if re.match(r"[a-z][a-z0-9+.-]*:", target):
+                continue  # an absolute URL (https:, mailto:): not part of the site
+            assert (page.parent / target).resolve().exists(), (page.relative_to(site), target)
+            checked += 1
+    assert checked > 1000
+
+
+@pytest.mark.slow
+def test_each_committed_benchmark_figure_is_shown_on_the_benchmarks_page(site) -> None:
+    # the tables' text names their figure (saddlepoint.png): the page must show it
+    page = (site / "reference" / "benchmarks.html").read_text("utf-8")
+    figures = sorted((REPO / "reports" / "benchmarks").glob("*.png"))
+    assert figures
+    for figure in figures:
+        assert re.search(rf'<img [^>]*src="[^"]*{re.escape(figure.name)}"', page), figure.name
+        assert (site / "_images" / figure.name).is_file()
+
+
+@pytest.mark.slow
 def test_generated_pages_follow_the_code(site) -> None:
     from focalrd.proofs.index import BUILDERS
     from focalrd.verify.cli import build_parser

@@ -27,6 +27,7 @@ import argparse
 import html
 import inspect
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -409,6 +410,12 @@ class BenchmarksDirective(_MarkdownDirective):
             title = data.get("benchmark", path.stem)
             lines += [f"## {_escape_md(str(title))}", "",
                       f"From `reports/benchmarks/{path.name}`.", ""]
+            figure = path.with_suffix(".png")
+            if figure.exists():  # a figure the table's text refers to is shown with it
+                self.env.note_dependency(str(figure))
+                here = Path(self.env.doc2path(self.env.docname)).parent
+                lines += [f"![{_escape_md(str(title))}: {figure.name}]"
+                          f"({os.path.relpath(figure, here)})", ""]
             facts = [[f"`{k}`", _value(v)] for k, v in data.items()
                      if k != "benchmark" and not _is_rows(v)]
             if facts:
