@@ -76,17 +76,6 @@ def gap_stationarity_slope(gamma: Fraction, p: arb) -> arb:
     return g * ((g - 2) * (-p).log1p()).exp() * ((1 - g * p) * -p.log() - 2 * (1 - p))
 
 
-def _dyadic_below(x: arb) -> Fraction:
-    """A power of two ≤ the lower end of the positive ball x."""
-    low = to_fraction(x.lower())
-    if low <= 0:
-        raise Undecided("a bound that must be positive is not")
-    power = Fraction(1)
-    while power > low:
-        power /= 2
-    return power
-
-
 def _ends(gamma: Fraction, floor: arb) -> tuple[Fraction, Fraction]:
     """δ, δ' with the two end bounds of h_γ below ``floor`` (a certified h_γ value)."""
     g = exact(gamma)
@@ -98,8 +87,18 @@ def _ends(gamma: Fraction, floor: arb) -> tuple[Fraction, Fraction]:
         delta *= delta if delta < Fraction(1, 2**16) else Fraction(1, 16)
     else:
         raise Undecided("no small-p end bound of the gap below its value")
-    # -ln(1 - δ') ≤ δ'/(1 - δ') ≤ 2δ' for δ' ≤ 1/2
-    high = min(_dyadic_below(floor) / 4, Fraction(1, 4))
+    # On [1 − δ', 1], u = 1 − p ≤ δ' ≤ 1/4: ln(1/p) ≤ u/p ≤ 2u, and 1 − (1 − p)^γ =
+    # 1 − e^(γ ln u) ≤ min(1, γ ln(1/u)); u ln(1/u) increases on (0, 1/e), so
+    # h_γ ≤ min(2δ', 2γ δ' ln(1/δ')).  The γ factor matters for small γ, where h_γ ≈ γ·O(1)
+    # everywhere: without it the end came within ~γ of 1, where no box decides the sign.
+    high = Fraction(1, 4)
+    for _ in range(4000):
+        d = exact(high)
+        if min(2 * d, 2 * g * d * -d.log()) < floor:
+            break
+        high /= 2
+    else:
+        raise Undecided("no end bound of the gap near p = 1 below its value")
     return delta, high
 
 
