@@ -36,7 +36,6 @@ from focalrd.numeric.balls.arith import (
     current_bits,
     exact,
     from_mpf,
-    to_fraction,
     working_bits,
 )
 from focalrd.numeric.balls.tau import interval_newton_root
