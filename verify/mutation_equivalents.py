@@ -23,6 +23,18 @@ EQUIVALENT: tuple[dict[str, str], ...] = (
      "mutated": "return float(best[0] - whole) < extra if whole <= best[0] else True",
      "reason": "the two differ only at whole == best[0], where the mutant returns "
                "float(0) < extra and extra >= 1e-300 > 0: True, as the original does"},
+    {"module": "oneshot/packing.py", "operator": "ReplaceComparisonOperator_Lt_LtE",
+     "original": "return float(best[0] - whole) < extra if whole < best[0] else True",
+     "mutated": "return float(best[0] - whole) <= extra if whole < best[0] else True",
+     "reason": "differs only when the float gap equals the relaxation's bound exactly; the "
+               "mutant then keeps a branch the original prunes, and a branch and bound that "
+               "explores a superset of nodes finds the same optimum (time only)"},
+    {"module": "balls/c_gamma.py", "operator": "ReplaceBinaryOperator_Add_Sub",
+     "original": "with working_bits(bits + 10):",
+     "mutated": "with working_bits(bits - 10):",
+     "reason": "the precision of the ball of 1/e (gamma = 1): a wider ball still encloses "
+               "the value, and proven() prints only digits its balls decide, raising the "
+               "precision when they do not, so the same digits are printed"},
     {"module": "entropies/structure.py", "operator": "NumberReplacer",
      "original": "for _ in range(mp.prec + 20):",
      "mutated": "for _ in range(mp.prec + 21):",

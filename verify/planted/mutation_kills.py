@@ -14,7 +14,10 @@ source (:func:`focalrd.verify.planted.blocks_edges._edit`), and refuted by a che
 * ``numeric/entropies/structure.py:236`` ``mid = (lo + hi) / 2`` → ``(lo + hi) // 2``: the
   independent bisection solver of the focal-entropy minimiser no longer converges; it broke
   a supporting check of a claim that is expected to fail, which the claim's expected
-  refutation hid until a false claim had to be refuted by exactly its declared checks.
+  refutation hid until a false claim had to be refuted by exactly its declared checks;
+* ``numeric/entropies/certified.py:123`` ``3 / (γ + 1)`` → ``3 / (γ - 1)``: the h_γ branch
+  and bound bounds f'' at the wrong point, no longer from above; the true formula is still
+  "proven", so only the check that the bounds hold where sampled sees it.
 """
 
 from __future__ import annotations
@@ -50,4 +53,9 @@ BUGS: tuple[PlantedBug, ...] = (
          f"{N}.entropies.structure:minimizer_by_bisection", ("focal-entropy.structure",),
          _edit("            for _ in range(mp.prec + 20):\n                mid = (lo + hi) / 2",
                "            for _ in range(mp.prec + 20):\n                mid = (lo + hi) // 2")),
+    _bug("mutation-certified-curvature-point", "h_gamma", "the h_gamma branch and bound "
+         "takes its bound of f'' at 3/(gamma - 1) instead of 3/(gamma + 1) (a surviving "
+         "mutant): not an upper bound for gamma > 1",
+         f"{N}.entropies.certified:_Bounds.f_second_max", ("summary.hgamma-max",),
+         _edit("3 / (self.gamma + 1)", "3 / (self.gamma - 1)")),
 )
