@@ -151,3 +151,44 @@ def exact_rationals_print_their_digits(ctx: CheckContext) -> Evidence:
         "5 and 20 digits), or as N significant digits equal to decimal's rounding (half to "
         "even) of numerator / denominator (N = 5, 20; positive and negative)",
         not failures, counterexample=failures[0] if failures else None, instances=count)
+
+
+# -- [excess.exact]: the optimal code does what it says, read row by row ----------------------
+@check("excess.exact", level="exhaustive")
+def optimal_code_achieves_its_probability(ctx: CheckContext) -> Evidence:
+    """Each symbol's codeword, read by index from the code's tables (``decoders[m]``,
+    ``covered[m]``, and the last row by ``[-1]``), must give it a loss at most d exactly
+    when the code lists it as covered, and the covered mass must be ``satisfied``; the
+    losses are the independent φ_γ of the decoder's probability of the symbol."""
+    from focalrd.numeric.oneshot.excess import optimal_excess_code
+
+    cases = [((F(1, 2), F(1, 4), F(1, 8), F(1, 8)), F(2), 2, F(1, 2)),
+             ((F(2, 5), F(3, 10), F(1, 5), F(1, 10)), F(1, 2), 3, F(3, 10)),
+             ((F(1, 3), F(1, 3), F(1, 6), F(1, 6)), F(0), 2, F(7, 10)),
+             ((F(7, 10), F(1, 5), F(1, 10)), F(5), 1, F(1, 100))]
+    failures = []
+    with mp.workdps(max(ctx.dps, 20) + 20):
+        level = mp.mpf(10) ** (10 - mp.dps)
+        for p, gamma, m, d in cases:
+            code = optimal_excess_code(p, gamma, m, d)
+            rows = list(code.decoders)
+            mass = F(0)
+            for x, codeword in enumerate(code.encoder):
+                decoder = code.decoders[codeword]
+                loss = (mp.inf if decoder[x] == 0
+                        else reference.phi(gamma, decoder[x]))
+                listed = x in code.covered[codeword]
+                if abs(loss - reference.number(d)) <= level:
+                    continue  # on the boundary: not decided at this precision
+                if (loss <= reference.number(d)) != listed:
+                    failures.append({"source": str(p), "symbol": x, "listed": listed})
+                mass += p[x] if listed else 0
+            if mass != code.satisfied or code.decoders[-1] != rows[-1] \
+                    or code.covered[-1] != list(code.covered)[-1]:
+                failures.append({"source": str(p), "satisfied": str(code.satisfied),
+                                 "recomputed": str(mass)})
+    return Evidence.exhaustive(
+        "the optimal one-shot excess-distortion code of 4 sources: each symbol's loss under "
+        "its codeword (tables read by index, the last row also by -1) against the "
+        "independent phi_gamma, the covered set and the covered mass recomputed",
+        not failures, counterexample=failures[0] if failures else None, instances=len(cases))

@@ -17,7 +17,10 @@ source (:func:`focalrd.verify.planted.blocks_edges._edit`), and refuted by a che
   refutation hid until a false claim had to be refuted by exactly its declared checks;
 * ``numeric/entropies/certified.py:123`` ``3 / (γ + 1)`` → ``3 / (γ - 1)``: the h_γ branch
   and bound bounds f'' at the wrong point, no longer from above; the true formula is still
-  "proven", so only the check that the bounds hold where sampled sees it.
+  "proven", so only the check that the bounds hold where sampled sees it;
+* ``numeric/oneshot/codes.py:55`` ``if index < 0`` → ``if index != 0``: a code's table read
+  by a positive index wraps past its end (IndexError): seen once a check reads the
+  optimal code's rows by index.
 """
 
 from __future__ import annotations
@@ -58,4 +61,8 @@ BUGS: tuple[PlantedBug, ...] = (
          "mutant): not an upper bound for gamma > 1",
          f"{N}.entropies.certified:_Bounds.f_second_max", ("summary.hgamma-max",),
          _edit("3 / (self.gamma + 1)", "3 / (self.gamma - 1)")),
+    _bug("mutation-codeword-table-index", "one-shot", "a codeword table shifts every index "
+         "but 0 by its length (`if index != 0`, a surviving mutant): decoders[m] fails for "
+         "m > 0", f"{N}.oneshot.codes:CodewordTable.__getitem__", ("excess.exact",),
+         _edit("if index < 0:", "if index != 0:")),
 )
