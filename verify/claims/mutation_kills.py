@@ -174,10 +174,15 @@ def optimal_code_achieves_its_probability(ctx: CheckContext) -> Evidence:
             rows = list(code.decoders)
             mass = F(0)
             for x, codeword in enumerate(code.encoder):
-                decoder = code.decoders[codeword]
+                try:
+                    decoder, covered = code.decoders[codeword], code.covered[codeword]
+                except IndexError as error:  # a row the code itself assigns must be there
+                    failures.append({"source": str(p), "codeword": codeword,
+                                     "unreadable": str(error)})
+                    break
                 loss = (mp.inf if decoder[x] == 0
                         else reference.phi(gamma, decoder[x]))
-                listed = x in code.covered[codeword]
+                listed = x in covered
                 if abs(loss - reference.number(d)) <= level:
                     continue  # on the boundary: not decided at this precision
                 if (loss <= reference.number(d)) != listed:
