@@ -197,3 +197,50 @@ def optimal_code_achieves_its_probability(ctx: CheckContext) -> Evidence:
         "its codeword (tables read by index, the last row also by -1) against the "
         "independent phi_gamma, the covered set and the covered mass recomputed",
         not failures, counterexample=failures[0] if failures else None, instances=len(cases))
+
+
+# -- [excess.tilted-bounds]: the converse printed in bits, where τ = 2^-m exactly ------------
+def independent_tilted_converse(p: Sequence[Fraction], m: int, tau: Fraction) -> Fraction:
+    """max(0, max over x of P[P(X) ≤ x] − M·x/τ) over the probabilities x with M·x < τ."""
+    best = Fraction(0)
+    for x in sorted(set(v for v in p if v > 0)):
+        if m * x >= tau:
+            break
+        best = max(best, sum((v for v in p if 0 < v <= x), Fraction(0)) - m * x / tau)
+    return best
+
+
+@check("excess.tilted-bounds", level="reference")
+def converse_in_bits_with_a_dyadic_tau(ctx: CheckContext) -> Evidence:
+    """``eval eps-star --bits`` where φ_γ(2^-m) = d bits exactly (γ = 0, d = m bits, so
+    τ = 2^-m; here m = 1): the printed converse equals the exact converse computed here, on both
+    evaluation paths (confirmed, and proven when python-flint is installed)."""
+    from contextlib import nullcontext
+
+    from focalrd.verify.claims.oneshot_edges import _EVAL_DPS, _eval
+    from focalrd.verify.quantities._proven import certification_wanted, confirmation_only
+
+    # (source, M, d in bits): each with a positive converse (1/4, 3/5, 1/5)
+    cases = [((F(1, 2),) + (F(1, 8),) * 4, 1, 1),
+             ((F(1, 10),) * 10, 2, 1),
+             ((F(2, 5), F(1, 5)) + (F(1, 10),) * 4, 1, 1)]
+    failures = []
+    paths = [confirmation_only] + ([nullcontext] if certification_wanted() else [])
+    for path in paths:
+        for p, m, bits_level in cases:
+            expected = independent_tilted_converse(p, m, F(1, 2**bits_level))
+            with path():
+                document = _eval("eps-star", source=",".join(str(v) for v in p), gamma="0",
+                                 codewords=str(m), distortion=str(bits_level), bits=True)
+            printed = document.get("converse")
+            if printed is None or decimal.Decimal(printed) != decimal_rounding(expected,
+                                                                              _EVAL_DPS):
+                if not (expected == 0 and printed == "0"):
+                    failures.append({"source": str(p), "M": m, "d_bits": bits_level,
+                                     "printed": printed, "expected": str(expected),
+                                     "path": path.__name__})
+    return Evidence.reference(
+        "eval eps-star --bits --gamma 0 at d = m bits (tau = 2^-m exactly): the printed "
+        "converse equals max_x P[P(X) <= x] - M x / tau computed exactly here, on "
+        f"{len(paths)} evaluation path(s)", not failures,
+        counterexample=failures[0] if failures else None, instances=len(cases) * len(paths))

@@ -20,7 +20,10 @@ source (:func:`focalrd.verify.planted.blocks_edges._edit`), and refuted by a che
   "proven", so only the check that the bounds hold where sampled sees it;
 * ``numeric/oneshot/codes.py:55`` ``if index < 0`` → ``if index != 0``: a code's table read
   by a positive index wraps past its end (IndexError): seen once a check reads the
-  optimal code's rows by index.
+  optimal code's rows by index;
+* ``numeric/balls/oneshot.py:54`` ``M·x / τ`` → ``M·x·τ``: the proven tilted converse with
+  an exact τ = 2^-m (``--bits``) too large; the converse is now compared with its exact
+  value at such a τ on both evaluation paths.
 """
 
 from __future__ import annotations
@@ -65,4 +68,8 @@ BUGS: tuple[PlantedBug, ...] = (
          "but 0 by its length (`if index != 0`, a surviving mutant): decoders[m] fails for "
          "m > 0", f"{N}.oneshot.codes:CodewordTable.__getitem__", ("excess.exact",),
          _edit("if index < 0:", "if index != 0:")),
+    _bug("mutation-ball-converse-exact-tau", "one-shot", "the proven tilted converse with an "
+         "exact tau = 2^-m (--bits) takes M x tau for M x / tau (a surviving mutant): too "
+         "large", f"{N}.balls.oneshot:tilted_converse", ("excess.tilted-bounds",),
+         _edit("ratio = codewords * x / exact_tau", "ratio = codewords * x * exact_tau")),
 )
