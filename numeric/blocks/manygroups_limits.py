@@ -89,6 +89,28 @@ def _count_bracket(engine: ManyGroups, log_s: float, cut: float) -> tuple[float,
     return bracket
 
 
+def _tail_count_bracket(engine: ManyGroups, log_s: float) -> tuple[float, float, float]:
+    """:func:`_count_bracket` with a float cut deep enough for the crossing classes.
+
+    The count bracket only sees classes within the cut of the largest one; when S lies
+    far in a tail (the uncovered mass, or the mass above the crossing, is tiny) the cut
+    is widened by the smaller of ln P[ℓ > lo] and ln P[ℓ ≤ hi] (float64, from the same
+    screen) until it covers them.  Returns (hi, lo, that depth in nats).
+    """
+    cut, tail = _float_cut(None) + 40.0, 0.0
+    for _ in range(8):
+        hi_f, lo_f = _count_bracket(engine, log_s, cut)
+        above = engine.float_point(lo_f, cut)[0]
+        below = engine.float_point(hi_f, cut)[1]
+        tail = max(0.0, -above, -below)
+        if not math.isfinite(tail):
+            tail = 2 * cut
+        if tail + _float_cut(None) + 20.0 <= cut:
+            return hi_f, lo_f, tail
+        cut = tail + _float_cut(None) + 40.0
+    raise PrecisionError("could not bracket the covering type class in the tail")
+
+
 def _scan(engine: ManyGroups, hi: mpmath.mpf, lo: mpmath.mpf, bits: int,
           depth: int | None = None):
     """A pass at (hi, lo), moving a threshold off a class value when needed."""
@@ -301,10 +323,16 @@ def many_uncovered_mass(grouped: GroupedSource, n: int, log_s: mpmath.mpf,
         return mp.zero
     if exact_s is None and log_s >= n * mp.log(support):
         return mp.zero  # S ≥ every sequence: nothing is left uncovered
-    engine = many_groups(grouped, n)
     wp = mp.prec
-    bits = _bits_for(None)
-    hi_f, lo_f = _count_bracket(engine, float(log_s), _float_cut(None) + 40.0)
+    # the S most likely sequences carry at most S·v_1^n (v_1 the largest probability): far
+    # in the upper tail the uncovered mass is 1 to the working precision and beyond
+    if log_s + n * mp.log(max(grouped.values)) < -(wp + 24) * mp.ln2:
+        return mp.one
+    engine = many_groups(grouped, n)
+    hi_f, lo_f, tail = _tail_count_bracket(engine, float(log_s))
+    # the crossing classes (and, in the lower tail, the uncovered mass) may be far below the
+    # largest class: the pass needs that many more bits (and visits that much lighter prefixes)
+    bits = _bits_for(None) + math.ceil(tail / math.log(2))
     width = max(hi_f - lo_f, 1e-6)
     for _ in range(12):
         with mp.workprec(bits + 3 * n.bit_length() + 64):
