@@ -123,6 +123,7 @@ class ManyGroups:
         self._tables: dict[int, tuple[list[dict[int, object]], RowTable]] = {}
         self._float: tuple | None = None
         self._float_index: tuple | None = None
+        self._float_count_index: tuple | None = None
         self._planes: dict[int, dict[int, Plane]] = {}
         #: float64 pre-screen brackets (precision-independent), by question
         self.brackets: dict[tuple, tuple[float, float]] = {}
@@ -516,12 +517,24 @@ class ManyGroups:
         return upper, lower
 
     def float_log_count_above(self, theta: float, cut: float) -> float:
-        """ln N(ℓ > θ) in float64."""
-        log_w, part, rem, _, log_g, special = self._float_structure(cut)
-        a = self._float_first_above(part, rem, theta)
-        lam_hi, lam_lo = self._flog[self.hi], self._flog[self.lo]
-        ell = part + a * lam_hi + (rem - a) * lam_lo
-        return float(special.logsumexp(log_w + log_g[rem, a] - ell))
+        """ln N(ℓ > θ) in float64.
+
+        Each row's first class above θ is a = ⌊base + θ/Δ⌋ + 1 (clipped), and the row's
+        count is its weight times G(a)·e^{−ℓ(a)}, ℓ(a) = part + m λ_lo + a Δ; the
+        per-row constants are computed once per structure (as :meth:`_float_row_tails`).
+        """
+        log_w, part, rem, _, log_g, _ = self._float_structure(cut)
+        cached = self._float_count_index
+        if cached is None or cached[0] is not log_w:
+            lam_hi, lam_lo = self._flog[self.hi], self._flog[self.lo]
+            delta = lam_hi - lam_lo
+            base_ell = part + rem * lam_lo
+            cached = self._float_count_index = (
+                log_w, -base_ell / delta, 1 / delta, rem * log_g.shape[1],
+                (rem + 1).astype(np.float64), log_g.ravel(), log_w - base_ell, delta)
+        _, base, inverse, offset, top, flat, weight, delta = cached
+        a = np.clip(np.floor(base + theta * inverse) + 1, 0, top)
+        return _log_sum_exp(weight + flat[offset + a.astype(np.int64)] - a * delta)
 
 
     def float_point(self, theta: float, cut: float) -> tuple[float, float, float]:

@@ -35,7 +35,7 @@ from focalrd.numeric.blocks.manygroups import (
     Scan,
 )
 from focalrd.numeric.blocks.prescreen import falsi_pair, log_fraction, mass_bracket
-from focalrd.numeric.errors import PrecisionError
+from focalrd.numeric.errors import InvalidInputError, PrecisionError
 
 
 @lru_cache(maxsize=4)
@@ -75,16 +75,35 @@ def _mass_bracket(engine: ManyGroups, eps: Fraction, cut: float) -> tuple[float,
     return engine.brackets[key]
 
 
-def _count_bracket(engine: ManyGroups, log_s: float, cut: float) -> tuple[float, float]:
-    """Float thresholds hi > lo with N(ℓ > hi) < S ≤ N(ℓ > lo), with a margin."""
+def _count_bracket(engine: ManyGroups, log_s: float, cut: float,
+                   around: tuple[float, float] | None = None) -> tuple[float, float]:
+    """Float thresholds hi > lo with N(ℓ > hi) < S ≤ N(ℓ > lo), with a margin.
+
+    ``around``, a bracket found at a shallower cut, is kept when it still brackets S at
+    this cut; else the search starts one nat either side of it when that interval
+    brackets S, else it covers the whole range.
+    """
     key = ("count", log_s, cut)
     if key in engine.brackets:
         return engine.brackets[key]
+    margin = 1e-6
+
+    def count(theta: float) -> float:
+        return engine.float_log_count_above(theta, cut)
+
     low, high = engine.float_ell_range()
     low, high = low - 1.0, high + 1.0
-    margin = 1e-6
-    bracket = falsi_pair(lambda th: engine.float_log_count_above(th, cut), low, high,
-                         log_s - margin, log_s + margin, **_BISECTION)
+    if around is not None:
+        if count(around[0]) <= log_s - margin and count(around[1]) >= log_s + margin:
+            engine.brackets[key] = around
+            return around
+        near_low, near_high = around[1] - 1.0, around[0] + 1.0
+        if count(near_low) >= log_s + margin and count(near_high) <= log_s - margin:
+            low, high = near_low, near_high
+    # ln N moves by about 1e-6 over the ±margin levels, so a relative width of 1e-9 in θ
+    # (not the 1e-11 of the mass bracket) already places both thresholds tightly
+    bracket = falsi_pair(count, low, high, log_s - margin, log_s + margin,
+                         steps=_BISECTION["steps"], relative_width=1e-9)
     engine.brackets[key] = bracket
     return bracket
 
@@ -92,23 +111,32 @@ def _count_bracket(engine: ManyGroups, log_s: float, cut: float) -> tuple[float,
 def _tail_count_bracket(engine: ManyGroups, log_s: float) -> tuple[float, float, float]:
     """:func:`_count_bracket` with a float cut deep enough for the crossing classes.
 
-    The count bracket only sees classes within the cut of the largest one; when S lies
-    far in a tail (the uncovered mass, or the mass above the crossing, is tiny) the cut
-    is widened by the smaller of ln P[ℓ > lo] and ln P[ℓ ≤ hi] (float64, from the same
-    screen) until it covers them.  Returns (hi, lo, that depth in nats).
+    The count bracket only sees classes within the cut of the largest one (85 nats
+    first, enough for tails to about 45 nats); when S lies deeper in a tail (the mass
+    above the crossing, or the uncovered mass, is tiny) the cut is widened to 60 nats
+    past the larger of −ln P[ℓ > lo] and −ln P[ℓ ≤ hi] (float64, from the same screen),
+    as far as the row limit allows (the pass then decides).  Returns (hi, lo,
+    max(0, −ln P[ℓ ≤ hi])).
     """
-    cut, tail = _float_cut(None) + 40.0, 0.0
+    cut, bracket = _float_cut(None) + 40.0, None
+    best = None
     for _ in range(8):
-        hi_f, lo_f = _count_bracket(engine, log_s, cut)
-        above = engine.float_point(lo_f, cut)[0]
-        below = engine.float_point(hi_f, cut)[1]
-        tail = max(0.0, -above, -below)
+        try:
+            hi_f, lo_f = bracket = _count_bracket(engine, log_s, cut, bracket)
+        except InvalidInputError:
+            if best is None:
+                raise
+            return best
+        above = max(0.0, -engine.float_log_mass_split(lo_f, cut, "above")[0])
+        below = max(0.0, -engine.float_log_mass_split(hi_f, cut, "below")[1])
+        tail = max(above, below)
         if not math.isfinite(tail):
             tail = 2 * cut
-        if tail + _float_cut(None) + 20.0 <= cut:
-            return hi_f, lo_f, tail
-        cut = tail + _float_cut(None) + 40.0
-    raise PrecisionError("could not bracket the covering type class in the tail")
+        best = (hi_f, lo_f, below if math.isfinite(below) else tail)
+        if tail + 40.0 <= cut:
+            return best
+        cut = tail + 60.0
+    return best
 
 
 def _scan(engine: ManyGroups, hi: mpmath.mpf, lo: mpmath.mpf, bits: int,
@@ -329,15 +357,17 @@ def many_uncovered_mass(grouped: GroupedSource, n: int, log_s: mpmath.mpf,
     if log_s + n * mp.log(max(grouped.values)) < -(wp + 24) * mp.ln2:
         return mp.one
     engine = many_groups(grouped, n)
-    hi_f, lo_f, tail = _tail_count_bracket(engine, float(log_s))
-    # the crossing classes (and, in the lower tail, the uncovered mass) may be far below the
-    # largest class: the pass needs that many more bits (and visits that much lighter prefixes)
-    bits = _bits_for(None) + math.ceil(tail / math.log(2))
+    hi_f, lo_f, below = _tail_count_bracket(engine, float(log_s))
+    # a tiny uncovered mass e^-below needs that many more bits past 30 nats (what the 64
+    # guard bits and 40 more of _bits_for cover), and the pass visits prefixes down to
+    # 2^-depth, deeper by its bits (the pruned mass bounds the value's error)
+    bits = _bits_for(None) + math.ceil(max(0.0, below - 30.0) / math.log(2))
+    depth = wp + PRUNE_GUARD + math.ceil(below / math.log(2))
     width = max(hi_f - lo_f, 1e-6)
     for _ in range(12):
         with mp.workprec(bits + 3 * n.bit_length() + 64):
             s_value = mp.mpf(exact_s) if exact_s is not None else mp.exp(log_s)
-            scan, hi, lo = _scan(engine, mp.mpf(hi_f), mp.mpf(lo_f), bits)
+            scan, hi, lo = _scan(engine, mp.mpf(hi_f), mp.mpf(lo_f), bits, depth)
             n_hi, slack = scan.count_above(hi)
             groups = _sorted_band(engine, scan)
             sizes = [sum(engine.size(c) for c, _ in g) for g in groups]
@@ -364,7 +394,7 @@ def many_uncovered_mass(grouped: GroupedSource, n: int, log_s: mpmath.mpf,
                 needed = bits + 64 + max(0, -int(mp.mag(value))) if value > 0 else bits + 128
                 if needed > 40 * wp + 4000:
                     raise PrecisionError("could not confirm the uncovered mass")
-                bits = needed
+                bits, depth = needed, depth + needed - bits
                 continue
             return value
     raise PrecisionError("could not bracket the covering type class")
