@@ -140,7 +140,9 @@ def _d_star_cases():
         for j, eps in enumerate(EPSILONS):
             gamma = GAMMAS[(i + j) % len(GAMMAS)]
             m = (1, 7, 10**12)[(i + 2 * j) % 3]
-            cases.append((text, n, m, eps, gamma))
+            # one case per source in the quick subset (-m "not slow"), the rest marked slow
+            marks = () if j == i % len(EPSILONS) else (pytest.mark.slow,)
+            cases.append(pytest.param(text, n, m, eps, gamma, marks=marks))
     return cases
 
 
@@ -157,6 +159,7 @@ def test_d_star_cli_matches_the_reference(capsys, text, n, m, eps, gamma):
         assert_rounded(doc["value"], _phi_inverse(F(gamma), ell) / n)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("gamma", GAMMAS)
 def test_d_star_cli_gamma_only_moves_phi(capsys, gamma):
     # one source and size at every γ: K* and L* do not depend on γ, the value does
@@ -183,6 +186,7 @@ def _eps_star_cases():
     return cases
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("text", "n", "m", "d", "gamma"), _eps_star_cases())
 def test_eps_star_cli_matches_the_reference(capsys, text, n, m, d, gamma):
     doc = run(capsys, "eps-star", "--source", text, "--n", str(n), "--codewords", str(m),
@@ -217,6 +221,7 @@ def _tail_cases():
     return cases
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("text", "n", "m", "d", "gamma"), _tail_cases())
 def test_eps_star_cli_in_the_tails(capsys, text, n, m, d, gamma):
     test_eps_star_cli_matches_the_reference(capsys, text, n, m, d, gamma)
@@ -246,6 +251,7 @@ def _avg_achievability(text: str, n: int, gamma: F, m: int):
         return best / n
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("text", "n", "m", "gamma"), [
     (A4, 125, 7, "2"), (C4, 125, 3, "1/2"), (A5, 52, 10**6, "0"), (C5, 52, 2, "5"),
     (A6, 31, 40, "2"), (T5, 40, 5, "1/2"),
