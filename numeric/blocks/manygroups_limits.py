@@ -343,6 +343,28 @@ def _small_least_count(engine: ManyGroups, group: list, eps: Fraction) -> int:
     return count + int(remainder)
 
 
+#: Hölder exponents r of :func:`_log_top_mass_bound` (r = ∞ is S·v_1^n).
+_HOLDER = (Fraction(5, 4), Fraction(3, 2), Fraction(2), Fraction(3), Fraction(4), Fraction(6),
+           Fraction(8), Fraction(12), Fraction(16), Fraction(24), Fraction(32), Fraction(64))
+
+
+def _log_top_mass_bound(grouped: GroupedSource, n: int, log_s: mpmath.mpf) -> mpmath.mpf:
+    """ln of an upper bound on the mass of any S sequences of X^n.
+
+    Hölder: Σ_{x∈A} p(x) ≤ |A|^(1−1/r) (Σ_x p(x)^r)^(1/r) and Σ_{x^n} p(x^n)^r =
+    (Σ_i m_i v_i^r)^n, for every r ≥ 1; r → ∞ gives S·v_1^n.  The least over a few r
+    (evaluated at the working precision, far from the threshold it is compared with).
+    """
+    logs = [mp.log(mp.mpf(v.numerator) / v.denominator) for v in grouped.values]
+    best = log_s + n * max(logs)
+    for r in _HOLDER:
+        rr = mp.mpf(r.numerator) / r.denominator
+        power_sum = mp.fsum(m * mp.exp(rr * x)
+                            for m, x in zip(grouped.multiplicities, logs, strict=True))
+        best = min(best, (1 - 1 / rr) * log_s + n * mp.log(power_sum) / rr)
+    return best
+
+
 def many_uncovered_mass(grouped: GroupedSource, n: int, log_s: mpmath.mpf,
                         exact_s: int | None) -> mpmath.mpf:
     """1 − (mass of the S most likely sequences), S given by ln S (and exactly if known)."""
@@ -352,9 +374,9 @@ def many_uncovered_mass(grouped: GroupedSource, n: int, log_s: mpmath.mpf,
     if exact_s is None and log_s >= n * mp.log(support):
         return mp.zero  # S ≥ every sequence: nothing is left uncovered
     wp = mp.prec
-    # the S most likely sequences carry at most S·v_1^n (v_1 the largest probability): far
-    # in the upper tail the uncovered mass is 1 to the working precision and beyond
-    if log_s + n * mp.log(max(grouped.values)) < -(wp + 24) * mp.ln2:
+    # far in the upper tail the S most likely sequences carry less than 2^-(wp+24): the
+    # uncovered mass is 1 to the working precision and beyond
+    if _log_top_mass_bound(grouped, n, log_s) < -(wp + 24) * mp.ln2:
         return mp.one
     engine = many_groups(grouped, n)
     hi_f, lo_f, below = _tail_count_bracket(engine, float(log_s))
