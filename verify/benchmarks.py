@@ -117,9 +117,12 @@ def run(dps: int = 30, budget: float = 60.0,
                 row["baseline_seconds"] = round(time.process_time() - start, 4)
                 row["baseline_agrees"] = significant(base, dps) == row["log_K"]
         rows.append(row)
+    from focalrd.verify.benchmarks_reach import run_reach
+
     return {"benchmark": "n-letter K* (excess-distortion limit)", "machine_note":
             "single process, pure-Python mpmath backend unless gmpy2 is installed",
-            "mpmath_backend": mpmath.libmp.BACKEND, "rows": rows}
+            "mpmath_backend": mpmath.libmp.BACKEND, "rows": rows,
+            "reach": run_reach(dps, progress)}
 
 
 def skipped_over_budget(row: dict[str, Any], estimate: float, budget: float) -> bool:
@@ -164,4 +167,9 @@ def markdown(document: dict[str, Any]) -> str:
                      f"{row['fast_seconds']} | {row.get('fast_wall_seconds', '—')} | "
                      f"{row['fast_seconds_warm']} | {base} | {agree} | "
                      f"{row['log_K']} |")
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    if document.get("reach"):
+        from focalrd.verify.benchmarks_reach import markdown_reach
+
+        text += "\n" + markdown_reach(document["reach"])
+    return text

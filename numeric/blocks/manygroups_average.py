@@ -207,7 +207,10 @@ def many_average_achievability(grouped: GroupedSource, gamma: Fraction, n: int,
     engine = many_groups(grouped, n)
     with mp.workprec(mp.prec + 20):
         log_c = m.log + mp.log1p(-mp.exp(-m.log))  # ln(M − 1)
-    key = ("average", gamma, float(log_c))
+    # the window is a float64 decision, the same at every working precision: keyed by M
+    # itself (float(ln(M − 1)) may differ in its last bit between the two evaluations,
+    # which made the confirming evaluation repeat the whole screen)
+    key = ("average", gamma, m.exact if m.exact is not None else round(float(m.log), 9))
     window = engine.brackets.get(key)
     if window is None:
         cut = _float_cut(None) + 20.0  # rows lighter than e^-65: below the float error

@@ -35,7 +35,7 @@ from focalrd.numeric.blocks.manygroups import (
     Scan,
 )
 from focalrd.numeric.blocks.prescreen import falsi_pair, log_fraction, mass_bracket
-from focalrd.numeric.errors import PrecisionError
+from focalrd.numeric.errors import InvalidInputError, PrecisionError
 
 
 @lru_cache(maxsize=4)
@@ -75,18 +75,68 @@ def _mass_bracket(engine: ManyGroups, eps: Fraction, cut: float) -> tuple[float,
     return engine.brackets[key]
 
 
-def _count_bracket(engine: ManyGroups, log_s: float, cut: float) -> tuple[float, float]:
-    """Float thresholds hi > lo with N(ℓ > hi) < S ≤ N(ℓ > lo), with a margin."""
+def _count_bracket(engine: ManyGroups, log_s: float, cut: float,
+                   around: tuple[float, float] | None = None) -> tuple[float, float]:
+    """Float thresholds hi > lo with N(ℓ > hi) < S ≤ N(ℓ > lo), with a margin.
+
+    ``around``, a bracket found at a shallower cut, is kept when it still brackets S at
+    this cut; else the search starts one nat either side of it when that interval
+    brackets S, else it covers the whole range.
+    """
     key = ("count", log_s, cut)
     if key in engine.brackets:
         return engine.brackets[key]
+    margin = 1e-6
+
+    def count(theta: float) -> float:
+        return engine.float_log_count_above(theta, cut)
+
     low, high = engine.float_ell_range()
     low, high = low - 1.0, high + 1.0
-    margin = 1e-6
-    bracket = falsi_pair(lambda th: engine.float_log_count_above(th, cut), low, high,
-                         log_s - margin, log_s + margin, **_BISECTION)
+    if around is not None:
+        if count(around[0]) <= log_s - margin and count(around[1]) >= log_s + margin:
+            engine.brackets[key] = around
+            return around
+        near_low, near_high = around[1] - 1.0, around[0] + 1.0
+        if count(near_low) >= log_s + margin and count(near_high) <= log_s - margin:
+            low, high = near_low, near_high
+    # ln N moves by about 1e-6 over the ±margin levels, so a relative width of 1e-9 in θ
+    # (not the 1e-11 of the mass bracket) already places both thresholds tightly
+    bracket = falsi_pair(count, low, high, log_s - margin, log_s + margin,
+                         steps=_BISECTION["steps"], relative_width=1e-9)
     engine.brackets[key] = bracket
     return bracket
+
+
+def _tail_count_bracket(engine: ManyGroups, log_s: float) -> tuple[float, float, float]:
+    """:func:`_count_bracket` with a float cut deep enough for the crossing classes.
+
+    The count bracket only sees classes within the cut of the largest one (85 nats
+    first, enough for tails to about 45 nats); when S lies deeper in a tail (the mass
+    above the crossing, or the uncovered mass, is tiny) the cut is widened to 60 nats
+    past the larger of −ln P[ℓ > lo] and −ln P[ℓ ≤ hi] (float64, from the same screen),
+    as far as the row limit allows (the pass then decides).  Returns (hi, lo,
+    max(0, −ln P[ℓ ≤ hi])).
+    """
+    cut, bracket = _float_cut(None) + 40.0, None
+    best = None
+    for _ in range(8):
+        try:
+            hi_f, lo_f = bracket = _count_bracket(engine, log_s, cut, bracket)
+        except InvalidInputError:
+            if best is None:
+                raise
+            return best
+        above = max(0.0, -engine.float_log_mass_split(lo_f, cut, "above")[0])
+        below = max(0.0, -engine.float_log_mass_split(hi_f, cut, "below")[1])
+        tail = max(above, below)
+        if not math.isfinite(tail):
+            tail = 2 * cut
+        best = (hi_f, lo_f, below if math.isfinite(below) else tail)
+        if tail + 40.0 <= cut:
+            return best
+        cut = tail + 60.0
+    return best
 
 
 def _scan(engine: ManyGroups, hi: mpmath.mpf, lo: mpmath.mpf, bits: int,
@@ -293,6 +343,28 @@ def _small_least_count(engine: ManyGroups, group: list, eps: Fraction) -> int:
     return count + int(remainder)
 
 
+#: Hölder exponents r of :func:`_log_top_mass_bound` (r = ∞ is S·v_1^n).
+_HOLDER = (Fraction(5, 4), Fraction(3, 2), Fraction(2), Fraction(3), Fraction(4), Fraction(6),
+           Fraction(8), Fraction(12), Fraction(16), Fraction(24), Fraction(32), Fraction(64))
+
+
+def _log_top_mass_bound(grouped: GroupedSource, n: int, log_s: mpmath.mpf) -> mpmath.mpf:
+    """ln of an upper bound on the mass of any S sequences of X^n.
+
+    Hölder: Σ_{x∈A} p(x) ≤ |A|^(1−1/r) (Σ_x p(x)^r)^(1/r) and Σ_{x^n} p(x^n)^r =
+    (Σ_i m_i v_i^r)^n, for every r ≥ 1; r → ∞ gives S·v_1^n.  The least over a few r
+    (evaluated at the working precision, far from the threshold it is compared with).
+    """
+    logs = [mp.log(mp.mpf(v.numerator) / v.denominator) for v in grouped.values]
+    best = log_s + n * max(logs)
+    for r in _HOLDER:
+        rr = mp.mpf(r.numerator) / r.denominator
+        power_sum = mp.fsum(m * mp.exp(rr * x)
+                            for m, x in zip(grouped.multiplicities, logs, strict=True))
+        best = min(best, (1 - 1 / rr) * log_s + n * mp.log(power_sum) / rr)
+    return best
+
+
 def many_uncovered_mass(grouped: GroupedSource, n: int, log_s: mpmath.mpf,
                         exact_s: int | None) -> mpmath.mpf:
     """1 − (mass of the S most likely sequences), S given by ln S (and exactly if known)."""
@@ -301,15 +373,23 @@ def many_uncovered_mass(grouped: GroupedSource, n: int, log_s: mpmath.mpf,
         return mp.zero
     if exact_s is None and log_s >= n * mp.log(support):
         return mp.zero  # S ≥ every sequence: nothing is left uncovered
-    engine = many_groups(grouped, n)
     wp = mp.prec
-    bits = _bits_for(None)
-    hi_f, lo_f = _count_bracket(engine, float(log_s), _float_cut(None) + 40.0)
+    # far in the upper tail the S most likely sequences carry less than 2^-(wp+24): the
+    # uncovered mass is 1 to the working precision and beyond
+    if _log_top_mass_bound(grouped, n, log_s) < -(wp + 24) * mp.ln2:
+        return mp.one
+    engine = many_groups(grouped, n)
+    hi_f, lo_f, below = _tail_count_bracket(engine, float(log_s))
+    # a tiny uncovered mass e^-below needs that many more bits past 30 nats (what the 64
+    # guard bits and 40 more of _bits_for cover), and the pass visits prefixes down to
+    # 2^-depth, deeper by its bits (the pruned mass bounds the value's error)
+    bits = _bits_for(None) + math.ceil(max(0.0, below - 30.0) / math.log(2))
+    depth = wp + PRUNE_GUARD + math.ceil(below / math.log(2))
     width = max(hi_f - lo_f, 1e-6)
     for _ in range(12):
         with mp.workprec(bits + 3 * n.bit_length() + 64):
             s_value = mp.mpf(exact_s) if exact_s is not None else mp.exp(log_s)
-            scan, hi, lo = _scan(engine, mp.mpf(hi_f), mp.mpf(lo_f), bits)
+            scan, hi, lo = _scan(engine, mp.mpf(hi_f), mp.mpf(lo_f), bits, depth)
             n_hi, slack = scan.count_above(hi)
             groups = _sorted_band(engine, scan)
             sizes = [sum(engine.size(c) for c, _ in g) for g in groups]
@@ -336,7 +416,7 @@ def many_uncovered_mass(grouped: GroupedSource, n: int, log_s: mpmath.mpf,
                 needed = bits + 64 + max(0, -int(mp.mag(value))) if value > 0 else bits + 128
                 if needed > 40 * wp + 4000:
                     raise PrecisionError("could not confirm the uncovered mass")
-                bits = needed
+                bits, depth = needed, depth + needed - bits
                 continue
             return value
     raise PrecisionError("could not bracket the covering type class")

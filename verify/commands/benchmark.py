@@ -23,10 +23,13 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--budget", default="60", metavar="S",
                         help="skip a baseline estimated to take longer than S seconds (default 60)")
     parser.add_argument("--suite",
-                        choices=("blocks", "oneshot", "speed", "saddlepoint", "jobs",
-                                 "rigorous", "all"),
+                        choices=("blocks", "reach", "oneshot", "speed", "saddlepoint",
+                                 "jobs", "rigorous", "all"),
                         default="all",
-                        help="blocks: the n-letter K*; oneshot: D*(M), weighted eps* and the "
+                        help="blocks: the n-letter K* and the reach of focalrd eval (four to "
+                             "six distinct probabilities); reach: only the reach rows, written "
+                             "into an existing blocks.{json,md}; oneshot: D*(M), weighted eps* "
+                             "and the "
                              "focal entropy; speed: start-up, binary K*, tau, focal entropy and "
                              "ternary K* against their speed targets; saddlepoint: error of the "
                              "saddlepoint and normal approximations of D* (with a figure); jobs: "
@@ -78,6 +81,8 @@ def _run(args: argparse.Namespace) -> int:
               "jobs": (benchmarks_jobs.run_jobs, benchmarks_jobs.markdown_jobs),
               "rigorous": (benchmarks_rigorous.run_rigorous,
                            benchmarks_rigorous.markdown_rigorous)}
+    if args.suite == "reach":
+        return _reach_only(dps, out, progress)
     agree = True
     for name in (suites if args.suite == "all" else (args.suite,)):
         run, render = suites[name]
@@ -89,6 +94,23 @@ def _run(args: argparse.Namespace) -> int:
             _saddlepoint_figure(document, out)
         agree = agree and document.get("all_agree", True)
     return 0 if agree else 1
+
+
+def _reach_only(dps: int, out, progress) -> int:
+    """Run the reach rows alone and put them into ``out``/blocks.{json,md}."""
+    from focalrd.verify import benchmarks, benchmarks_reach
+
+    path = out / "blocks.json"
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise InvalidInputError("suite", "reach only after a blocks benchmark has written "
+                                "blocks.json in --out", str(path)) from None
+    document = benchmarks_reach.merge_reach(document, benchmarks_reach.run_reach(dps, progress))
+    write_text_atomic(path, json.dumps(document, indent=2) + "\n")
+    write_text_atomic(out / "blocks.md", benchmarks.markdown(document))
+    print(benchmarks_reach.markdown_reach(document["reach"]))
+    return 0
 
 
 def _saddlepoint_figure(document, out) -> None:
