@@ -154,6 +154,10 @@ def list_size(k: int | arb, m_exact: int | None, log_m: arb) -> tuple[int | None
 
     Undecided only when L* < 2^64 (the confirmed path prints such an L* in full).
     """
+    if not isinstance(k, int) and _small(k):
+        low, high = ends(k)
+        if low == high and low.denominator == 1:
+            k = int(low)  # a ball of radius 0: K* exactly (else ⌈K*/M⌉ meets an integer)
     if isinstance(k, int) and m_exact is not None:
         value = -(-k // m_exact)
         return value, exact(value).log()

@@ -26,6 +26,7 @@ from fractions import Fraction
 from typing import Any
 
 import mpmath
+from mpmath import mp
 
 from focalrd.numeric import balls
 from focalrd.numeric.precision import reported
@@ -181,6 +182,9 @@ def _uncovered_ball(inputs, bits, t):
         if not log_s < log_all:
             raise Undecided("the ball of S does not decide whether S covers every sequence")
         return -(log_s - log_all).expm1()
+    if _parts_precision() > mp.prec:  # as in _d_star: the scans follow the balls' bits
+        with mp.workprec(_parts_precision()):
+            return ball_blocks.uncovered_ball(uncovered_parts(source, n, count), s)
     return ball_blocks.uncovered_ball(uncovered_parts(source, n, count), s)
 
 
@@ -273,6 +277,11 @@ def _d_star(inputs, bits, computed):
     grouped = group_source(tuple(source))
     enumerated = grouped.groups == 1 or exact_feasible(grouped, n)
     parts = least_count_parts(source, n, inputs["eps"])
+    if not isinstance(parts, int) and _parts_precision() > mp.prec:
+        # the scans ran at mpmath's precision: when the balls ask for more bits, so must
+        # they, or the error bound of their fixed-point sums never shrinks
+        with mp.workprec(_parts_precision()):
+            parts = least_count_parts(source, n, inputs["eps"])
     k = parts if isinstance(parts, int) else ball_blocks.count_ball(parts)
     log_m = ball_blocks.log_codebook(m.exact, _rate_exponent(inputs, bits))
     ell, log_l = ball_blocks.list_size(k, m.exact, log_m)
@@ -283,6 +292,13 @@ def _d_star(inputs, bits, computed):
                             enumerated and isinstance(k, int) and m.exact is not None))
     out.update(blocks._codewords_entry(inputs, m))
     return _codebook_log(inputs, bits, out)
+
+
+def _parts_precision() -> int:
+    """The mpmath precision for the fixed-point scans: the balls' working bits."""
+    from focalrd.numeric.balls.arith import current_bits
+
+    return current_bits()
 
 
 def _rate_exponent(inputs, bits):
