@@ -266,8 +266,8 @@ def _avg_d_star_precheck(inputs) -> None:
 def _avg_d_star(inputs, bits, computed):
     """D*_γ(M) by the ball-screened partition search (:mod:`focalrd.numeric.balls.average`);
     the bounds as balls of the same codes; the partition when the balls single it out."""
-    from focalrd.numeric.balls.average import Tie, average_bounds_balls, optimal_code_balls
     from focalrd.numeric import weighting
+    from focalrd.numeric.balls.average import Tie, average_bounds_balls, optimal_code_balls
     from focalrd.numeric.oneshot.average import exact_search_feasible
     from focalrd.numeric.source import reweighted_source
     from focalrd.verify.quantities.oneshot import _codewords
