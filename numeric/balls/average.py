@@ -19,7 +19,7 @@ Method (no float error is trusted):
 4. Each candidate's cost is a sum of cell balls at the working precision, and
    D* ∈ [min lower ends, min upper ends] (:meth:`arb.min`).  The optimal partition is
    reported only when one candidate's ball lies strictly below every other's;
-   a genuine tie (balls overlapping with midpoints within 2^-(bits − 16) relative) is
+   a genuine tie (balls overlapping with midpoints within 2^-(bits − 24) relative) is
    :class:`Tie`, otherwise :class:`~.arith.Undecided` (more precision).
 """
 
@@ -129,7 +129,7 @@ def _separated(classes: _Classes, digits, costs: dict) -> tuple[tuple[int, ...],
         if not ball < other:
             gap = abs(ends(other.mid())[0] - ends(ball.mid())[0])
             scale = abs(ends(ball.mid())[0])
-            if gap <= scale / 2 ** (current_bits() - 16):
+            if gap <= scale / 2 ** (current_bits() - 24):
                 raise Tie("two partitions have costs equal at the working precision")
             raise Undecided("the cost balls do not single out the optimal partition yet")
     vectors = [[int(d) for d in digits[t]] for t in winner]
