@@ -57,6 +57,8 @@ class AverageBalls:
     value: arb
     partition: tuple[tuple[int, ...], ...] | None
     candidates: int
+    #: with a :class:`Tie`, every partition whose ball the winner's does not exclude
+    tied: tuple[tuple[tuple[int, ...], ...], ...] = ()
 
 
 def _ball(x: arb | ExactReal) -> arb:
@@ -96,9 +98,12 @@ def _cost(partition: tuple[int, ...], digits, values, gamma, cache: dict) -> arb
     return total
 
 
-def optimal_code_balls(r: Sequence[Fraction], gamma: Fraction, codewords: int
-                       ) -> AverageBalls:
-    """Balls of D*_γ(M) for a validated re-weighted source R (the module docstring)."""
+def optimal_code_balls(r: Sequence[Fraction], gamma: Fraction, codewords: int,
+                       allow_ties: bool = False) -> AverageBalls:
+    """Balls of D*_γ(M) for a validated re-weighted source R (the module docstring).
+
+    A :class:`Tie` is raised, or with ``allow_ties`` reported in ``tied`` (the value is a
+    ball all the same)."""
     classes = _Classes.of(r)
     cells = min(codewords, classes.support)
     if cells == classes.support:  # singletons: every cell costs 0
@@ -118,7 +123,21 @@ def optimal_code_balls(r: Sequence[Fraction], gamma: Fraction, codewords: int
     value = None
     for cost in costs.values():
         value = cost if value is None else arb.min(value, cost)
-    return AverageBalls(value, _separated(classes, digits, costs), len(candidates))
+    try:
+        return AverageBalls(value, _separated(classes, digits, costs), len(candidates))
+    except Tie:
+        if not allow_ties:
+            raise
+    ball = min(costs.values(), key=lambda b: ends(b)[1])
+    tied = tuple(_as_partition(classes, digits, p) for p, b in costs.items()
+                 if not ball < b or b is ball)
+    return AverageBalls(value, None, len(candidates), tied)
+
+
+def _as_partition(classes: _Classes, digits, cells: tuple[int, ...]
+                  ) -> tuple[tuple[int, ...], ...]:
+    vectors = [[int(d) for d in digits[t]] for t in cells]
+    return _partition_of(classes, _symbols_of(classes, vectors))
 
 
 def _separated(classes: _Classes, digits, costs: dict) -> tuple[tuple[int, ...], ...]:
@@ -132,8 +151,7 @@ def _separated(classes: _Classes, digits, costs: dict) -> tuple[tuple[int, ...],
             if gap <= scale / 2 ** (current_bits() - 24):
                 raise Tie("two partitions have costs equal at the working precision")
             raise Undecided("the cost balls do not single out the optimal partition yet")
-    vectors = [[int(d) for d in digits[t]] for t in winner]
-    return _partition_of(classes, _symbols_of(classes, vectors))
+    return _as_partition(classes, digits, winner)
 
 
 @dataclass(frozen=True)
@@ -159,10 +177,15 @@ def _partition_cost(classes: _Classes, partition: Sequence[Sequence[int]],
 
 def average_bounds_balls(r: Sequence[Fraction], gamma: Fraction, codewords: int,
                          log_loss: arb | None = None,
-                         log_loss_partition: Sequence[Sequence[int]] | None = None
+                         log_loss_partitions: Sequence[Sequence[Sequence[int]]] = ()
                          ) -> AverageBoundBalls:
     """Balls of the bounds of :func:`focalrd.numeric.oneshot.average_bounds.
-    average_distortion_bounds` (the same codes, its float choice of heuristic included)."""
+    average_distortion_bounds` (the same codes, its float choice of heuristic included).
+
+    ``log_loss_partitions``: the log-loss optimal partition, or every one the balls could
+    not tell apart (the confirmed path takes one of them); the heuristic code is then the
+    one each of them leads to, and :class:`Tie` is raised when they lead to different codes.
+    """
     from focalrd.numeric.balls.arith import exact
     from focalrd.numeric.balls.c_gamma import c_gamma
     from focalrd.numeric.balls.phi import focal_loss
@@ -183,11 +206,16 @@ def average_bounds_balls(r: Sequence[Fraction], gamma: Fraction, codewords: int,
         if not isinstance(converse, Fraction):
             converse = arb.max(converse, arb(0))
         rr = round_robin(r, cells)
-        heuristics = [rr, greedy_balance(r, cells)]
-        if log_loss_partition is not None:
-            heuristics.append([[x for x in cell if r[x] > 0] for cell in log_loss_partition])
-        heuristics = [[cell for cell in p if cell] for p in heuristics]
-        chosen = min(heuristics, key=lambda p: _float_cost(classes, p, gamma))
+        choices = []
+        for log_loss_partition in log_loss_partitions or [None]:
+            heuristics = [rr, greedy_balance(r, cells)]
+            if log_loss_partition is not None:
+                heuristics.append([[x for x in cell if r[x] > 0] for cell in log_loss_partition])
+            heuristics = [[cell for cell in p if cell] for p in heuristics]
+            choices.append(min(heuristics, key=lambda p: _float_cost(classes, p, gamma)))
+        chosen = choices[0]
+        if any(_canonical(c) != _canonical(chosen) for c in choices):
+            raise Tie("the log-loss optimal partitions tie and lead to different heuristic codes")
         options = [_partition_cost(classes, chosen, gamma)]
         uniform = arb(0)
         for cell in rr:
@@ -195,9 +223,13 @@ def average_bounds_balls(r: Sequence[Fraction], gamma: Fraction, codewords: int,
                 focal_loss(gamma, Fraction(1, len(cell))))
         options.append(uniform)
         options.append(h - log_m + (exact(codewords) * exact(max(r))).log1p())
-        if log_loss is not None and log_loss_partition is not None:
+        if log_loss is not None and log_loss_partitions:
             options.append(log_loss)
         achievability = options[0]
         for option in options[1:]:
             achievability = arb.min(achievability, option)
     return AverageBoundBalls(converse, achievability)
+
+
+def _canonical(partition: Sequence[Sequence[int]]) -> list[list[int]]:
+    return sorted(sorted(cell) for cell in partition)

@@ -281,10 +281,12 @@ def _avg_d_star(inputs, bits, computed):
                           "partition of the best bound is chosen in float64")
     try:
         exact = optimal_code_balls(r, gamma, m)
-        log_loss = exact if gamma == 0 else optimal_code_balls(r, Fraction(0), m)
+        log_loss = exact if gamma == 0 else optimal_code_balls(r, Fraction(0), m,
+                                                               allow_ties=True)
+        bounds = average_bounds_balls(r, gamma, m, log_loss.value,
+                                      log_loss.tied or (log_loss.partition,))
     except Tie as error:
         raise NotEnclosed(f"{error}: the optimal partition is not unique") from None
-    bounds = average_bounds_balls(r, gamma, m, log_loss.value, log_loss.partition)
     result: dict[str, Any] = {
         "value": _in_unit(exact.value, bits),
         "converse": bounds.converse if isinstance(bounds.converse, Fraction)
