@@ -144,8 +144,8 @@ def _half_unit(doc) -> Fraction:
 @needs_flint
 @pytest.mark.slow
 def test_without_an_enclosure_the_document_says_confirmed_and_why():
-    for args, words in ((["avg-d-star", "--source", "0.4,0.3,0.2,0.1", "--codewords", "2",
-                          "--gamma", "2"], "partition search"),
+    for args, words in ((["avg-d-star", "--source", "1/2,1/3,1/6", "--n", "3", "--codewords",
+                          "20", "--gamma", "2"], "n > 1"),
                         (["eps-star", "--source", "0.5,0.3,0.2", "--weights", "0.2,0.3,0.5",
                           "--codewords", "1", "--distortion", "1/2", "--gamma", "2"],
                          "float64"),
