@@ -231,3 +231,48 @@ def test_min_is_over_every_candidate(monkeypatch):
     assert found.candidates > 3
     with mp.workdps(50):
         assert _num(low) <= value <= _num(high)
+
+
+@pytest.mark.parametrize("gamma", [F(2), F(1, 10)], ids=["g2", "g1/10"])
+def test_the_screen_brackets_every_cell(gamma):
+    """The float64 screen lo ≤ F_γ(T) ≤ hi (weak duality and a feasible point) holds for
+    every cell of a four-symbol source, against the reference at 50 digits, and is tight."""
+    from focalrd.numeric.balls import average
+    from focalrd.numeric.oneshot.average import _Classes
+    from focalrd.numeric.oneshot.partitions import MultisetSpace
+
+    r = (F(37, 100), F(29, 100), F(23, 100), F(11, 100))
+    classes = _Classes.of(r)
+    digits = MultisetSpace.of(classes.counts).digits()
+    lo, hi = average._screen(classes.values, digits, gamma)
+    with mp.workdps(50):
+        for index in range(1, len(digits)):
+            masses = [v for v, t in zip(classes.values, digits[index], strict=True) if t]
+            value = cell_cost(masses, gamma)
+            assert mp.mpf(lo[index]) <= value <= mp.mpf(hi[index]), (index, value)
+            assert hi[index] - lo[index] <= 1e-11 * max(value, 1e-300)
+
+
+def test_the_screen_stays_rigorous_from_a_poor_float_point(monkeypatch):
+    """From a float minimiser and multiplier off by a few per cent the bounds are looser but
+    still bracket every cell (the tangent term of the dual bound is what keeps lo below)."""
+    from focalrd.numeric.balls import average
+    from focalrd.numeric.oneshot.average import _Classes
+    from focalrd.numeric.oneshot.partitions import MultisetSpace
+
+    points = average._float_points
+
+    def poor(*args):
+        return {i: ([q * (1.03 if j % 2 else 0.96) for j, q in enumerate(qs)], lam * 1.05)
+                for i, (qs, lam) in points(*args).items()}
+
+    monkeypatch.setattr(average, "_float_points", poor)
+    r = (F(37, 100), F(29, 100), F(23, 100), F(11, 100))
+    classes = _Classes.of(r)
+    digits = MultisetSpace.of(classes.counts).digits()
+    lo, hi = average._screen(classes.values, digits, F(2))
+    with mp.workdps(50):
+        for index in range(1, len(digits)):
+            masses = [v for v, t in zip(classes.values, digits[index], strict=True) if t]
+            value = cell_cost(masses, F(2))
+            assert mp.mpf(lo[index]) <= value <= mp.mpf(hi[index]), (index, value)

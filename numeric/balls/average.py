@@ -7,9 +7,12 @@ masses of R on A.  Cells are sub-multisets of the probability classes
 
 Method (no float error is trusted):
 
-1. Every cell T of the multiset space gets a ball of F_γ(T) at a low screening
-   precision (:func:`focalrd.numeric.balls.focal_entropy.focal_entropy`); its ends,
-   rounded outward to float64, give lo_T ≤ F_γ(T) ≤ hi_T.
+1. Every cell T of the multiset space gets rigorous float64 bounds lo_T ≤ F_γ(T) ≤ hi_T
+   (ball ends rounded outward): for γ > 0 from the float64 minimiser q0 and multiplier λ
+   of the batched KKT search, evaluated in balls at 80 bits without root finding
+   (:func:`_dual_bounds`: the cost of the feasible point q0/Σq0 above, weak duality with
+   a tangent below); where that point is unusable, and at γ = 0, from the ball of
+   :func:`focalrd.numeric.balls.focal_entropy.focal_entropy`.
 2. The dynamic programme runs on the lo_T.  U = Σ hi_T over its best partition is an
    upper bound on D* (that partition's true cost is at most U).
 3. Every partition P with Σ_{T∈P} lo_T ≤ U (1 + s) + 2^-990 is collected, s covering
@@ -31,7 +34,15 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from focalrd.numeric._lazy import numpy as np
-from focalrd.numeric.balls.arith import ExactReal, Undecided, arb, current_bits, ends, working_bits
+from focalrd.numeric.balls.arith import (
+    ExactReal,
+    Undecided,
+    arb,
+    current_bits,
+    ends,
+    exact,
+    working_bits,
+)
 from focalrd.numeric.balls.focal_entropy import focal_entropy
 from focalrd.numeric.oneshot.average import _Classes, _partition_of, _symbols_of
 from focalrd.numeric.oneshot.partitions import MultisetSpace, near_optimal, search
@@ -73,19 +84,87 @@ def cell_ball(values: Sequence[Fraction], counts: Sequence[int], gamma: Fraction
     return _ball(focal_entropy(masses, gamma).value)
 
 
+def _outward(ball: arb) -> tuple[float, float]:
+    low, high = ends(ball)
+    return (max(math.nextafter(float(low), -math.inf), 0.0),   # F_γ ≥ 0
+            math.nextafter(float(high), math.inf))
+
+
+def _dual_bounds(values, counts, q0: Sequence[float], lam: float, gamma: Fraction
+                 ) -> tuple[float, float] | None:
+    """lo ≤ F_γ ≤ hi from a float point q0 (per class) and multiplier λ, no root finding.
+
+    hi = Σ t a φ(q0/S), S = Σ t q0 (a feasible point).  lo by weak duality:
+    F ≥ Σ t·min_{q∈(0,1]} [a φ(q) + λq] − λ, and each convex f = aφ + λq lies above its
+    tangent at q0, whose minimum on [0, 1] is f(q0) + min(−q0 f'(q0), (1 − q0) f'(q0)).
+    None when q0 or λ is not a usable float (the caller encloses the cell instead).
+    """
+    from focalrd.numeric.balls.phi import focal_loss, focal_slope
+
+    if not (math.isfinite(lam) and lam > 0) or any(not 0 < q < 1 for q in q0):
+        return None
+    qs = [arb(q) for q in q0]
+    total = sum((t * q for t, q in zip(counts, qs, strict=True)), arb(0))
+    lam_ball = arb(lam)
+    upper, lower = arb(0), -lam_ball
+    for a, t, q in zip(values, counts, qs, strict=True):
+        mass = exact(a)
+        upper += t * mass * focal_loss(gamma, q / total)
+        f = mass * focal_loss(gamma, q) + lam_ball * q
+        slope = lam_ball - mass * focal_slope(gamma, q)
+        lower += t * (f + arb.min(-q * slope, (1 - q) * slope))
+    if not (upper.is_finite() and lower.is_finite()):
+        return None
+    return _outward(lower)[0], _outward(upper)[1]
+
+
+def _float_points(values, digits, gamma: Fraction):
+    """The float64 minimiser (per class present) and multiplier of every cell of ≥ 2
+    entries, or None at γ = 0 (closed form there)."""
+    from focalrd.numeric.oneshot._focal_float import solve_cells
+
+    if gamma == 0:
+        return None
+    log_values = np.array([math.log(v.numerator) - math.log(v.denominator) for v in values])
+    totals = digits.sum(axis=1)
+    solved = np.nonzero(totals >= 2)[0]
+    sub = digits[solved]
+    cell_of, class_of = np.nonzero(sub)
+    with np.errstate(all="ignore"):
+        z, ell, _ = solve_cells(log_values[class_of], sub[cell_of, class_of].astype(float),
+                                cell_of, len(solved), float(gamma))
+        q = np.exp(-np.exp(z))
+    points = {}
+    for row, index in enumerate(solved.tolist()):
+        points[index] = (q[cell_of == row].tolist(), float(np.exp(ell[row])))
+    return points
+
+
 def _screen(values: Sequence[Fraction], digits, gamma: Fraction) -> tuple[np.ndarray, np.ndarray]:
     """float64 lo_T ≤ F_γ(T) ≤ hi_T for every cell T (row of ``digits``)."""
     lo, hi = np.zeros(len(digits)), np.zeros(len(digits))
+    try:
+        points = _float_points(values, digits, gamma)
+    except (ValueError, OverflowError, FloatingPointError):
+        points = None
     for index in range(1, len(digits)):
         counts = [int(d) for d in digits[index]]
+        if sum(counts) < 2:
+            continue   # a single symbol costs 0
+        if points is not None and index in points:
+            present = [c for c, t in enumerate(counts) if t > 0]
+            with working_bits(SCREEN_BITS):
+                bounds = _dual_bounds([values[c] for c in present],
+                                      [counts[c] for c in present], *points[index], gamma)
+            if bounds is not None:
+                lo[index], hi[index] = bounds
+                continue
         try:
             with working_bits(SCREEN_BITS):
                 ball = cell_ball(values, counts, gamma)
         except Undecided:  # the screening precision was too low for this cell
             ball = cell_ball(values, counts, gamma)
-        low, high = ends(ball)
-        lo[index] = max(math.nextafter(float(low), -math.inf), 0.0)   # F_γ ≥ 0
-        hi[index] = math.nextafter(float(high), math.inf)
+        lo[index], hi[index] = _outward(ball)
     return lo, hi
 
 
