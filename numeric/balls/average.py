@@ -99,23 +99,31 @@ def _dual_bounds(values, counts, q0: Sequence[float], lam: float, gamma: Fractio
     tangent at q0, whose minimum on [0, 1] is f(q0) + min(−q0 f'(q0), (1 − q0) f'(q0)).
     None when q0 or λ is not a usable float (the caller encloses the cell instead).
     """
-    from focalrd.numeric.balls.phi import focal_loss, focal_slope
-
     if not (math.isfinite(lam) and lam > 0) or any(not 0 < q < 1 for q in q0):
         return None
+    g = exact(gamma)
     qs = [arb(q) for q in q0]
     total = sum((t * q for t, q in zip(counts, qs, strict=True)), arb(0))
     lam_ball = arb(lam)
     upper, lower = arb(0), -lam_ball
     for a, t, q in zip(values, counts, qs, strict=True):
         mass = exact(a)
-        upper += t * mass * focal_loss(gamma, q / total)
-        f = mass * focal_loss(gamma, q) + lam_ball * q
-        slope = lam_ball - mass * focal_slope(gamma, q)
+        upper += t * mass * _phi_slope(g, q / total)[0]
+        phi, minus_slope = _phi_slope(g, q)
+        f = mass * phi + lam_ball * q
+        slope = lam_ball - mass * minus_slope
         lower += t * (f + arb.min(-q * slope, (1 - q) * slope))
     if not (upper.is_finite() and lower.is_finite()):
         return None
     return _outward(lower)[0], _outward(upper)[1]
+
+
+def _phi_slope(g: arb, q: arb) -> tuple[arb, arb]:
+    """Balls of φ_γ(q) = (1 − q)^γ ln(1/q) and −φ_γ'(q) = (1 − q)^(γ−1)(γ ln(1/q) + (1 − q)/q)
+    for a ball q inside (0, 1) (the powers as exp(γ·log1p(−q)))."""
+    log_complement, log_inverse = (-q).log1p(), -q.log()
+    return ((g * log_complement).exp() * log_inverse,
+            ((g - 1) * log_complement).exp() * (g * log_inverse + (1 - q) / q))
 
 
 def _float_points(values, digits, gamma: Fraction):
