@@ -201,10 +201,13 @@ def optimal_code_balls(r: Sequence[Fraction], gamma: Fraction, codewords: int,
     lo, hi = _screen(classes.values, digits, gamma)
     result = search(space, lo, cells)
     slack = (_SLACK + (4 * cells + 8) * 2.0 ** -52)
-    best = near_optimal(result, slack * result.optimum + _FLOOR)
-    upper = min(math.fsum(hi[t] for t in p) for p in best)
-    upper = math.nextafter(upper * (1 + 4 * len(r) * 2.0 ** -52), math.inf)
-    candidates = near_optimal(result, upper * (1 + slack) - result.optimum + _FLOOR)
+    try:
+        best = near_optimal(result, slack * result.optimum + _FLOOR)
+        upper = min(math.fsum(hi[t] for t in p) for p in best)
+        upper = math.nextafter(upper * (1 + 4 * len(r) * 2.0 ** -52), math.inf)
+        candidates = near_optimal(result, upper * (1 + slack) - result.optimum + _FLOOR)
+    except OverflowError:
+        raise Tie("too many partitions are within the screen's bounds of the optimum") from None
     cache: dict = {}
     costs = {p: _cost(p, digits, classes.values, gamma, cache) for p in candidates}
     value = None
