@@ -189,11 +189,25 @@ def _symbols_of(classes: _Classes, cells: Sequence[Sequence[int]]) -> list[list[
     return symbol_cells
 
 
+def _cell_order(symbol_cells: Sequence[Sequence[int]]) -> list[int]:
+    """The cells by their smallest symbol (the order a partition is reported in)."""
+    return sorted(range(len(symbol_cells)), key=lambda m: min(symbol_cells[m]))
+
+
+def _partition_of(classes: _Classes, symbol_cells: Sequence[Sequence[int]]
+                  ) -> tuple[tuple[int, ...], ...]:
+    """The partition :func:`_code` reports for these cells (zeros join the first cell)."""
+    order = _cell_order(symbol_cells)
+    return tuple(tuple(sorted(list(symbol_cells[m]) + (list(classes.zeros) if rank == 0
+                                                       else [])))
+                 for rank, m in enumerate(order))
+
+
 def _code(classes: _Classes, symbol_cells: Sequence[Sequence[int]], gamma: Fraction,
           cache: dict) -> AverageDistortionResult:
     """The code with these cells (of positive-R symbols) and optimal decoders, with its cost."""
     class_of = {x: c for c, members in enumerate(classes.members) for x in members}
-    order = sorted(range(len(symbol_cells)), key=lambda m: min(symbol_cells[m]))
+    order = _cell_order(symbol_cells)
     partition, decoders, values = [], [], []
     for rank, m in enumerate(order):
         counts = [0] * len(classes.values)
