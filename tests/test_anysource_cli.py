@@ -53,29 +53,12 @@ def _classes(text: str, n: int):
 
 
 def _least_count(text: str, n: int, eps: F) -> int:
-    """K* from the cached reference classes (the loop of ref.least_count)."""
-    classes, total = _classes(text, n)
-    target = (eps.denominator - eps.numerator) * total
-    mass = count = 0
-    for weight, size in classes:
-        unit = weight * eps.denominator
-        if mass + size * unit >= target:
-            return count + -(-(target - mass) // unit)
-        mass += size * unit
-        count += size
-    raise AssertionError("the classes carry all the mass")
+    """K* from the cached reference classes."""
+    return ref.least_count_of(*_classes(text, n), eps)
 
 
 def _top_mass(text: str, n: int, covered: int) -> F:
-    classes, total = _classes(text, n)
-    mass, left = 0, covered
-    for weight, size in classes:
-        take = min(size, left)
-        mass += take * weight
-        left -= take
-        if left == 0:
-            break
-    return F(mass, total)
+    return 1 - ref.uncovered_mass_of(*_classes(text, n), covered)
 
 
 def _mpf(x: F):

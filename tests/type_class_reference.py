@@ -51,7 +51,11 @@ def sorted_classes(source, n: int) -> tuple[list[tuple[int, int]], int]:
 
 def least_count(source, n: int, eps: Fraction) -> int:
     """K* = the least K whose K most likely sequences have mass >= 1 - eps."""
-    classes, total = sorted_classes(source, n)
+    return least_count_of(*sorted_classes(source, n), eps)
+
+
+def least_count_of(classes, total: int, eps: Fraction) -> int:
+    """:func:`least_count` from the output of :func:`sorted_classes` (to reuse it)."""
     eps = Fraction(eps)
     target = (eps.denominator - eps.numerator) * total  # (1 - eps) D^n den(eps)
     mass = count = 0
@@ -66,7 +70,11 @@ def least_count(source, n: int, eps: Fraction) -> int:
 
 def uncovered_mass(source, n: int, covered: int) -> Fraction:
     """1 - (mass of the ``covered`` most likely sequences), exactly."""
-    classes, total = sorted_classes(source, n)
+    return uncovered_mass_of(*sorted_classes(source, n), covered)
+
+
+def uncovered_mass_of(classes, total: int, covered: int) -> Fraction:
+    """:func:`uncovered_mass` from the output of :func:`sorted_classes` (to reuse it)."""
     mass, left = 0, covered
     for weight, size in classes:
         take = min(size, left)
